@@ -1,4 +1,28 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.MapGet("/healthz", () => "ok");
-app.Run();
+using CustomerLab.Edge.ClickHouse;
+using CustomerLab.Edge.Health;
+using CustomerLab.Edge.Hosting;
+using CustomerLab.Edge.Redis;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Shared infrastructure: one clock for everything that reads time (tests swap it).
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddOpenApi();
+
+// Stores: Redis (or embedded Garnet when no URL is configured) and ClickHouse (with migrations).
+builder.Services.AddRedisStore();
+builder.Services.AddClickHouseStore();
+
+// Liveness and readiness probes.
+builder.Services.AddEdgeHealthChecks();
+
+var app = builder.Build();
+
+app.MapOpenApi("/openapi/{documentName}.json");
+app.MapEdgeHealth();
+
+// Start-up errors (bad configuration, a store that cannot start) end in one line and exit code 2.
+return await EdgeHost.RunAsync(app);
+
+/// <summary>The edge's entry point; public so the test host can find it.</summary>
 public partial class Program;

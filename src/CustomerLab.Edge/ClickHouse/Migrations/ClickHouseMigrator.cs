@@ -1,0 +1,104 @@
+using ClickHouse.Driver;
+using Microsoft.Extensions.Options;
+
+namespace CustomerLab.Edge.ClickHouse.Migrations;
+
+/// <summary>
+/// Applies the embedded <c>NNNN_name.sql</c> files in version order, once each, and records every one in
+/// <c>schema_migrations</c> (version, name, checksum, when, by which host). Idempotent: statements use
+/// <c>IF NOT EXISTS</c>, applied versions are skipped, and several edges migrating at once converge.
+/// With <see cref="ClickHouseOptions.Cluster"/> set, the same files run in their cluster variant.
+/// </summary>
+internal sealed partial class ClickHouseMigrator(ClickHouseClient client, IOptions<ClickHouseOptions> options, TimeProvider time, ILogger<ClickHouseMigrator> logger)
+{
+    private readonly ClickHouseOptions _options = options.Value;
+
+    private const string MigrationsTable = "schema_migrations";
+
+    private const string CreateMigrationsTable = """
+        CREATE TABLE IF NOT EXISTS schema_migrations
+        (
+            version    UInt32,
+            name       String,
+            checksum   String,
+            applied_at DateTime64(3, 'UTC'),
+            applied_by String
+        )
+        ENGINE = ReplacingMergeTree(applied_at)
+        ORDER BY version
+        """;
+
+    /// <summary>Applies what is pending and returns the schema version reached.</summary>
+    public Task<uint> MigrateAsync(CancellationToken cancellationToken) => MigrateAsync(Migration.LoadEmbedded(), cancellationToken);
+
+    internal async Task<uint> MigrateAsync(IReadOnlyList<Migration> migrations, CancellationToken cancellationToken)
+    {
+        var rewriter = CreateRewriter();
+        var createDatabase = $"CREATE DATABASE IF NOT EXISTS {_options.Database}";
+        foreach (var sql in rewriter?.Rewrite(createDatabase) ?? [createDatabase])
+            await client.ExecuteNonQueryAsync(sql, options: new QueryOptions { Database = "default" }, cancellationToken: cancellationToken);
+        await ExecuteAsync(rewriter, CreateMigrationsTable, cancellationToken);
+
+        var applied = await ReadAppliedAsync(cancellationToken);
+        uint version = 0;
+        foreach (var migration in migrations)
+        {
+            if (applied.TryGetValue(migration.Version, out var checksum))
+            {
+                if (!string.Equals(checksum, migration.Checksum, StringComparison.Ordinal))
+                    throw new MigrationException(
+                        $"migration {migration.Name} was changed after it was applied (recorded checksum {checksum[..12]}…, file {migration.Checksum[..12]}…); add a new migration instead.");
+                // Replay the statements of applied files through the rewriter so later ALTERs know the tables.
+                foreach (var statement in migration.Statements) rewriter?.Rewrite(statement);
+                version = migration.Version;
+                continue;
+            }
+            foreach (var statement in migration.Statements)
+                await ExecuteAsync(rewriter, statement, cancellationToken);
+            await client.InsertBinaryAsync(MigrationsTable, ["version", "name", "checksum", "applied_at", "applied_by"],
+                [[migration.Version, migration.Name, migration.Checksum, time.GetUtcNow().UtcDateTime, Environment.MachineName]],
+                cancellationToken: cancellationToken);
+            LogApplied(logger, migration.Name, _options.Database);
+            version = migration.Version;
+        }
+        return version;
+    }
+
+    /// <summary>Every statement a migration run would execute, for review by a DBA (<c>--print-migrations</c>).</summary>
+    public IEnumerable<string> Plan(IReadOnlyList<Migration> migrations)
+    {
+        var rewriter = CreateRewriter();
+        var createDatabase = $"CREATE DATABASE IF NOT EXISTS {_options.Database}";
+        foreach (var sql in rewriter?.Rewrite(createDatabase) ?? [createDatabase]) yield return sql;
+        foreach (var sql in rewriter?.Rewrite(CreateMigrationsTable) ?? [CreateMigrationsTable]) yield return sql;
+        foreach (var migration in migrations)
+            foreach (var statement in migration.Statements)
+                foreach (var sql in rewriter?.Rewrite(statement) ?? [statement])
+                    yield return sql;
+    }
+
+    private ClusterSqlRewriter? CreateRewriter() =>
+        string.IsNullOrEmpty(_options.Cluster) ? null : new ClusterSqlRewriter(_options.Cluster, _options.Database);
+
+    private async Task ExecuteAsync(ClusterSqlRewriter? rewriter, string statement, CancellationToken cancellationToken)
+    {
+        foreach (var sql in rewriter?.Rewrite(statement) ?? [statement])
+            await client.ExecuteNonQueryAsync(sql, cancellationToken: cancellationToken);
+    }
+
+    private async Task<Dictionary<uint, string>> ReadAppliedAsync(CancellationToken cancellationToken)
+    {
+        var applied = new Dictionary<uint, string>();
+        using var reader = await client.ExecuteReaderAsync(
+            $"SELECT version, argMax(checksum, applied_at) FROM {MigrationsTable} GROUP BY version", cancellationToken: cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+            applied[Convert.ToUInt32(reader.GetValue(0))] = reader.GetString(1);
+        return applied;
+    }
+
+    [LoggerMessage(2001, LogLevel.Information, "Applied ClickHouse migration {Migration} to database {Database}", EventName = "MigrationApplied")]
+    private static partial void LogApplied(ILogger logger, string migration, string database);
+}
+
+/// <summary>A migration problem that retrying cannot fix.</summary>
+internal sealed class MigrationException(string message) : Exception(message);

@@ -1,0 +1,20 @@
+namespace CustomerLab.Edge.ClickHouse.Migrations;
+
+/// <summary>What readiness and writers need to know about the schema: applied, and at which version.</summary>
+internal sealed class SchemaState
+{
+    private volatile string? _lastError;
+    private long _version = -1;
+
+    public bool IsReady => Interlocked.Read(ref _version) >= 0;
+    public long Version => Interlocked.Read(ref _version);
+    public string? LastError => _lastError;
+
+    public void MarkReady(long version)
+    {
+        _lastError = null;
+        Interlocked.Exchange(ref _version, version);
+    }
+
+    public void MarkFailed(string error) => _lastError = error;
+}

@@ -1,0 +1,53 @@
+using CustomerLab.Edge.Redis;
+using Microsoft.Extensions.Options;
+
+namespace CustomerLab.Edge.Hosting;
+
+/// <summary>
+/// Runs the edge so that a start-up failure is one clear line on stderr and a non-zero exit code,
+/// not a stack trace: options are validated and the embedded store is started before the host starts.
+/// </summary>
+internal static class EdgeHost
+{
+    /// <summary>Exit code for a configuration or start-up error (sysexits EX_CONFIG).</summary>
+    public const int StartupFailedExitCode = 78;
+
+    public static async Task<int> RunAsync(WebApplication app)
+    {
+        try
+        {
+            app.Services.GetRequiredService<IStartupValidator>().Validate();
+            app.Services.GetService<EmbeddedGarnet>()?.Start();
+            await app.StartAsync();
+        }
+        catch (Exception ex) when (IsStartupError(ex))
+        {
+            Console.Error.WriteLine($"customerlab-edge: cannot start: {OneLine(ex)}");
+            await app.DisposeAsync();
+            return StartupFailedExitCode;
+        }
+
+        foreach (var url in app.Urls)
+            app.Logger.LogInformation("CustomerLab edge listening on {Url}", url);
+        await app.WaitForShutdownAsync();
+        return 0;
+    }
+
+    private static bool IsStartupError(Exception ex) => ex is AggregateException a
+        ? a.InnerExceptions.All(IsStartupError)
+        : ex is OptionsValidationException or StartupException or IOException;
+
+    private static string OneLine(Exception ex)
+    {
+        var message = ex switch
+        {
+            AggregateException a => string.Join(" ", a.InnerExceptions.Select(OneLine)),
+            OptionsValidationException o => string.Join(" ", o.Failures),
+            _ => ex.Message,
+        };
+        return message.ReplaceLineEndings(" ");
+    }
+}
+
+/// <summary>A start-up failure whose message is meant for the operator as it stands.</summary>
+internal sealed class StartupException(string message, Exception? inner = null) : Exception(message, inner);
