@@ -24,5 +24,3 @@ app.MapEdgeHealth();
 // Start-up errors (bad configuration, a store that cannot start) end in one line and exit code 2.
 return await EdgeHost.RunAsync(app);
 
-/// <summary>The edge's entry point; public so the test host can find it.</summary>
-public partial class Program;

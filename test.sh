@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what the tests need when it is missing (Debian's redis-server and chromium, the npm
+# packages with libchdb.so), builds, and runs the whole suite against real servers.
+# Extra arguments go to `dotnet test` (for example --filter "FullyQualifiedName~Numbers").
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/common.sh
+
+CONFIGURATION=${CONFIGURATION:-Release}
+
+ensure_apt_packages redis-server chromium curl
+ensure_npm_deps
+build_solution "$CONFIGURATION"
+
+log=$(mktemp)
+set +e
+dotnet test tests/CustomerLab.Tests/CustomerLab.Tests.csproj -c "$CONFIGURATION" --no-build -nologo \
+  --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One plain closing line for CI: "N passed, N failed".
+summary=$(grep -E "^(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+" "$log" | tail -n 1)
+if [ -z "$summary" ]; then
+  echo "tests: no summary line from dotnet test (exit $status)"
+  exit $(( status == 0 ? 1 : status ))
+fi
+passed=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")
+failed=$(sed -E 's/.*Failed: +([0-9]+), .*/\1/' <<<"$summary")
+skipped=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$summary")
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit "$status"

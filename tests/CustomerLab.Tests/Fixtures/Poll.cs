@@ -1,0 +1,24 @@
+namespace CustomerLab.Tests.Fixtures;
+
+/// <summary>Waits for a condition by polling it, instead of sleeping a guessed time.</summary>
+public static class Poll
+{
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        Exception? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                if (await condition()) return;
+            }
+            catch (Exception ex)
+            {
+                last = ex;
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"Timed out after {timeout.TotalSeconds} s waiting for {what}." + (last is null ? "" : $" Last error: {last.Message}"));
+    }
+}
