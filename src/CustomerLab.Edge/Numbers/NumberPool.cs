@@ -1,0 +1,177 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using StackExchange.Redis;
+
+namespace CustomerLab.Edge.Numbers;
+
+/// <summary>
+/// Leases tracking numbers from a site's pools in Redis. Every mutation is one Lua script (atomic, one round
+/// trip); expired leases are reclaimed inside the assign script, so no keyspace notifications are needed.
+/// Invariants (tested under concurrency on Garnet, redis-server and Redis Cluster): a number is leased to at
+/// most one live session at any instant; a session holds at most one number per pool; no number is lost from
+/// or duplicated in a pool.
+/// </summary>
+public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
+{
+    /// <summary>How long a visitor's last number is remembered for stickiness: 30 days.</summary>
+    public static readonly TimeSpan VisitorMemory = TimeSpan.FromDays(30);
+
+    /// <summary>Most expired leases one call ends; the rest wait for the next call.</summary>
+    private const int ReclaimLimit = 256;
+
+    private static readonly RedisValue ReclaimLimitValue = ReclaimLimit;
+    private static readonly RedisValue VisitorMemoryMs = (long)VisitorMemory.TotalMilliseconds;
+
+    private readonly ConcurrentDictionary<(string Site, string Pool), PoolKeys> _keys = new();
+
+    private IDatabase Db => redis.GetDatabase();
+
+    internal PoolKeys KeysFor(string siteKey, string poolId) =>
+        _keys.GetOrAdd((siteKey, poolId), static k => new PoolKeys(k.Site, k.Pool));
+
+    /// <summary>Leases a number to the session, or renews the lease it holds, or reports exhaustion.</summary>
+    public async Task<AssignResult> AssignAsync(string siteKey, string poolId, string sessionId, string visitorId, string source, TimeSpan hold)
+    {
+        var keys = KeysFor(siteKey, poolId);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var holdMs = (long)hold.TotalMilliseconds;
+        var leaseId = Guid.CreateVersion7().ToString();
+        var raw = (RedisResult[])(await Db.ScriptEvaluateAsync(NumberPoolScripts.Assign, keys.AssignKeys(sessionId, visitorId),
+            [now, holdMs, sessionId, visitorId, leaseId, source, poolId, holdMs, VisitorMemoryMs, ReclaimLimitValue]))!;
+
+        var status = (LeaseStatus)(int)raw[0];
+        var ended = ReadEnded(keys, raw, 6, "expired");
+        if (status == LeaseStatus.Exhausted)
+            return new AssignResult(status, null, false, ended);
+        var lease = new Lease(siteKey, poolId, (string)raw[1]!, (string)raw[2]!, sessionId, visitorId, source,
+            DateTimeOffset.FromUnixTimeMilliseconds((long)raw[3]), DateTimeOffset.FromUnixTimeMilliseconds((long)raw[4]), hold);
+        return new AssignResult(status, lease, (int)raw[5] == 1, ended);
+    }
+
+    /// <summary>Ends the session's lease on the number now; null when the session does not hold it.</summary>
+    public async Task<EndedLease?> ReleaseAsync(string siteKey, string poolId, string number, string sessionId)
+    {
+        var keys = KeysFor(siteKey, poolId);
+        var now = time.GetUtcNow();
+        var info = await Db.ScriptEvaluateAsync(NumberPoolScripts.Release,
+            [keys.Free, keys.Leases, keys.Holder, keys.Info, keys.Retired, keys.All, keys.Session(sessionId)],
+            [number, sessionId, now.ToUnixTimeMilliseconds(), poolId]);
+        if (info.IsNull || info.Resp2Type != ResultType.BulkString) return null;
+        var lease = ParseInfo(keys, number, (string)info!, now);
+        return lease is null ? null : new EndedLease(lease, now, "released");
+    }
+
+    /// <summary>Ends every expired lease of the pool now (the assign script also does this as it goes).</summary>
+    public async Task<IReadOnlyList<EndedLease>> ReclaimAsync(string siteKey, string poolId)
+    {
+        var keys = KeysFor(siteKey, poolId);
+        var raw = (RedisResult[])(await Db.ScriptEvaluateAsync(NumberPoolScripts.Reclaim, keys.ReclaimKeys,
+            [time.GetUtcNow().ToUnixTimeMilliseconds(), ReclaimLimitValue]))!;
+        return ReadEnded(keys, raw, 0, "expired");
+    }
+
+    /// <summary>Adds numbers (E.164) to the pool; returns how many were new.</summary>
+    public async Task<int> AddNumbersAsync(string siteKey, string poolId, IReadOnlyCollection<string> numbers)
+    {
+        if (numbers.Count == 0) return 0;
+        var keys = KeysFor(siteKey, poolId);
+        var args = new RedisValue[numbers.Count];
+        var i = 0;
+        foreach (var n in numbers) args[i++] = n;
+        return (int)await Db.ScriptEvaluateAsync(NumberPoolScripts.Add, keys.AdminKeys, args);
+    }
+
+    /// <summary>Retires a number: gone now if free, else after its current lease; never handed out again.</summary>
+    public async Task<RetireOutcome> RetireAsync(string siteKey, string poolId, string number)
+    {
+        var keys = KeysFor(siteKey, poolId);
+        return (RetireOutcome)(int)await Db.ScriptEvaluateAsync(NumberPoolScripts.Retire, keys.AdminKeys, [number]);
+    }
+
+    /// <summary>The pool's sets and maps, read in one MULTI so they are consistent with each other.</summary>
+    public async Task<PoolSnapshot> SnapshotAsync(string siteKey, string poolId)
+    {
+        var keys = KeysFor(siteKey, poolId);
+        var tx = Db.CreateTransaction();
+        var all = tx.SetMembersAsync(keys.All);
+        var free = tx.SortedSetRangeByRankWithScoresAsync(keys.Free);
+        var leases = tx.SortedSetRangeByRankWithScoresAsync(keys.Leases);
+        var holders = tx.HashGetAllAsync(keys.Holder);
+        var retired = tx.SetMembersAsync(keys.Retired);
+        await tx.ExecuteAsync();
+        return new PoolSnapshot(
+            (await all).Select(v => (string)v!).ToHashSet(),
+            (await free).ToDictionary(e => (string)e.Element!, e => e.Score),
+            (await leases).ToDictionary(e => (string)e.Element!, e => e.Score),
+            (await holders).ToDictionary(e => (string)e.Name!, e => (string)e.Value!),
+            (await retired).Select(v => (string)v!).ToHashSet());
+    }
+
+    /// <summary>Size, use, exhaustion and the recommended size. Also drops counters older than a week.</summary>
+    public async Task<PoolStats> GetStatsAsync(string siteKey, string poolId)
+    {
+        var keys = KeysFor(siteKey, poolId);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var tx = Db.CreateTransaction();
+        var size = tx.SetLengthAsync(keys.All);
+        var free = tx.SortedSetLengthAsync(keys.Free);
+        var live = tx.SortedSetLengthAsync(keys.Leases, now, double.PositiveInfinity, Exclude.Start);
+        var retiring = tx.SetLengthAsync(keys.Retired);
+        var exhausted = tx.HashGetAllAsync(keys.Exhausted);
+        var peak = tx.HashGetAllAsync(keys.Peak);
+        await tx.ExecuteAsync();
+
+        var minuteNow = now / 60_000;
+        long lastHour = 0, lastDay = 0;
+        var stale = new List<RedisValue>();
+        foreach (var entry in await exhausted)
+        {
+            var minute = long.Parse((string)entry.Name!, CultureInfo.InvariantCulture);
+            var count = (long)entry.Value;
+            if (minute > minuteNow - 60) lastHour += count;
+            if (minute > minuteNow - 24 * 60) lastDay += count;
+            else if (minute < minuteNow - 7 * 24 * 60) stale.Add(entry.Name);
+        }
+        var hourNow = now / 3_600_000;
+        long peakDemand = 0;
+        var stalePeaks = new List<RedisValue>();
+        foreach (var entry in await peak)
+        {
+            var hour = long.Parse((string)entry.Name!, CultureInfo.InvariantCulture);
+            if (hour > hourNow - 24) peakDemand = Math.Max(peakDemand, (long)entry.Value);
+            else if (hour < hourNow - 7 * 24) stalePeaks.Add(entry.Name);
+        }
+        if (stale.Count > 0) await Db.HashDeleteAsync(keys.Exhausted, [.. stale]);
+        if (stalePeaks.Count > 0) await Db.HashDeleteAsync(keys.Peak, [.. stalePeaks]);
+
+        var sizeNow = (int)await size;
+        var leased = (int)await live;
+        return new PoolStats(sizeNow, leased, (int)await free, (int)await retiring, lastHour, lastDay, peakDemand,
+            RecommendedSize(peakDemand), sizeNow == 0 ? 0 : Math.Round((double)leased / sizeNow, 4));
+    }
+
+    /// <summary>Peak concurrent demand plus 20% headroom, at least one number.</summary>
+    public static int RecommendedSize(long peakDemand) => (int)Math.Max(1, Math.Ceiling(peakDemand * 1.2));
+
+    private static List<EndedLease> ReadEnded(PoolKeys keys, RedisResult[] raw, int start, string reason)
+    {
+        var ended = new List<EndedLease>((raw.Length - start) / 3);
+        for (var i = start; i + 2 < raw.Length; i += 3)
+        {
+            var endedAt = DateTimeOffset.FromUnixTimeMilliseconds((long)double.Parse((string)raw[i + 2]!, CultureInfo.InvariantCulture));
+            if (ParseInfo(keys, (string)raw[i]!, (string)raw[i + 1]!, endedAt) is { } lease)
+                ended.Add(new EndedLease(lease, endedAt, reason));
+        }
+        return ended;
+    }
+
+    /// <summary>Reads "leaseId|session|visitor|source|startedMs|holdMs"; the expiry given is the lease's last known one.</summary>
+    private static Lease? ParseInfo(PoolKeys keys, string number, string info, DateTimeOffset expiresAt)
+    {
+        var parts = info.Split('|');
+        if (parts.Length != 6) return null;
+        return new Lease(keys.SiteKey, keys.PoolId, number, parts[0], parts[1], parts[2], parts[3],
+            DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(parts[4], CultureInfo.InvariantCulture)), expiresAt,
+            TimeSpan.FromMilliseconds(long.Parse(parts[5], CultureInfo.InvariantCulture)));
+    }
+}

@@ -1,0 +1,181 @@
+namespace CustomerLab.Edge.Numbers;
+
+/// <summary>
+/// The Lua scripts behind every pool mutation: each runs atomically in one round trip, and every key it
+/// touches is in KEYS and shares the site's hash tag (<c>cl:{site}:…</c>), so they run on Redis Cluster.
+/// Time is never read inside a script: the caller passes "now" from its <see cref="TimeProvider"/>.
+///
+/// Keys of one pool (see <see cref="PoolKeys"/>):
+///   free      ZSET number → released-at ms (lowest first: least recently released; 0 = never used)
+///   leases    ZSET number → lease expiry ms (live leases; expired ones wait for the next reclaim)
+///   holder    HASH number → session id
+///   info      HASH number → "leaseId|session|visitor|source|startedMs|holdMs"
+///   retired   SET  numbers retired while leased (removed when that lease ends)
+///   all       SET  every number of the pool (free ∪ leased; the invariant the tests check)
+///   exhausted HASH minute (ms/60000) → exhaustion count
+///   overflow  ZSET session → expiry ms, sessions that were given the overflow number (unmet demand)
+///   peak      HASH hour (ms/3600000) → peak concurrent demand (leases + overflow sessions)
+/// Per visitor and session (same hash tag):
+///   session   HASH pool → number, expires with the session
+///   visitor   STRING last number, for stickiness
+/// </summary>
+internal static class NumberPoolScripts
+{
+    /// <summary>Shared by the scripts that reclaim: ends expired leases (at most ARGV limit) and appends them to <c>out</c>.</summary>
+    private const string ReclaimFunction = """
+        local function reclaim(now, limit, out)
+          local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)
+          for _, n in ipairs(expired) do
+            local expiry = redis.call('ZSCORE', KEYS[2], n)
+            local info = redis.call('HGET', KEYS[4], n) or ''
+            redis.call('ZREM', KEYS[2], n)
+            redis.call('HDEL', KEYS[3], n)
+            redis.call('HDEL', KEYS[4], n)
+            if redis.call('SREM', KEYS[5], n) == 1 then
+              redis.call('SREM', KEYS[6], n)
+            else
+              redis.call('ZADD', KEYS[1], expiry, n)
+            end
+            out[#out + 1] = n
+            out[#out + 1] = info
+            out[#out + 1] = expiry
+          end
+        end
+        """;
+
+    /// <summary>
+    /// Assign or renew. KEYS: free, leases, holder, info, retired, all, exhausted, overflow, peak, session, visitor.
+    /// ARGV: now ms, hold ms, session id, visitor id, new lease id, source, pool id, session ttl ms, visitor ttl ms, reclaim limit.
+    /// Returns {status, number, leaseId, startedMs, expiryMs, sticky, reclaimed…} where status is
+    /// 1 assigned, 2 renewed (same session, same number, expiry slid), 3 exhausted (no free number; counted),
+    /// and reclaimed is a flat list of (number, info, expiryMs) for every lease this call ended.
+    /// </summary>
+    public const string Assign = ReclaimFunction + """
+
+        local now = tonumber(ARGV[1])
+        local hold = tonumber(ARGV[2])
+        local session, visitor, pool = ARGV[3], ARGV[4], ARGV[7]
+        local expiry = now + hold
+        local reclaimed = {}
+        reclaim(now, tonumber(ARGV[10]), reclaimed)
+
+        local function result(status, number, leaseId, started, exp, sticky)
+          local r = {status, number, leaseId, started, exp, sticky}
+          for i = 1, #reclaimed do r[#r + 1] = reclaimed[i] end
+          return r
+        end
+
+        local function touch_session(number)
+          redis.call('HSET', KEYS[10], pool, number)
+          redis.call('PEXPIRE', KEYS[10], ARGV[8])
+        end
+
+        -- Heartbeat: the session still holds its number, so the lease slides.
+        local held = redis.call('HGET', KEYS[10], pool)
+        if held and redis.call('HGET', KEYS[3], held) == session then
+          local info = redis.call('HGET', KEYS[4], held)
+          local leaseId, s, v, src, started = string.match(info, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|')
+          redis.call('ZADD', KEYS[2], expiry, held)
+          redis.call('HSET', KEYS[4], held, table.concat({leaseId, s, v, src, started, hold}, '|'))
+          touch_session(held)
+          return result(2, held, leaseId, tonumber(started), expiry, 0)
+        end
+
+        -- Sticky: a returning visitor gets its previous number when that number is free.
+        local number, sticky = nil, 0
+        local previous = redis.call('GET', KEYS[11])
+        if previous and redis.call('ZSCORE', KEYS[1], previous) then
+          number, sticky = previous, 1
+        else
+          local lru = redis.call('ZRANGE', KEYS[1], 0, 0)
+          number = lru[1]
+        end
+
+        redis.call('ZREMRANGEBYSCORE', KEYS[8], '-inf', now)
+        if not number then
+          -- Exhausted: never silent. Count it per minute and remember the session as unmet demand.
+          redis.call('HINCRBY', KEYS[7], math.floor(now / 60000), 1)
+          redis.call('ZADD', KEYS[8], expiry, session)
+        else
+          redis.call('ZREM', KEYS[1], number)
+          redis.call('ZREM', KEYS[8], session)
+          redis.call('HSET', KEYS[3], number, session)
+          redis.call('HSET', KEYS[4], number, table.concat({ARGV[5], session, visitor, ARGV[6], now, hold}, '|'))
+          redis.call('ZADD', KEYS[2], expiry, number)
+          touch_session(number)
+          redis.call('SET', KEYS[11], number, 'PX', ARGV[9])
+        end
+
+        -- Peak concurrent demand this hour, for the recommended pool size.
+        local demand = redis.call('ZCARD', KEYS[2]) + redis.call('ZCARD', KEYS[8])
+        local hour = math.floor(now / 3600000)
+        if demand > tonumber(redis.call('HGET', KEYS[9], hour) or '0') then
+          redis.call('HSET', KEYS[9], hour, demand)
+        end
+
+        if not number then return result(3, '', '', 0, 0, 0) end
+        return result(1, number, ARGV[5], now, expiry, sticky)
+        """;
+
+    /// <summary>
+    /// Release a session's lease early. KEYS: free, leases, holder, info, retired, all, session.
+    /// ARGV: number, session id, now ms, pool id. Returns the lease info, or false when the session does not hold it.
+    /// </summary>
+    public const string Release = """
+        local n, session, now = ARGV[1], ARGV[2], ARGV[3]
+        if redis.call('HGET', KEYS[3], n) ~= session then return false end
+        local info = redis.call('HGET', KEYS[4], n)
+        redis.call('ZREM', KEYS[2], n)
+        redis.call('HDEL', KEYS[3], n)
+        redis.call('HDEL', KEYS[4], n)
+        if redis.call('SREM', KEYS[5], n) == 1 then
+          redis.call('SREM', KEYS[6], n)
+        else
+          redis.call('ZADD', KEYS[1], now, n)
+        end
+        if redis.call('HGET', KEYS[7], ARGV[4]) == n then redis.call('HDEL', KEYS[7], ARGV[4]) end
+        return info
+        """;
+
+    /// <summary>
+    /// End expired leases without assigning (used by stats and tests). KEYS: free, leases, holder, info, retired, all.
+    /// ARGV: now ms, limit. Returns the flat (number, info, expiryMs) list.
+    /// </summary>
+    public const string Reclaim = ReclaimFunction + """
+
+        local out = {}
+        reclaim(tonumber(ARGV[1]), tonumber(ARGV[2]), out)
+        return out
+        """;
+
+    /// <summary>
+    /// Add numbers. KEYS: free, leases, retired, all. ARGV: numbers. A new number is free with score 0 (handed out
+    /// first); a retired number that is still leased is un-retired. Returns how many numbers were new.
+    /// </summary>
+    public const string Add = """
+        local added = 0
+        for _, n in ipairs(ARGV) do
+          if redis.call('SREM', KEYS[3], n) == 0 and redis.call('SADD', KEYS[4], n) == 1 then
+            redis.call('ZADD', KEYS[1], 0, n)
+            added = added + 1
+          end
+        end
+        return added
+        """;
+
+    /// <summary>
+    /// Retire a number. KEYS: free, leases, retired, all. ARGV: number.
+    /// Returns 0 unknown, 1 removed now (it was free), 2 retiring (leased: it finishes its lease, then goes).
+    /// </summary>
+    public const string Retire = """
+        local n = ARGV[1]
+        if redis.call('SISMEMBER', KEYS[4], n) == 0 then return 0 end
+        if redis.call('ZSCORE', KEYS[2], n) then
+          redis.call('SADD', KEYS[3], n)
+          return 2
+        end
+        redis.call('ZREM', KEYS[1], n)
+        redis.call('SREM', KEYS[4], n)
+        return 1
+        """;
+}
