@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using CustomerLab.Tests.Fixtures;
+
+namespace CustomerLab.Tests.ClickHouseHost;
+
+/// <summary>Start-up, restart and process-level safety of the host.</summary>
+public sealed class HostLifecycleTests(ClickHouseHostFixture host)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task CatchesNullReference_IfEngineIsLoaded()
+    {
+        // Runs inside the host process, after chDB has booted and run a query there.
+        var answer = await host.Http.GetStringAsync("/__selfcheck", Ct);
+        Assert.Equal("null-reference:caught divide-by-zero:caught\n", answer);
+        Assert.Equal("Ok.\n", await host.Http.GetStringAsync("/ping", Ct));
+    }
+
+    [Fact]
+    public async Task KeepsRows_IfHostRestarted()
+    {
+        // Its own host: restarting the shared one would break tests running in parallel.
+        await using var own = new ClickHouseHostFixture();
+        await own.StartAsync();
+        using (var client = own.CreateClient())
+        {
+            await client.ExecuteNonQueryAsync("CREATE TABLE kept (id UInt32) ENGINE = MergeTree ORDER BY id", cancellationToken: Ct);
+            await client.ExecuteNonQueryAsync("INSERT INTO kept SELECT number FROM numbers(1234)", cancellationToken: Ct);
+        }
+
+        await own.StopAsync();
+        Assert.Equal(0, own.LastExitCode);
+        await own.StartAsync();
+
+        using var again = own.CreateClient();
+        Assert.Equal(1234UL, Convert.ToUInt64(await again.ExecuteScalarAsync("SELECT count() FROM kept", cancellationToken: Ct)));
+    }
+
+    [Fact]
+    public async Task ExitsWithOneLine_IfLibraryMissing()
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "CustomerLab.ClickHouseHost.dll"));
+        info.Environment["ClickHouseHost__LibraryPath"] = "/nonexistent/libchdb.so";
+        info.Environment["ClickHouseHost__DataPath"] = Path.Combine(Path.GetTempPath(), "customerlab-tests", $"missing-{Guid.NewGuid():N}");
+        using var process = Process.Start(info)!;
+        var stderr = await process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+
+        Assert.NotEqual(0, process.ExitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("libchdb.so not found", line);
+    }
+}
