@@ -111,7 +111,7 @@ internal sealed partial class QueryEndpoint(ChdbConnectionPool pool, EngineInfo 
             {
                 var code = ClickHouseErrors.ParseCode(error);
                 LogQuery(request.QueryId, Stopwatch.GetElapsedTime(started).TotalMilliseconds, 0, code);
-                await WriteErrorAsync(context, request, error);
+                await WriteErrorAsync(context, request, error, logged: true);
                 return;
             }
             LogQuery(request.QueryId, Stopwatch.GetElapsedTime(started).TotalMilliseconds, (long)result.Stats.ResultRows, 0);
@@ -141,7 +141,7 @@ internal sealed partial class QueryEndpoint(ChdbConnectionPool pool, EngineInfo 
         await compressed.WriteAsync(result.Memory, context.RequestAborted);
     }
 
-    private async Task WriteErrorAsync(HttpContext context, QueryRequest request, string message)
+    private async Task WriteErrorAsync(HttpContext context, QueryRequest request, string message, bool logged = false)
     {
         var code = ClickHouseErrors.ParseCode(message);
         var response = context.Response;
@@ -152,7 +152,7 @@ internal sealed partial class QueryEndpoint(ChdbConnectionPool pool, EngineInfo 
         response.ContentLength = bytes.Length;
         // Errors are small: never compressed, like ClickHouse's own early errors.
         await response.Body.WriteAsync(bytes, context.RequestAborted);
-        if (code != ClickHouseErrors.AuthenticationFailed) LogError(request.QueryId, code);
+        if (!logged) LogError(request.QueryId, code);
     }
 
     private static string Summary(in QueryStats s) => string.Create(System.Globalization.CultureInfo.InvariantCulture,

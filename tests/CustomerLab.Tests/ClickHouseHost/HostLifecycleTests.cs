@@ -57,4 +57,44 @@ public sealed class HostLifecycleTests(ClickHouseHostFixture host)
         var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("libchdb.so not found", line);
     }
+
+    [Fact]
+    public async Task Answers413_IfBodyLargerThanLimit()
+    {
+        await using var own = new ClickHouseHostFixture();
+        own.Environment["ClickHouseHost__MaxBodyBytes"] = "1000";
+        await own.StartAsync();
+
+        using var small = await own.Http.PostAsync("/", new StringContent("SELECT 1"), Ct);
+        Assert.Equal(System.Net.HttpStatusCode.OK, small.StatusCode);
+        using var large = await own.Http.PostAsync("/", new StringContent("SELECT '" + new string('x', 5000) + "'"), Ct);
+        Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, large.StatusCode);
+        Assert.Contains("QUERY_IS_TOO_LARGE", await large.Content.ReadAsStringAsync(Ct));
+    }
+
+    [Fact]
+    public async Task Answers202And503_IfAllConnectionsStayBusy()
+    {
+        await using var own = new ClickHouseHostFixture();
+        own.Environment["ClickHouseHost__PoolSize"] = "1";
+        own.Environment["ClickHouseHost__QueueTimeoutMs"] = "200";
+        await own.StartAsync();
+
+        var slow = own.Http.GetAsync("/?query=SELECT+sleep(2)", Ct);
+        // Poll until a request meets the busy connection (one may still slip in before the slow query).
+        HttpResponseMessage? refused = null;
+        var deadline = DateTime.UtcNow.AddSeconds(2);
+        while (refused is null && DateTime.UtcNow < deadline)
+        {
+            var response = await own.Http.GetAsync("/?query=SELECT+1", Ct);
+            if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable) refused = response;
+            else response.Dispose();
+        }
+        Assert.NotNull(refused);
+        Assert.Equal("202", refused.Headers.GetValues("X-ClickHouse-Exception-Code").Single());
+        Assert.Contains("TOO_MANY_SIMULTANEOUS_QUERIES", await refused.Content.ReadAsStringAsync(Ct));
+        refused.Dispose();
+        using var done = await slow;
+        Assert.Equal(System.Net.HttpStatusCode.OK, done.StatusCode);
+    }
 }

@@ -51,6 +51,12 @@ public sealed class ClickHouseHostFixture : IAsyncLifetime
     /// <summary>An <see cref="HttpClient"/> with <see cref="BaseUrl"/> as base address, for curl-style requests (add credentials yourself).</summary>
     public HttpClient Http { get; }
 
+    /// <summary>
+    /// Extra environment for the host process, applied on the next <see cref="StartAsync"/>
+    /// (e.g. <c>["ClickHouseHost__PoolSize"] = "1"</c>) for tests that run their own instance.
+    /// </summary>
+    public Dictionary<string, string> Environment { get; } = new();
+
     /// <summary>Exit code of the last stopped host process (0 after a clean SIGTERM shutdown).</summary>
     public int? LastExitCode { get; private set; }
 
@@ -105,6 +111,7 @@ public sealed class ClickHouseHostFixture : IAsyncLifetime
         info.Environment["ClickHouseHost__EnableSelfCheck"] = "true";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__LogLevel__CustomerLab"] = "Information";
+        foreach (var (key, value) in Environment) info.Environment[key] = value;
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => Record(e.Data);
