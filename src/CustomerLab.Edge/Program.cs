@@ -1,7 +1,9 @@
 using CustomerLab.Edge.ClickHouse;
 using CustomerLab.Edge.Health;
 using CustomerLab.Edge.Hosting;
+using CustomerLab.Edge.Numbers;
 using CustomerLab.Edge.Redis;
+using CustomerLab.Edge.Sites;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,6 +15,9 @@ builder.Services.AddOpenApi();
 builder.Services.AddRedisStore();
 builder.Services.AddClickHouseStore();
 
+// Features: number pools (sites, leases, cookies, lease history).
+builder.Services.AddNumberPools();
+
 // Liveness and readiness probes.
 builder.Services.AddEdgeHealthChecks();
 
@@ -20,7 +25,9 @@ var app = builder.Build();
 
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapEdgeHealth();
+app.MapNumbers();
+app.MapSitesAdmin();
 
-// Start-up errors (bad configuration, a store that cannot start) end in one line and exit code 2.
+// Start-up errors (bad configuration, a store that cannot start) end in one line and exit code 78.
 return await EdgeHost.RunAsync(app);
 

@@ -53,11 +53,13 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
     {
         var keys = KeysFor(siteKey, poolId);
         var now = time.GetUtcNow();
-        var info = await Db.ScriptEvaluateAsync(NumberPoolScripts.Release,
+        var result = await Db.ScriptEvaluateAsync(NumberPoolScripts.Release,
             [keys.Free, keys.Leases, keys.Holder, keys.Info, keys.Retired, keys.All, keys.Session(sessionId)],
             [number, sessionId, now.ToUnixTimeMilliseconds(), poolId]);
-        if (info.IsNull || info.Resp2Type != ResultType.BulkString) return null;
-        var lease = ParseInfo(keys, number, (string)info!, now);
+        if (result.IsNull || result.Resp2Type != ResultType.Array) return null;
+        var parts = (RedisResult[])result!;
+        var expiry = DateTimeOffset.FromUnixTimeMilliseconds((long)double.Parse((string)parts[1]!, CultureInfo.InvariantCulture));
+        var lease = ParseInfo(keys, number, (string)parts[0]!, expiry);
         return lease is null ? null : new EndedLease(lease, now, "released");
     }
 

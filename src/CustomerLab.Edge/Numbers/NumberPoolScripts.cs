@@ -119,12 +119,14 @@ internal static class NumberPoolScripts
 
     /// <summary>
     /// Release a session's lease early. KEYS: free, leases, holder, info, retired, all, session.
-    /// ARGV: number, session id, now ms, pool id. Returns the lease info, or false when the session does not hold it.
+    /// ARGV: number, session id, now ms, pool id. Returns {info, expiryMs} of the lease, or false when the session
+    /// does not hold it.
     /// </summary>
     public const string Release = """
         local n, session, now = ARGV[1], ARGV[2], ARGV[3]
         if redis.call('HGET', KEYS[3], n) ~= session then return false end
         local info = redis.call('HGET', KEYS[4], n)
+        local expiry = redis.call('ZSCORE', KEYS[2], n)
         redis.call('ZREM', KEYS[2], n)
         redis.call('HDEL', KEYS[3], n)
         redis.call('HDEL', KEYS[4], n)
@@ -134,7 +136,7 @@ internal static class NumberPoolScripts
           redis.call('ZADD', KEYS[1], now, n)
         end
         if redis.call('HGET', KEYS[7], ARGV[4]) == n then redis.call('HDEL', KEYS[7], ARGV[4]) end
-        return info
+        return {info, expiry}
         """;
 
     /// <summary>

@@ -1,0 +1,84 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+
+namespace CustomerLab.Edge.Cookies;
+
+/// <summary>
+/// Reads and writes the edge's cookies. Ids are 128 random bits (base64url); cookies that carry them are signed
+/// (<c>value.signature</c>, HMAC-SHA256 truncated to 128 bits) and HttpOnly, since the tag never reads them.
+/// The opt-out cookie holds the constant <c>1</c>: no identifier.
+/// </summary>
+public sealed class VisitorCookies(IOptions<CookieSettings> options)
+{
+    public const string VisitorCookie = "_clvid";
+    public const string SessionCookie = "_clsid";
+    public const string OptOutCookie = "_clopt";
+
+    /// <summary>Separates the session id from the pool chosen at the session's start.</summary>
+    private const char PoolSeparator = '~';
+
+    private readonly CookieSettings _settings = options.Value;
+    private readonly byte[] _key = Encoding.UTF8.GetBytes(options.Value.SigningKey ?? "");
+
+    /// <summary>A new random id.</summary>
+    public static string NewId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        RandomNumberGenerator.Fill(bytes);
+        return Base64Url.EncodeToString(bytes);
+    }
+
+    public bool IsOptedOut(HttpRequest request) => request.Cookies.ContainsKey(OptOutCookie);
+
+    /// <summary>The visitor id from a correctly signed cookie, or null.</summary>
+    public string? ReadVisitor(HttpRequest request) =>
+        request.Cookies.TryGetValue(VisitorCookie, out var raw) ? Verify(VisitorCookie, raw) : null;
+
+    /// <summary>The session id and its pool from a correctly signed cookie, or nulls.</summary>
+    public (string? SessionId, string? PoolId) ReadSession(HttpRequest request)
+    {
+        if (!request.Cookies.TryGetValue(SessionCookie, out var raw) || Verify(SessionCookie, raw) is not { } value)
+            return (null, null);
+        var cut = value.IndexOf(PoolSeparator);
+        return cut < 0 ? (value, null) : (value[..cut], value[(cut + 1)..]);
+    }
+
+    public void WriteVisitor(HttpResponse response, string visitorId) =>
+        response.Cookies.Append(VisitorCookie, Sign(VisitorCookie, visitorId), Options(TimeSpan.FromDays(_settings.VisitorDays)));
+
+    /// <summary>The session cookie lives as long as the lease hold and slides with every call.</summary>
+    public void WriteSession(HttpResponse response, string sessionId, string poolId, TimeSpan hold) =>
+        response.Cookies.Append(SessionCookie, Sign(SessionCookie, sessionId + PoolSeparator + poolId), Options(hold));
+
+    private CookieOptions Options(TimeSpan maxAge) => new()
+    {
+        HttpOnly = true,
+        Secure = _settings.Secure,
+        SameSite = _settings.SameSite,
+        Path = "/",
+        MaxAge = maxAge,
+        IsEssential = true,
+    };
+
+    internal string Sign(string name, string value) => value + "." + Signature(name, value);
+
+    internal string? Verify(string name, string raw)
+    {
+        var dot = raw.LastIndexOf('.');
+        if (dot <= 0) return null;
+        var value = raw[..dot];
+        var expected = Encoding.ASCII.GetBytes(Signature(name, value));
+        var actual = Encoding.ASCII.GetBytes(raw[(dot + 1)..]);
+        return CryptographicOperations.FixedTimeEquals(expected, actual) ? value : null;
+    }
+
+    private string Signature(string name, string value)
+    {
+        Span<byte> mac = stackalloc byte[32];
+        // The cookie name is part of the signed text, so a visitor id cannot be replayed as a session id.
+        HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(name + "=" + value), mac);
+        return Base64Url.EncodeToString(mac[..16]);
+    }
+}

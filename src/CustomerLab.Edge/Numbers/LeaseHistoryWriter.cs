@@ -1,0 +1,115 @@
+using System.Threading.Channels;
+using ClickHouse.Driver;
+using CustomerLab.Edge.ClickHouse.Migrations;
+
+namespace CustomerLab.Edge.Numbers;
+
+/// <summary>
+/// Streams lease starts and ends into ClickHouse's <c>lease_history</c> in batches (up to
+/// <see cref="MaxBatchRows"/> rows or every <see cref="FlushInterval"/>), retrying with backoff while ClickHouse
+/// is down. The buffer is in memory and bounded: rows beyond <see cref="Capacity"/> are counted and logged, not
+/// silently lost. (Events get the durable on-disk spool; lease rows are rebuilt from Redis on the next reclaim.)
+/// </summary>
+internal sealed partial class LeaseHistoryWriter(ClickHouseClient client, SchemaState schema, TimeProvider time, ILogger<LeaseHistoryWriter> logger)
+    : BackgroundService
+{
+    public const int Capacity = 100_000;
+    public const int MaxBatchRows = 5_000;
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
+
+    private static readonly string[] Columns =
+        ["lease_id", "site_id", "pool_id", "number", "session_id", "visitor_id", "source", "started_at", "last_activity_at", "ended_at", "end_reason", "version"];
+
+    private readonly Channel<object?[]> _rows = Channel.CreateBounded<object?[]>(
+        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
+
+    private long _dropped;
+    private long _written;
+
+    /// <summary>Rows written to ClickHouse so far.</summary>
+    public long Written => Interlocked.Read(ref _written);
+
+    /// <summary>Rows refused because the buffer was full.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    public void RecordStart(Lease lease) => Enqueue(Row(lease, null, "", lease.StartedAt));
+
+    public void RecordEnd(EndedLease ended) =>
+        // +1 ms: an end row always outranks its start row in ReplacingMergeTree, even within one millisecond.
+        Enqueue(Row(ended.Lease, ended.EndedAt, ended.Reason, (ended.EndedAt > time.GetUtcNow() ? ended.EndedAt : time.GetUtcNow()).AddMilliseconds(1)));
+
+    private void Enqueue(object?[] row)
+    {
+        if (!_rows.Writer.TryWrite(row) && Interlocked.Increment(ref _dropped) % 1000 == 1)
+            LogDropped(logger, Dropped);
+    }
+
+    private static object?[] Row(Lease l, DateTimeOffset? endedAt, string reason, DateTimeOffset version) =>
+    [
+        Guid.Parse(l.LeaseId), l.SiteKey, l.PoolId, l.Number, l.SessionId, l.VisitorId, l.Source,
+        l.StartedAt.UtcDateTime, l.LastActivityAt.UtcDateTime, endedAt?.UtcDateTime, reason, (ulong)version.ToUnixTimeMilliseconds(),
+    ];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<object?[]>(MaxBatchRows);
+        var reader = _rows.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(stoppingToken))
+            {
+                using (var window = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+                {
+                    window.CancelAfter(FlushInterval);
+                    try
+                    {
+                        while (batch.Count < MaxBatchRows && await reader.WaitToReadAsync(window.Token))
+                            while (batch.Count < MaxBatchRows && reader.TryRead(out var row)) batch.Add(row);
+                    }
+                    catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested) { }
+                }
+                await FlushAsync(batch, stoppingToken);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
+        // Shutdown: one last attempt with what is buffered.
+        while (reader.TryRead(out var row)) batch.Add(row);
+        if (batch.Count > 0)
+        {
+            using var last = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try { await FlushAsync(batch, last.Token); }
+            catch (OperationCanceledException) { LogShutdownLoss(logger, batch.Count); }
+        }
+    }
+
+    private async Task FlushAsync(List<object?[]> batch, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (batch.Count > 0)
+        {
+            try
+            {
+                if (!schema.IsReady) throw new InvalidOperationException("schema not migrated yet");
+                await client.InsertBinaryAsync("lease_history", Columns, batch, cancellationToken: cancellationToken);
+                Interlocked.Add(ref _written, batch.Count);
+                batch.Clear();
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException or InvalidOperationException or ClickHouseServerException
+                                       || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                LogRetry(logger, batch.Count, delay.TotalSeconds, ex.Message);
+                await Task.Delay(delay, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+        }
+    }
+
+    [LoggerMessage(4001, LogLevel.Warning, "Lease history: {Rows} rows waiting, retrying in {Seconds} s: {Error}", EventName = "LeaseHistoryRetry")]
+    private static partial void LogRetry(ILogger logger, int rows, double seconds, string error);
+
+    [LoggerMessage(4002, LogLevel.Error, "Lease history buffer full; {Dropped} rows dropped so far", EventName = "LeaseHistoryDropped")]
+    private static partial void LogDropped(ILogger logger, long dropped);
+
+    [LoggerMessage(4003, LogLevel.Error, "Lease history: {Rows} rows not written at shutdown", EventName = "LeaseHistoryShutdownLoss")]
+    private static partial void LogShutdownLoss(ILogger logger, int rows);
+}

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CustomerLab.Edge.Numbers;
+
+/// <summary>
+/// Body of <c>POST /v1/number</c>, sent by the tag as <c>text/plain</c> JSON (no CORS preflight):
+/// <c>{"k":"site key","u":"page URL","r":"referrer"}</c>. UTM parameters and click ids are read from the page URL.
+/// </summary>
+public sealed class NumberRequest
+{
+    /// <summary>The site key from the script tag. Required.</summary>
+    [JsonPropertyName("k")] public string? SiteKey { get; set; }
+
+    /// <summary>The page URL (absolute, http or https). Required.</summary>
+    [JsonPropertyName("u")] public string? PageUrl { get; set; }
+
+    /// <summary>The page's referrer (document.referrer); may be empty.</summary>
+    [JsonPropertyName("r")] public string? Referrer { get; set; }
+}
+
+/// <summary>
+/// The number to show. <c>status</c> is <c>assigned</c>, <c>renewed</c>, or <c>default</c> (the site's default or the
+/// pool's overflow number, with <c>reason</c>: <c>pool_exhausted</c>, <c>redis_unavailable</c>, <c>opted_out</c>,
+/// <c>no_pool</c>). <c>targets</c> are the site's numbers (E.164) the tag replaces.
+/// </summary>
+public sealed record NumberResponse(
+    string Number, string National, string International, string Uri, string Status, string? Reason,
+    DateTimeOffset? ExpiresAt, IReadOnlyList<string> Targets, string? Pool, bool Sticky);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(NumberRequest))]
+[JsonSerializable(typeof(NumberResponse))]
+internal sealed partial class NumberJson : JsonSerializerContext;

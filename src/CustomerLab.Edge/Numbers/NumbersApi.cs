@@ -1,0 +1,187 @@
+using System.Text.Json;
+using CustomerLab.Edge.Cookies;
+using CustomerLab.Edge.Phones;
+using CustomerLab.Edge.Sites;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace CustomerLab.Edge.Numbers;
+
+/// <summary><c>POST /v1/number</c>: the tag asks which number to show; the edge leases one to the visitor's session.</summary>
+internal static partial class NumbersApi
+{
+    public static IEndpointRouteBuilder MapNumbers(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1").WithTags("Numbers");
+        v1.MapPost("/number", HandleAsync)
+            .Accepts<NumberRequest>("text/plain", "application/json")
+            .WithSummary("Lease a tracking number to this visitor's session (or renew it).");
+        v1.MapMethods("/number", ["OPTIONS"], Preflight).ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<Results<Ok<NumberResponse>, ValidationProblem, NotFound<ProblemDetails>, ProblemHttpResult>> HandleAsync(
+        HttpContext context, SiteStore sites, NumberPool pools, VisitorCookies cookies, LeaseHistoryWriter history,
+        IOptions<NumbersOptions> options, ILogger<NumberPool> logger)
+    {
+        var settings = options.Value;
+        var redisTimeout = TimeSpan.FromMilliseconds(settings.RedisTimeoutMs);
+        var (request, bodyError) = await ReadBodyAsync(context.Request, settings.MaxBodyBytes);
+        if (bodyError is not null) return bodyError;
+        var errors = new Dictionary<string, string[]>();
+        var page = ParseUrl(request!.PageUrl, "u", settings.MaxUrlLength, required: true, errors);
+        var referrer = ParseUrl(request.Referrer, "r", settings.MaxUrlLength, required: false, errors);
+        if (string.IsNullOrWhiteSpace(request.SiteKey) || !SiteValidation.SiteKeyPattern().IsMatch(request.SiteKey))
+            errors["k"] = ["The site key is required: 3 to 64 letters, digits, '-' or '_'."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+
+        SiteConfig? site;
+        try
+        {
+            site = await sites.GetAsync(request.SiteKey!, redisTimeout);
+        }
+        catch (SiteStoreUnavailableException ex)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, detail: ex.Message);
+        }
+        if (site is null)
+            return TypedResults.NotFound(SitesAdminApi.Problem(StatusCodes.Status404NotFound, $"No site '{request.SiteKey}'."));
+
+        // The page, and the calling origin when the browser names one, must be the site's own.
+        var origin = context.Request.Headers.Origin.ToString();
+        if (!IsSiteHost(site, page!.Host))
+            return Forbidden($"The page's host '{page.Host}' is not one of site '{site.SiteKey}''s domains (field u).");
+        if (origin.Length > 0 && (!Uri.TryCreate(origin, UriKind.Absolute, out var originUri) || !IsSiteHost(site, originUri.Host)))
+            return Forbidden($"Origin '{origin}' is not one of site '{site.SiteKey}''s domains.");
+        if (origin.Length > 0) AllowCors(context.Response, origin);
+
+        // Opted out (cookie, Global Privacy Control, or DNT where the site honours it): no ids, no lease.
+        if (IsOptedOut(context.Request, cookies, site))
+            return TypedResults.Ok(Default(site, null, "opted_out"));
+
+        var visitorId = cookies.ReadVisitor(context.Request) ?? VisitorCookies.NewId();
+        var (sessionId, sessionPool) = cookies.ReadSession(context.Request);
+        sessionId ??= VisitorCookies.NewId();
+        var source = TrafficSource.From(page, referrer);
+        // A session keeps the pool chosen at its start, so the number does not change as utm parameters vanish.
+        var pool = site.Pools.FirstOrDefault(p => p.Id == sessionPool) ?? source.ChoosePool(site.Pools);
+        cookies.WriteVisitor(context.Response, visitorId);
+        if (pool is null)
+            return TypedResults.Ok(Default(site, null, "no_pool"));
+        cookies.WriteSession(context.Response, sessionId, pool.Id, site.Hold);
+
+        AssignResult result;
+        try
+        {
+            result = await pools.AssignAsync(site.SiteKey, pool.Id, sessionId, visitorId, source.Label(), site.Hold).WaitAsync(redisTimeout);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            LogRedisFallback(logger, site.SiteKey, ex.Message);
+            return TypedResults.Ok(Default(site, pool, "redis_unavailable"));
+        }
+
+        foreach (var ended in result.Ended) history.RecordEnd(ended);
+        if (result.Status == LeaseStatus.Exhausted)
+        {
+            LogExhausted(logger, site.SiteKey, pool.Id);
+            return TypedResults.Ok(Default(site, pool, "pool_exhausted"));
+        }
+        var lease = result.Lease!;
+        if (result.Status == LeaseStatus.Assigned) history.RecordStart(lease);
+        var formats = PhoneNumberParsing.FromE164(lease.Number);
+        return TypedResults.Ok(new NumberResponse(formats.E164, formats.National, formats.International, formats.Uri,
+            result.Status == LeaseStatus.Assigned ? "assigned" : "renewed", null, lease.ExpiresAt, site.Targets, pool.Id, result.Sticky));
+    }
+
+    private static IResult Preflight(HttpContext context)
+    {
+        var origin = context.Request.Headers.Origin.ToString();
+        if (origin.Length > 0)
+        {
+            // The real request checks the origin against the site's domains; the preflight cannot (it has no body).
+            AllowCors(context.Response, origin);
+            context.Response.Headers.AccessControlAllowMethods = "POST";
+            context.Response.Headers.AccessControlAllowHeaders = "Content-Type";
+            context.Response.Headers.AccessControlMaxAge = "86400";
+        }
+        return TypedResults.NoContent();
+    }
+
+    private static void AllowCors(HttpResponse response, string origin)
+    {
+        response.Headers.AccessControlAllowOrigin = origin;
+        response.Headers.AccessControlAllowCredentials = "true";
+        response.Headers.Vary = "Origin";
+    }
+
+    private static bool IsOptedOut(HttpRequest request, VisitorCookies cookies, SiteConfig site) =>
+        cookies.IsOptedOut(request) ||
+        request.Headers["Sec-GPC"] == "1" ||
+        (site.HonourDoNotTrack && request.Headers["DNT"] == "1");
+
+    private static bool IsSiteHost(SiteConfig site, string host) => site.Domains.Any(d => TrafficSource.HostMatches(host, d));
+
+    private static NumberResponse Default(SiteConfig site, PoolConfig? pool, string reason)
+    {
+        var formats = PhoneNumberParsing.FromE164(pool?.OverflowNumber ?? site.DefaultNumber);
+        return new NumberResponse(formats.E164, formats.National, formats.International, formats.Uri, "default", reason, null, site.Targets, pool?.Id, false);
+    }
+
+    private static ProblemHttpResult Forbidden(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
+
+    private static async Task<(NumberRequest? Request, ProblemHttpResult? Error)> ReadBodyAsync(HttpRequest request, int maxBytes)
+    {
+        if (request.ContentLength > maxBytes)
+            return (null, TooLarge(maxBytes));
+        var buffer = new byte[Math.Min(maxBytes + 1, (int)(request.ContentLength ?? maxBytes + 1))];
+        var read = 0;
+        int n;
+        while (read < buffer.Length && (n = await request.Body.ReadAsync(buffer.AsMemory(read))) > 0) read += n;
+        if (read > maxBytes) return (null, TooLarge(maxBytes));
+        try
+        {
+            var body = JsonSerializer.Deserialize(buffer.AsSpan(0, read), NumberJson.Default.NumberRequest);
+            return body is null ? (null, BadBody("The body must be a JSON object.")) : (body, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, BadBody($"The body is not the expected JSON: {ex.Message}"));
+        }
+    }
+
+    private static ProblemHttpResult TooLarge(int maxBytes) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload Too Large", detail: $"The body may be at most {maxBytes} bytes.");
+
+    private static ProblemHttpResult BadBody(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request", detail: detail,
+            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["body"] = [detail] } });
+
+    private static Uri? ParseUrl(string? text, string field, int maxLength, bool required, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            if (required) errors[field] = ["An absolute http(s) URL is required."];
+            return null;
+        }
+        if (text.Length > maxLength)
+        {
+            errors[field] = [$"At most {maxLength} characters."];
+            return null;
+        }
+        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
+            return uri;
+        // A referrer that is not an http(s) URL (android-app://…) is ignored rather than refused.
+        if (required) errors[field] = [$"'{text}' is not an absolute http(s) URL."];
+        return null;
+    }
+
+    [LoggerMessage(5001, LogLevel.Warning, "Redis unavailable for site {SiteKey}; answered with the default number: {Error}", EventName = "NumberRedisFallback")]
+    private static partial void LogRedisFallback(ILogger logger, string siteKey, string error);
+
+    [LoggerMessage(5002, LogLevel.Warning, "Pool {PoolId} of site {SiteKey} is exhausted; answered with the overflow number", EventName = "PoolExhausted")]
+    private static partial void LogExhausted(ILogger logger, string siteKey, string poolId);
+}

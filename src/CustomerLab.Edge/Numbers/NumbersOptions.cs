@@ -1,0 +1,19 @@
+namespace CustomerLab.Edge.Numbers;
+
+/// <summary>Limits of <c>POST /v1/number</c>.</summary>
+public sealed class NumbersOptions
+{
+    public const string Section = "Numbers";
+
+    /// <summary>
+    /// Longest wait for Redis, in milliseconds, before answering with the default number. The default is 40 ms, so
+    /// the endpoint answers within 50 ms when Redis is unreachable.
+    /// </summary>
+    public int RedisTimeoutMs { get; set; } = 40;
+
+    /// <summary>Largest accepted request body, in bytes. The default is 8 KiB.</summary>
+    public int MaxBodyBytes { get; set; } = 8 * 1024;
+
+    /// <summary>Longest accepted page or referrer URL, in characters. The default is 4,096.</summary>
+    public int MaxUrlLength { get; set; } = 4096;
+}

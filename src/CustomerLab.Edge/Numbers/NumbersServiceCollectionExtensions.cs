@@ -1,0 +1,27 @@
+using CustomerLab.Edge.Admin;
+using CustomerLab.Edge.Cookies;
+using CustomerLab.Edge.Sites;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace CustomerLab.Edge.Numbers;
+
+internal static class NumbersServiceCollectionExtensions
+{
+    /// <summary>Sites, pools, cookies, the lease history writer and the admin key check.</summary>
+    public static IServiceCollection AddNumberPools(this IServiceCollection services)
+    {
+        services.AddOptions<NumbersOptions>().BindConfiguration(NumbersOptions.Section).ValidateOnStart();
+        services.AddOptions<CookieSettings>().BindConfiguration(CookieSettings.Section).ValidateOnStart();
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CookieSettings>, CookieSettingsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>());
+        services.TryAddSingleton<NumberPool>();
+        services.TryAddSingleton<SiteStore>();
+        services.TryAddSingleton<VisitorCookies>();
+        services.TryAddSingleton<AdminKeyFilter>();
+        services.TryAddSingleton<LeaseHistoryWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<LeaseHistoryWriter>());
+        return services;
+    }
+}

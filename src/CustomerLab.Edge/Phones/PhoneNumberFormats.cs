@@ -1,0 +1,60 @@
+using PhoneNumbers;
+
+namespace CustomerLab.Edge.Phones;
+
+/// <summary>A phone number in the forms the tag and people need.</summary>
+/// <param name="E164">The canonical form stored everywhere, e.g. <c>+12025550100</c>.</param>
+/// <param name="National">As dialled in its country, e.g. <c>(202) 555-0100</c>.</param>
+/// <param name="International">E.g. <c>+1 202-555-0100</c>.</param>
+/// <param name="Uri">For <c>tel:</c> links, e.g. <c>tel:+1-202-555-0100</c>.</param>
+public sealed record PhoneNumberFormats(string E164, string National, string International, string Uri);
+
+/// <summary>Parses, validates and formats phone numbers with libphonenumber (Google's metadata, offline).</summary>
+public static class PhoneNumberParsing
+{
+    private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
+
+    /// <summary>
+    /// Parses <paramref name="text"/> (E.164, or national in <paramref name="defaultRegion"/>) and accepts it only
+    /// when libphonenumber deems it a valid number. Returns the reason otherwise.
+    /// </summary>
+    public static bool TryParse(string? text, string defaultRegion, out PhoneNumberFormats formats, out string error)
+    {
+        formats = null!;
+        error = "";
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            error = "a phone number is required";
+            return false;
+        }
+        PhoneNumber number;
+        try
+        {
+            number = Util.Parse(text, defaultRegion);
+        }
+        catch (NumberParseException ex)
+        {
+            error = $"'{text}' is not a phone number ({ex.ErrorType})";
+            return false;
+        }
+        if (!Util.IsValidNumber(number))
+        {
+            error = $"'{text}' is not a valid phone number";
+            return false;
+        }
+        formats = Format(number);
+        return true;
+    }
+
+    /// <summary>The display forms of a number already known to be valid E.164.</summary>
+    public static PhoneNumberFormats FromE164(string e164) => Format(Util.Parse(e164, null));
+
+    /// <summary>True when <paramref name="region"/> is a region libphonenumber knows (ISO 3166 alpha-2).</summary>
+    public static bool IsKnownRegion(string region) => Util.GetSupportedRegions().Contains(region);
+
+    private static PhoneNumberFormats Format(PhoneNumber number) => new(
+        Util.Format(number, PhoneNumberFormat.E164),
+        Util.Format(number, PhoneNumberFormat.NATIONAL),
+        Util.Format(number, PhoneNumberFormat.INTERNATIONAL),
+        Util.Format(number, PhoneNumberFormat.RFC3966));
+}

@@ -1,0 +1,64 @@
+namespace CustomerLab.Edge.Sites;
+
+/// <summary>
+/// A client site as stored in Redis (JSON under <c>cl:{site}:config</c>). Numbers are E.164.
+/// </summary>
+public sealed class SiteConfig
+{
+    /// <summary>The public key in the site's script tag; also the site's id and hash tag.</summary>
+    public required string SiteKey { get; init; }
+
+    /// <summary>Host names whose pages may use the site key; a domain also admits its subdomains.</summary>
+    public required IReadOnlyList<string> Domains { get; init; }
+
+    /// <summary>The site's own numbers that the tag replaces with the leased one.</summary>
+    public required IReadOnlyList<string> Targets { get; init; }
+
+    /// <summary>Shown when no tracking number can be given (pool exhausted, Redis down, opted out).</summary>
+    public required string DefaultNumber { get; init; }
+
+    /// <summary>How long a lease lasts without activity. The default is 30 minutes.</summary>
+    public int HoldMinutes { get; init; } = 30;
+
+    /// <summary>Region (ISO 3166 alpha-2) for numbers written without a country code. The default is US.</summary>
+    public string Region { get; init; } = "US";
+
+    /// <summary>Treat <c>DNT: 1</c> like an opt-out for this site (GPC is always honoured). The default is false.</summary>
+    public bool HonourDoNotTrack { get; init; }
+
+    /// <summary>Pools in match order; the first whose rule matches the visitor's source is used.</summary>
+    public IReadOnlyList<PoolConfig> Pools { get; init; } = [];
+
+    public TimeSpan Hold => TimeSpan.FromMinutes(HoldMinutes);
+}
+
+/// <summary>One pool of tracking numbers of a site.</summary>
+public sealed class PoolConfig
+{
+    public required string Id { get; init; }
+
+    /// <summary>Which visitors this pool serves; null = everyone not served by a pool with a rule (the default pool).</summary>
+    public SourceRule? Match { get; init; }
+
+    /// <summary>Shown instead of the site's default number when this pool is exhausted.</summary>
+    public string? OverflowNumber { get; init; }
+}
+
+/// <summary>
+/// A pool's source rule: it matches when any listed condition holds (an empty rule matches nothing).
+/// Values compare case-insensitively.
+/// </summary>
+public sealed class SourceRule
+{
+    /// <summary>Visitors who arrived with an ad click id (gclid, gbraid, wbraid, msclkid, fbclid, ttclid, li_fat_id).</summary>
+    public bool PaidClickId { get; init; }
+
+    /// <summary>utm_medium values, e.g. <c>cpc</c>, <c>ppc</c>, <c>paid</c>.</summary>
+    public IReadOnlyList<string> UtmMedium { get; init; } = [];
+
+    /// <summary>utm_source values, e.g. <c>google</c>, <c>newsletter</c>.</summary>
+    public IReadOnlyList<string> UtmSource { get; init; } = [];
+
+    /// <summary>Referrer host names (a name also matches its subdomains), e.g. <c>bing.com</c>.</summary>
+    public IReadOnlyList<string> ReferrerHosts { get; init; } = [];
+}

@@ -1,0 +1,49 @@
+namespace CustomerLab.Edge.Sites;
+
+/// <summary>Body of <c>PUT /admin/sites/{siteKey}</c>.</summary>
+public sealed class SiteRequest
+{
+    /// <summary>Host names whose pages may use the site key (a domain admits its subdomains). At least one.</summary>
+    public List<string>? Domains { get; set; }
+
+    /// <summary>The site's own numbers that the tag replaces (any common format; parsed with <see cref="Region"/>).</summary>
+    public List<string>? Targets { get; set; }
+
+    /// <summary>Shown when no tracking number can be given. Required.</summary>
+    public string? DefaultNumber { get; set; }
+
+    /// <summary>Lease hold time without activity, 1 to 1,440 minutes. The default is 30.</summary>
+    public int? HoldMinutes { get; set; }
+
+    /// <summary>Region for numbers written without a country code. The default is US.</summary>
+    public string? Region { get; set; }
+
+    /// <summary>Treat <c>DNT: 1</c> as an opt-out on this site. The default is false (GPC is always honoured).</summary>
+    public bool? HonourDoNotTrack { get; set; }
+}
+
+/// <summary>Body of <c>PUT /admin/sites/{siteKey}/pools/{poolId}</c>.</summary>
+public sealed class PoolRequest
+{
+    /// <summary>Which visitors the pool serves; omit for the default pool.</summary>
+    public SourceRule? Match { get; set; }
+
+    /// <summary>Shown when this pool is exhausted; the site's default number otherwise.</summary>
+    public string? OverflowNumber { get; set; }
+
+    /// <summary>Tracking numbers to add now (more can be added later).</summary>
+    public List<string>? Numbers { get; set; }
+}
+
+/// <summary>Body of <c>POST /admin/sites/{siteKey}/pools/{poolId}/numbers</c>.</summary>
+public sealed class NumbersRequest
+{
+    /// <summary>Tracking numbers to add. At least one.</summary>
+    public List<string>? Numbers { get; set; }
+}
+
+/// <summary>A pool as the admin API shows it.</summary>
+public sealed record PoolView(string Id, SourceRule? Match, string? OverflowNumber, Numbers.PoolStats Stats);
+
+/// <summary>A site as the admin API shows it.</summary>
+public sealed record SiteView(SiteConfig Site, IReadOnlyList<PoolView> Pools);

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using StackExchange.Redis;
+
+namespace CustomerLab.Edge.Sites;
+
+/// <summary>
+/// Site configuration in Redis (<c>cl:{site}:config</c>, JSON; <c>cl:sites</c> lists the keys), with an
+/// in-memory copy per edge refreshed every <see cref="RefreshAfter"/>. When Redis does not answer, the last
+/// copy keeps serving, so <c>/v1/number</c> can still give a site's default number.
+/// </summary>
+public sealed partial class SiteStore(IConnectionMultiplexer redis, TimeProvider time, ILogger<SiteStore> logger)
+{
+    /// <summary>How old an in-memory copy may get before it is read again: 10 s (admin changes reach every edge within it).</summary>
+    public static readonly TimeSpan RefreshAfter = TimeSpan.FromSeconds(10);
+
+    private static readonly RedisKey SitesIndex = "cl:sites";
+
+    private readonly ConcurrentDictionary<string, (SiteConfig Config, long FetchedAt)> _cache = new(StringComparer.Ordinal);
+
+    private IDatabase Db => redis.GetDatabase();
+
+    internal static RedisKey ConfigKey(string siteKey) => $"cl:{{{siteKey}}}:config";
+
+    /// <summary>The site, or null when no such site exists. Throws <see cref="SiteStoreUnavailableException"/> when Redis is down and no copy is held.</summary>
+    public async ValueTask<SiteConfig?> GetAsync(string siteKey, TimeSpan? redisTimeout = null)
+    {
+        var now = time.GetTimestamp();
+        if (_cache.TryGetValue(siteKey, out var cached) && time.GetElapsedTime(cached.FetchedAt, now) < RefreshAfter)
+            return cached.Config;
+        try
+        {
+            var read = Db.StringGetAsync(ConfigKey(siteKey));
+            var json = redisTimeout is { } t ? await read.WaitAsync(t) : await read;
+            if (json.IsNull)
+            {
+                _cache.TryRemove(siteKey, out _);
+                return null;
+            }
+            var config = JsonSerializer.Deserialize((byte[])json!, SiteJson.Default.SiteConfig)!;
+            _cache[siteKey] = (config, now);
+            return config;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            if (cached.Config is not null)
+            {
+                LogServingStale(logger, siteKey, ex.Message);
+                return cached.Config;
+            }
+            throw new SiteStoreUnavailableException(siteKey, ex);
+        }
+    }
+
+    /// <summary>Stores the site and refreshes this edge's copy at once.</summary>
+    public async Task SaveAsync(SiteConfig config)
+    {
+        var json = JsonSerializer.SerializeToUtf8Bytes(config, SiteJson.Default.SiteConfig);
+        await Db.StringSetAsync(ConfigKey(config.SiteKey), json);
+        await Db.SetAddAsync(SitesIndex, config.SiteKey);
+        _cache[config.SiteKey] = (config, time.GetTimestamp());
+    }
+
+    /// <summary>Every site key, sorted.</summary>
+    public async Task<IReadOnlyList<string>> ListAsync() =>
+        (await Db.SetMembersAsync(SitesIndex)).Select(v => (string)v!).Order(StringComparer.Ordinal).ToList();
+
+    [LoggerMessage(3001, LogLevel.Warning, "Redis did not answer for site {SiteKey}; serving the last known configuration: {Error}", EventName = "SiteConfigStale")]
+    private static partial void LogServingStale(ILogger logger, string siteKey, string error);
+}
+
+/// <summary>Redis is unreachable and this edge holds no copy of the site.</summary>
+public sealed class SiteStoreUnavailableException(string siteKey, Exception inner)
+    : Exception($"Site '{siteKey}' cannot be read: Redis is unreachable.", inner);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(SiteConfig))]
+internal sealed partial class SiteJson : JsonSerializerContext;

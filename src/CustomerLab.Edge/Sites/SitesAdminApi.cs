@@ -1,0 +1,131 @@
+using CustomerLab.Edge.Admin;
+using CustomerLab.Edge.Numbers;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CustomerLab.Edge.Sites;
+
+/// <summary>
+/// The admin API for sites and pools (<c>/admin/sites…</c>), behind <see cref="AdminKeyFilter"/>.
+/// Phone numbers are validated with libphonenumber; every error names its field.
+/// </summary>
+internal static class SitesAdminApi
+{
+    public static IEndpointRouteBuilder MapSitesAdmin(this IEndpointRouteBuilder app)
+    {
+        var sites = app.MapGroup("/admin/sites").AddEndpointFilter<AdminKeyFilter>().WithTags("Admin");
+
+        sites.MapGet("/", async (SiteStore store) => TypedResults.Ok(await store.ListAsync()));
+        sites.MapGet("/{siteKey}", GetSiteAsync);
+        sites.MapPut("/{siteKey}", PutSiteAsync);
+        sites.MapPut("/{siteKey}/pools/{poolId}", PutPoolAsync);
+        sites.MapPost("/{siteKey}/pools/{poolId}/numbers", AddNumbersAsync);
+        sites.MapDelete("/{siteKey}/pools/{poolId}/numbers/{number}", RetireNumberAsync);
+        sites.MapGet("/{siteKey}/pools/{poolId}/stats", GetStatsAsync);
+        return app;
+    }
+
+    private static async Task<Results<Ok<SiteView>, NotFound<ProblemDetails>>> GetSiteAsync(string siteKey, SiteStore store, NumberPool pool)
+    {
+        if (await store.GetAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
+        var pools = new List<PoolView>(site.Pools.Count);
+        foreach (var p in site.Pools)
+            pools.Add(new PoolView(p.Id, p.Match, p.OverflowNumber, await pool.GetStatsAsync(siteKey, p.Id)));
+        return TypedResults.Ok(new SiteView(site, pools));
+    }
+
+    private static async Task<Results<Ok<SiteConfig>, ValidationProblem>> PutSiteAsync(string siteKey, SiteRequest request, SiteStore store)
+    {
+        var existing = await store.GetAsync(siteKey);
+        var errors = new Dictionary<string, string[]>();
+        var site = SiteValidation.ToSite(siteKey, request, existing?.Pools ?? [], errors);
+        if (site is null) return TypedResults.ValidationProblem(errors);
+        await store.SaveAsync(site);
+        return TypedResults.Ok(site);
+    }
+
+    private static async Task<Results<Ok<PoolView>, NotFound<ProblemDetails>, ValidationProblem, Conflict<ProblemDetails>>> PutPoolAsync(
+        string siteKey, string poolId, PoolRequest request, SiteStore store, NumberPool pool)
+    {
+        if (await store.GetAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
+        var errors = new Dictionary<string, string[]>();
+        if (!SiteValidation.PoolIdPattern().IsMatch(poolId))
+            errors["poolId"] = ["1 to 32 lower-case letters, digits, '-' or '_'."];
+        var overflow = request.OverflowNumber is null ? null : SiteValidation.ParseNumber(request.OverflowNumber, "overflowNumber", site.Region, errors);
+        var numbers = SiteValidation.ParseNumbers(request.Numbers ?? [], "numbers", site.Region, errors);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        if (await FindNumberInOtherPoolAsync(site, poolId, numbers, pool) is { } clash) return clash;
+
+        var config = new PoolConfig { Id = poolId, Match = request.Match, OverflowNumber = overflow };
+        var pools = site.Pools.Where(p => p.Id != poolId).ToList();
+        var index = site.Pools.ToList().FindIndex(p => p.Id == poolId);
+        pools.Insert(index < 0 ? pools.Count : index, config);
+        await store.SaveAsync(CopyWithPools(site, pools));
+        await pool.AddNumbersAsync(siteKey, poolId, numbers);
+        return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId)));
+    }
+
+    private static async Task<Results<Ok<PoolView>, NotFound<ProblemDetails>, ValidationProblem, Conflict<ProblemDetails>>> AddNumbersAsync(
+        string siteKey, string poolId, NumbersRequest request, SiteStore store, NumberPool pool)
+    {
+        if (await store.GetAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
+        if (site.Pools.FirstOrDefault(p => p.Id == poolId) is not { } config) return PoolNotFound(siteKey, poolId);
+        var errors = new Dictionary<string, string[]>();
+        if (request.Numbers is not { Count: > 0 }) errors["numbers"] = ["At least one number is required."];
+        var numbers = SiteValidation.ParseNumbers(request.Numbers ?? [], "numbers", site.Region, errors);
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        if (await FindNumberInOtherPoolAsync(site, poolId, numbers, pool) is { } clash) return clash;
+        await pool.AddNumbersAsync(siteKey, poolId, numbers);
+        return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId)));
+    }
+
+    private static async Task<Results<Ok<RetireResponse>, NotFound<ProblemDetails>, ValidationProblem>> RetireNumberAsync(
+        string siteKey, string poolId, string number, SiteStore store, NumberPool pool)
+    {
+        if (await store.GetAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
+        if (site.Pools.All(p => p.Id != poolId)) return PoolNotFound(siteKey, poolId);
+        var errors = new Dictionary<string, string[]>();
+        if (SiteValidation.ParseNumber(number, "number", site.Region, errors) is not { } e164) return TypedResults.ValidationProblem(errors);
+        return await pool.RetireAsync(siteKey, poolId, e164) switch
+        {
+            RetireOutcome.Unknown => TypedResults.NotFound(Problem(StatusCodes.Status404NotFound, $"Pool '{poolId}' has no number {e164}.")),
+            var outcome => TypedResults.Ok(new RetireResponse(e164, outcome == RetireOutcome.Removed ? "removed" : "retiring")),
+        };
+    }
+
+    private static async Task<Results<Ok<PoolStats>, NotFound<ProblemDetails>>> GetStatsAsync(string siteKey, string poolId, SiteStore store, NumberPool pool)
+    {
+        if (await store.GetAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
+        if (site.Pools.All(p => p.Id != poolId)) return PoolNotFound(siteKey, poolId);
+        return TypedResults.Ok(await pool.GetStatsAsync(siteKey, poolId));
+    }
+
+    /// <summary>A number in two pools could be leased twice at once; refuse it.</summary>
+    private static async Task<Conflict<ProblemDetails>?> FindNumberInOtherPoolAsync(SiteConfig site, string poolId, List<string> numbers, NumberPool pool)
+    {
+        foreach (var other in site.Pools.Where(p => p.Id != poolId))
+        {
+            var members = (await pool.SnapshotAsync(site.SiteKey, other.Id)).All;
+            if (numbers.FirstOrDefault(members.Contains) is { } clash)
+                return TypedResults.Conflict(Problem(StatusCodes.Status409Conflict, $"{clash} is already in pool '{other.Id}'; retire it there first."));
+        }
+        return null;
+    }
+
+    private static SiteConfig CopyWithPools(SiteConfig site, IReadOnlyList<PoolConfig> pools) => new()
+    {
+        SiteKey = site.SiteKey, Domains = site.Domains, Targets = site.Targets, DefaultNumber = site.DefaultNumber,
+        HoldMinutes = site.HoldMinutes, Region = site.Region, HonourDoNotTrack = site.HonourDoNotTrack, Pools = pools,
+    };
+
+    private static NotFound<ProblemDetails> SiteNotFound(string siteKey) =>
+        TypedResults.NotFound(Problem(StatusCodes.Status404NotFound, $"No site '{siteKey}'."));
+
+    private static NotFound<ProblemDetails> PoolNotFound(string siteKey, string poolId) =>
+        TypedResults.NotFound(Problem(StatusCodes.Status404NotFound, $"Site '{siteKey}' has no pool '{poolId}'."));
+
+    internal static ProblemDetails Problem(int status, string detail) => new() { Status = status, Detail = detail };
+}
+
+/// <summary>What retiring a number did: <c>removed</c> at once, or <c>retiring</c> after its current lease.</summary>
+public sealed record RetireResponse(string Number, string Outcome);
