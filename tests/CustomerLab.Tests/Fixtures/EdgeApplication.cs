@@ -15,6 +15,12 @@ public sealed class EdgeApplication(string redisUrl, string clickHouseUrl, strin
 {
     public string Database { get; } = database;
 
+    /// <summary>The admin API key the test edge accepts (its SHA-256 is what is configured).</summary>
+    public const string AdminKey = "test-admin-key";
+
+    /// <summary>The cookie signing key of the test edge.</summary>
+    public const string CookieSigningKey = "test-signing-key-0123456789abcdefghijklmnop";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
@@ -25,6 +31,9 @@ public sealed class EdgeApplication(string redisUrl, string clickHouseUrl, strin
                 ["Redis:Url"] = redisUrl,
                 ["ClickHouse:Url"] = clickHouseUrl,
                 ["ClickHouse:Database"] = Database,
+                ["Cookies:SigningKey"] = CookieSigningKey,
+                ["Cookies:Secure"] = "false",
+                ["Admin:ApiKeySha256:0"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(AdminKey))),
             };
             foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
             config.AddInMemoryCollection(settings);

@@ -7,7 +7,8 @@ public static class EdgeBinary
 {
     /// <summary>The edge's own build output (its appsettings.json sits beside it).</summary>
     public static string Directory { get; } = Path.Combine(RepoPaths.Root, "src", "CustomerLab.Edge", "bin",
-        new DirectoryInfo(AppContext.BaseDirectory).Parent!.Parent!.Name, "net10.0");
+        // The test output is bin/<Configuration>/net10.0/: build the edge's path with the same configuration.
+        new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name, "net10.0");
 
     public sealed record Outcome(int ExitCode, string StdOut, string StdErr);
 

@@ -8,6 +8,7 @@ namespace CustomerLab.Tests.Foundation;
 public sealed class ReadinessTests(ClickHouseHostFixture clickHouse, RedisServerFixture sharedRedis)
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
     public async Task Readyz_Is503NamingRedis_IfRedisIsStopped_AndRecovers()
@@ -17,14 +18,14 @@ public sealed class ReadinessTests(ClickHouseHostFixture clickHouse, RedisServer
         await using var edge = new EdgeApplication(redis.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor(nameof(Readyz_Is503NamingRedis_IfRedisIsStopped_AndRecovers)));
         using var http = edge.CreateClient();
 
-        await Poll.UntilAsync(async () => (await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, Wait, "the edge to become ready");
+        await Poll.UntilAsync(async () => (await http.GetAsync("/readyz", Ct)).StatusCode == HttpStatusCode.OK, Wait, "the edge to become ready");
 
         await redis.StopAsync();
         JsonElement body = default;
         await Poll.UntilAsync(async () =>
         {
-            var response = await http.GetAsync("/readyz");
-            body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+            var response = await http.GetAsync("/readyz", Ct);
+            body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
             return response.StatusCode == HttpStatusCode.ServiceUnavailable;
         }, Wait, "/readyz to report the stopped Redis");
         Assert.Equal("not ready", body.GetProperty("status").GetString());
@@ -32,11 +33,11 @@ public sealed class ReadinessTests(ClickHouseHostFixture clickHouse, RedisServer
         Assert.Equal("ok", body.GetProperty("checks").GetProperty("clickhouse").GetProperty("status").GetString());
 
         // Liveness does not depend on the stores.
-        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz", Ct)).StatusCode);
 
         await using var restarted = new RedisServerProcess(redis.Port);
         await restarted.StartAsync();
-        await Poll.UntilAsync(async () => (await http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK, Wait, "/readyz after Redis came back");
+        await Poll.UntilAsync(async () => (await http.GetAsync("/readyz", Ct)).StatusCode == HttpStatusCode.OK, Wait, "/readyz after Redis came back");
     }
 
     [Fact]
@@ -46,8 +47,8 @@ public sealed class ReadinessTests(ClickHouseHostFixture clickHouse, RedisServer
         await using var edge = new EdgeApplication(sharedRedis.Server.Url, $"http://127.0.0.1:{deadPort}", "unused");
         using var http = edge.CreateClient();
 
-        var response = await http.GetAsync("/readyz");
-        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        var response = await http.GetAsync("/readyz", Ct);
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("down", body.GetProperty("checks").GetProperty("clickhouse").GetProperty("status").GetString());
@@ -60,7 +61,7 @@ public sealed class ReadinessTests(ClickHouseHostFixture clickHouse, RedisServer
         await using var edge = new EdgeApplication(sharedRedis.Server.Url, clickHouse.BaseUrl, "unused");
         using var http = edge.CreateClient();
 
-        var json = JsonDocument.Parse(await http.GetStringAsync("/openapi/v1.json")).RootElement;
+        var json = JsonDocument.Parse(await http.GetStringAsync("/openapi/v1.json", Ct)).RootElement;
 
         Assert.StartsWith("3.", json.GetProperty("openapi").GetString());
     }

@@ -29,6 +29,13 @@ public sealed class StartupValidationTests
     }
 
     [Fact]
+    public async Task EdgeExitsWithOneLine_IfCookieSigningKeyIsMissing()
+    {
+        var outcome = await EdgeBinary.RunUntilExitAsync(Timeout, "--ClickHouse:Url=http://127.0.0.1:1", "--Cookies:SigningKey=");
+        AssertOneLineFailure(outcome, "Cookies:SigningKey is required");
+    }
+
+    [Fact]
     public async Task EdgeNamesEveryBadKey_IfSeveralAreWrong()
     {
         var outcome = await EdgeBinary.RunUntilExitAsync(Timeout, "--Redis:Url=http://x:1", "--ClickHouse:Database=bad name");
@@ -38,7 +45,7 @@ public sealed class StartupValidationTests
 
     private static void AssertOneLineFailure(EdgeBinary.Outcome outcome, string expected)
     {
-        Assert.Equal(78, outcome.ExitCode);
+        Assert.True(outcome.ExitCode == 78, $"exit code {outcome.ExitCode}, stderr: {outcome.StdErr}");
         var lines = outcome.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(lines);
         Assert.StartsWith("customerlab-edge: cannot start: ", lines[0]);

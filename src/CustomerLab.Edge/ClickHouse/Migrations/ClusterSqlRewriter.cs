@@ -89,7 +89,7 @@ internal sealed partial class ClusterSqlRewriter(string cluster, string database
     [GeneratedRegex(@"^CREATE\s+DATABASE\s+(IF\s+NOT\s+EXISTS\s+)?\w+", RegexOptions.IgnoreCase)]
     private static partial Regex CreateDatabase();
 
-    [GeneratedRegex(@"ENGINE\s*=\s*(?<kind>\w*)MergeTree\s*\((?<args>[^)]*)\)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"ENGINE\s*=\s*(?<kind>\w*)MergeTree(\s*\((?<args>[^)]*)\))?", RegexOptions.IgnoreCase)]
     private static partial Regex Engine();
 
     [GeneratedRegex(@"(?<kw>\b(?:FROM|JOIN|TO)\s+)(?<name>\w+)\b", RegexOptions.IgnoreCase)]
