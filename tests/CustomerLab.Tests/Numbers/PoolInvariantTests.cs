@@ -199,7 +199,7 @@ public sealed class PoolInvariantTests(PoolServers servers) : IClassFixture<Pool
     [MemberData(nameof(PoolServers.Names), MemberType = typeof(PoolServers))]
     public async Task InvariantsHold_IfWorkersAssignRenewAndReleaseWhileClockJumpsPastHoldTimes(string server)
     {
-        const int poolSize = 12, sessionCount = 40, workers = 6, opsPerWorker = 150, clockJumps = 30;
+        const int poolSize = 12, sessionCount = 40, workers = 6, maxOpsPerWorker = 1_000, clockJumps = 30, opsBetweenJumps = 30;
         var time = new FakeTimeProvider(Start);
         var pool = await servers.PoolAsync(server, time);
         var site = PoolServers.SiteKey(server);
@@ -209,12 +209,14 @@ public sealed class PoolInvariantTests(PoolServers servers) : IClassFixture<Pool
         var retireDone = 0; // 1 once both retires returned: any assign started after that must not hand them out
         var violations = new ConcurrentQueue<string>();
         var held = new ConcurrentDictionary<string, string>();
-        var running = workers;
+        var clockDone = 0;
+        long opsDone = 0;
 
         async Task WorkerAsync(int worker)
         {
             var random = new Random(worker);
-            for (var i = 0; i < opsPerWorker; i++)
+            // Workers keep going until the clock has made all its jumps (bounded by maxOpsPerWorker).
+            for (var i = 0; i < maxOpsPerWorker && Volatile.Read(ref clockDone) == 0; i++)
             {
                 var session = $"s{random.Next(sessionCount)}";
                 if (random.Next(10) < 7 || !held.TryGetValue(session, out var number))
@@ -234,15 +236,19 @@ public sealed class PoolInvariantTests(PoolServers servers) : IClassFixture<Pool
                     await pool.ReleaseAsync(site, PoolId, number, session);
                     held.TryRemove(session, out _);
                 }
+                Interlocked.Increment(ref opsDone);
             }
-            Interlocked.Decrement(ref running);
         }
 
         async Task ClockAsync()
         {
             var random = new Random(42);
-            for (var jump = 0; jump < clockJumps && Volatile.Read(ref running) > 0; jump++)
+            for (var jump = 0; jump < clockJumps; jump++)
             {
+                // Let the workers run a batch of operations between two jumps (a condition, not a guessed delay).
+                var target = Interlocked.Read(ref opsDone) + opsBetweenJumps;
+                while (Interlocked.Read(ref opsDone) < target && Interlocked.Read(ref opsDone) < workers * (long)maxOpsPerWorker)
+                    await Task.Delay(1, Ct); // polls the condition above
                 time.Advance(TimeSpan.FromMinutes(random.Next(1, 25)));
                 if (jump == clockJumps / 3)
                 {
@@ -252,13 +258,8 @@ public sealed class PoolInvariantTests(PoolServers servers) : IClassFixture<Pool
                 var snapshot = await pool.SnapshotAsync(site, PoolId);
                 foreach (var problem in PoolInvariants.Check(snapshot, time.GetUtcNow().ToUnixTimeMilliseconds()))
                     violations.Enqueue($"jump {jump}: {problem}");
-                await Task.Delay(TimeSpan.FromMilliseconds(5), Ct); // pacing only: lets workers run between jumps
             }
-            if (Volatile.Read(ref retireDone) == 0)
-            {
-                foreach (var n in retiredForGood) await pool.RetireAsync(site, PoolId, n);
-                Volatile.Write(ref retireDone, 1);
-            }
+            Volatile.Write(ref clockDone, 1);
         }
 
         await Task.WhenAll([.. Enumerable.Range(0, workers).Select(w => Task.Run(() => WorkerAsync(w), Ct)), Task.Run(ClockAsync, Ct)]);
