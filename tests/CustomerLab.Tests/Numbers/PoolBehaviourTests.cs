@@ -416,6 +416,84 @@ public sealed class PoolBehaviourTests(PoolServers servers) : IClassFixture<Pool
         Assert.Equal("s1", (await site.SnapshotAsync()).Holders[N0]);
     }
 
+    // ---- Time and ids that the scripts must not trip over ----
+
+    /// <summary>
+    /// The lease expiry comes from the caller's clock, but the session → number map (<c>cl:{site}:s:{session}</c>) is
+    /// given a Redis TTL of exactly the hold time, counted by the server's clock. When the server's clock runs ahead
+    /// of the caller's (clock skew between edge and Redis, or just a slower round trip for the heartbeat than for the
+    /// assign), the map expires while the lease is still live, and the heartbeat leases the session a second number.
+    /// Here the fake clock stands still while real time passes the (short) hold.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PoolServers.Names), MemberType = typeof(PoolServers))]
+    public async Task HeartbeatRenewsTheSameNumber_IfRedisClockIsAheadOfTheCaller(string server)
+    {
+        var site = await NewSiteAsync(server, 2);
+        var hold = TimeSpan.FromMilliseconds(300);
+        Assert.Equal(N0, (await site.AssignAsync("s1", hold: hold)).Lease!.Number);
+        await WaitForSessionMapToExpireAsync(site, "s1");
+
+        site.Time.Advance(TimeSpan.FromMilliseconds(100)); // the lease (expiry = start + 300 ms) is live for the caller
+        var heartbeat = await site.AssignAsync("s1", hold: hold);
+
+        PoolInvariants.AssertHold(await site.Pool.SnapshotAsync(site.Key, PoolId), site.NowMs, context: "after the heartbeat");
+        Assert.Equal((LeaseStatus.Renewed, N0), (heartbeat.Status, heartbeat.Lease!.Number));
+    }
+
+    /// <summary>
+    /// The same session → number map is one key per site with one field per pool, and each assign resets the whole
+    /// key's TTL to that pool's hold: a session that also touches a pool with a shorter hold loses its mapping for
+    /// the longer-hold pool, and its next heartbeat there leases it a second number (no clock skew needed).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PoolServers.Names), MemberType = typeof(PoolServers))]
+    public async Task HeartbeatRenewsTheSameNumber_IfSessionAlsoUsesAPoolWithShorterHold(string server)
+    {
+        var site = await NewSiteAsync(server, 2);
+        const string shortPool = "short";
+        await site.Pool.AddNumbersAsync(site.Key, shortPool, [PoolServers.Number(50)]);
+        Assert.Equal(N0, (await site.AssignAsync("s1")).Lease!.Number); // 30 min hold
+        Assert.Equal(LeaseStatus.Assigned,
+            (await site.Pool.AssignAsync(site.Key, shortPool, "s1", "v-s1", "direct", TimeSpan.FromMilliseconds(300))).Status);
+        await WaitForSessionMapToExpireAsync(site, "s1");
+
+        site.Time.Advance(TimeSpan.FromMinutes(1));
+        var heartbeat = await site.AssignAsync("s1");
+
+        PoolInvariants.AssertHold(await site.Pool.SnapshotAsync(site.Key, PoolId), site.NowMs, context: "after the heartbeat");
+        Assert.Equal((LeaseStatus.Renewed, N0), (heartbeat.Status, heartbeat.Lease!.Number));
+    }
+
+    private static Task WaitForSessionMapToExpireAsync(Site site, string session)
+    {
+        var key = site.Pool.KeysFor(site.Key, PoolId).Session(session);
+        var db = site.Connection.GetDatabase();
+        return Fixtures.Poll.UntilAsync(async () => !await db.KeyExistsAsync(key), TimeSpan.FromSeconds(10), $"{key} to expire in Redis");
+    }
+
+    /// <summary>
+    /// Lease info is stored as "leaseId|session|visitor|source|startedMs|holdMs" with no escaping, so a '|' in the
+    /// source (or session or visitor id, which come from the client) shifts the fields: the heartbeat and the release
+    /// must still work and report the source given.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PoolServers.Names), MemberType = typeof(PoolServers))]
+    public async Task RenewAndReleaseWork_IfSourceContainsAPipe(string server)
+    {
+        var site = await NewSiteAsync(server, 1);
+        var first = (await site.AssignAsync("s1", source: "google|cpc")).Lease!;
+        site.Time.Advance(TimeSpan.FromMinutes(1));
+
+        var renewed = await site.AssignAsync("s1", source: "google|cpc");
+        var released = await site.ReleaseAsync(N0, "s1");
+
+        Assert.Equal((LeaseStatus.Renewed, N0, first.StartedAt), (renewed.Status, renewed.Lease!.Number, renewed.Lease.StartedAt));
+        Assert.NotNull(released);
+        Assert.Equal("google|cpc", released.Lease.Source);
+        Assert.Empty((await site.SnapshotAsync()).LeaseExpiry);
+    }
+
     private static async Task<(LeaseStatus, string?)> StatusAndNumber(Task<AssignResult> assign)
     {
         var result = await assign;
