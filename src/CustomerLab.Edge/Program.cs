@@ -10,6 +10,7 @@ var builder = WebApplication.CreateBuilder(args);
 // Shared infrastructure: one clock for everything that reads time (tests swap it).
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOpenApi();
+builder.Services.AddProblemDetails();
 
 // Stores: Redis (or embedded Garnet when no URL is configured) and ClickHouse (with migrations).
 builder.Services.AddRedisStore();

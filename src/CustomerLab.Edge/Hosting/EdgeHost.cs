@@ -17,7 +17,8 @@ internal static class EdgeHost
         try
         {
             app.Services.GetRequiredService<IStartupValidator>().Validate();
-            app.Services.GetService<EmbeddedGarnet>()?.Start();
+            if (app.Services.GetRequiredService<IOptions<RedisOptions>>().Value.UsesEmbeddedServer)
+                app.Services.GetRequiredService<EmbeddedGarnet>().Start();
             await app.StartAsync();
         }
         catch (Exception ex) when (IsStartupError(ex))

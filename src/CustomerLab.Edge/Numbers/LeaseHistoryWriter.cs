@@ -17,6 +17,9 @@ internal sealed partial class LeaseHistoryWriter(ClickHouseClient client, Schema
     public const int MaxBatchRows = 5_000;
     public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
 
+    /// <summary>Longest wait between two attempts while ClickHouse fails: 5 s, so rows flow soon after it recovers.</summary>
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+
     private static readonly string[] Columns =
         ["lease_id", "site_id", "pool_id", "number", "session_id", "visitor_id", "source", "started_at", "last_activity_at", "ended_at", "end_reason", "version"];
 
@@ -28,6 +31,14 @@ internal sealed partial class LeaseHistoryWriter(ClickHouseClient client, Schema
 
     /// <summary>Rows written to ClickHouse so far.</summary>
     public long Written => Interlocked.Read(ref _written);
+
+    /// <summary>Rows waiting in the buffer.</summary>
+    public int Pending => _rows.Reader.Count;
+
+    /// <summary>Insert attempts that failed (each is retried).</summary>
+    public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
+
+    private long _failedAttempts;
 
     /// <summary>Rows refused because the buffer was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
@@ -85,21 +96,22 @@ internal sealed partial class LeaseHistoryWriter(ClickHouseClient client, Schema
     private async Task FlushAsync(List<object?[]> batch, CancellationToken cancellationToken)
     {
         var delay = TimeSpan.FromMilliseconds(200);
+        await schema.WhenReady(cancellationToken);
         while (batch.Count > 0)
         {
             try
             {
-                if (!schema.IsReady) throw new InvalidOperationException("schema not migrated yet");
                 await client.InsertBinaryAsync("lease_history", Columns, batch, cancellationToken: cancellationToken);
                 Interlocked.Add(ref _written, batch.Count);
                 batch.Clear();
             }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or InvalidOperationException or ClickHouseServerException
+            catch (Exception ex) when (ex is HttpRequestException or IOException or ClickHouseServerException
                                        || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
             {
+                Interlocked.Increment(ref _failedAttempts);
                 LogRetry(logger, batch.Count, delay.TotalSeconds, ex.Message);
                 await Task.Delay(delay, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
             }
         }
     }

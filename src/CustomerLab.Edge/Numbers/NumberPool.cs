@@ -16,6 +16,13 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
     /// <summary>How long a visitor's last number is remembered for stickiness: 30 days.</summary>
     public static readonly TimeSpan VisitorMemory = TimeSpan.FromDays(30);
 
+    /// <summary>
+    /// Extra life of a session's pool → number key beyond the hold, in milliseconds (one day). Its TTL runs on Redis's
+    /// clock while leases expire on ours; the key is only a pointer (the holder check decides), so it must never
+    /// vanish before the lease does.
+    /// </summary>
+    private const long SessionKeySlackMs = 86_400_000;
+
     /// <summary>Most expired leases one call ends; the rest wait for the next call.</summary>
     private const int ReclaimLimit = 256;
 
@@ -37,7 +44,7 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
         var holdMs = (long)hold.TotalMilliseconds;
         var leaseId = Guid.CreateVersion7().ToString();
         var raw = (RedisResult[])(await Db.ScriptEvaluateAsync(NumberPoolScripts.Assign, keys.AssignKeys(sessionId, visitorId),
-            [now, holdMs, sessionId, visitorId, leaseId, source, poolId, holdMs, VisitorMemoryMs, ReclaimLimitValue]))!;
+            [now, holdMs, sessionId, visitorId, leaseId, source, poolId, holdMs + SessionKeySlackMs, VisitorMemoryMs, ReclaimLimitValue]))!;
 
         var status = (LeaseStatus)(int)raw[0];
         var ended = ReadEnded(keys, raw, 6, "expired");
@@ -171,9 +178,9 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
     private static Lease? ParseInfo(PoolKeys keys, string number, string info, DateTimeOffset expiresAt)
     {
         var parts = info.Split('|');
-        if (parts.Length != 6) return null;
-        return new Lease(keys.SiteKey, keys.PoolId, number, parts[0], parts[1], parts[2], parts[3],
-            DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(parts[4], CultureInfo.InvariantCulture)), expiresAt,
-            TimeSpan.FromMilliseconds(long.Parse(parts[5], CultureInfo.InvariantCulture)));
+        if (parts.Length < 6) return null;
+        return new Lease(keys.SiteKey, keys.PoolId, number, parts[0], parts[1], parts[2], string.Join('|', parts[3..^2]),
+            DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(parts[^2], CultureInfo.InvariantCulture)), expiresAt,
+            TimeSpan.FromMilliseconds(long.Parse(parts[^1], CultureInfo.InvariantCulture)));
     }
 }

@@ -9,14 +9,14 @@ namespace CustomerLab.Edge.Numbers;
 ///   free      ZSET number → released-at ms (lowest first: least recently released; 0 = never used)
 ///   leases    ZSET number → lease expiry ms (live leases; expired ones wait for the next reclaim)
 ///   holder    HASH number → session id
-///   info      HASH number → "leaseId|session|visitor|source|startedMs|holdMs"
+///   info      HASH number → "leaseId|session|visitor|source|startedMs|holdMs" (source may contain '|': parsed from both ends)
 ///   retired   SET  numbers retired while leased (removed when that lease ends)
 ///   all       SET  every number of the pool (free ∪ leased; the invariant the tests check)
-///   exhausted HASH minute (ms/60000) → exhaustion count
+///   exhausted HASH minute (ms/60000) → sessions that found the pool exhausted
 ///   overflow  ZSET session → expiry ms, sessions that were given the overflow number (unmet demand)
 ///   peak      HASH hour (ms/3600000) → peak concurrent demand (leases + overflow sessions)
 /// Per visitor and session (same hash tag):
-///   session   HASH pool → number, expires with the session
+///   session   HASH pool → number; lives a day past the hold, since only holder[number] == session makes it count
 ///   visitor   STRING last number, for stickiness
 /// </summary>
 internal static class NumberPoolScripts
@@ -74,9 +74,10 @@ internal static class NumberPoolScripts
         local held = redis.call('HGET', KEYS[10], pool)
         if held and redis.call('HGET', KEYS[3], held) == session then
           local info = redis.call('HGET', KEYS[4], held)
-          local leaseId, s, v, src, started = string.match(info, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|')
+          local head, started = string.match(info, '^(.*)|([^|]*)|[^|]*$')
+          local leaseId = string.match(info, '^([^|]*)|')
           redis.call('ZADD', KEYS[2], expiry, held)
-          redis.call('HSET', KEYS[4], held, table.concat({leaseId, s, v, src, started, hold}, '|'))
+          redis.call('HSET', KEYS[4], held, table.concat({head, started, hold}, '|'))
           touch_session(held)
           return result(2, held, leaseId, tonumber(started), expiry, 0)
         end
@@ -93,9 +94,11 @@ internal static class NumberPoolScripts
 
         redis.call('ZREMRANGEBYSCORE', KEYS[8], '-inf', now)
         if not number then
-          -- Exhausted: never silent. Count it per minute and remember the session as unmet demand.
-          redis.call('HINCRBY', KEYS[7], math.floor(now / 60000), 1)
-          redis.call('ZADD', KEYS[8], expiry, session)
+          -- Exhausted: never silent. Remember the session as unmet demand, and count each such session once
+          -- per stay in the overflow set (its heartbeats while exhausted are not new exhaustion events).
+          if redis.call('ZADD', KEYS[8], expiry, session) == 1 then
+            redis.call('HINCRBY', KEYS[7], math.floor(now / 60000), 1)
+          end
         else
           redis.call('ZREM', KEYS[1], number)
           redis.call('ZREM', KEYS[8], session)

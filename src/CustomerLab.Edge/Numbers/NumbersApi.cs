@@ -3,7 +3,6 @@ using CustomerLab.Edge.Cookies;
 using CustomerLab.Edge.Phones;
 using CustomerLab.Edge.Sites;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -22,7 +21,7 @@ internal static partial class NumbersApi
         return app;
     }
 
-    private static async Task<Results<Ok<NumberResponse>, ValidationProblem, NotFound<ProblemDetails>, ProblemHttpResult>> HandleAsync(
+    private static async Task<Results<Ok<NumberResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         HttpContext context, SiteStore sites, NumberPool pools, VisitorCookies cookies, LeaseHistoryWriter history,
         IOptions<NumbersOptions> options, ILogger<NumberPool> logger)
     {
@@ -47,7 +46,7 @@ internal static partial class NumbersApi
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, detail: ex.Message);
         }
         if (site is null)
-            return TypedResults.NotFound(SitesAdminApi.Problem(StatusCodes.Status404NotFound, $"No site '{request.SiteKey}'."));
+            return SitesAdminApi.Problem(StatusCodes.Status404NotFound, $"No site '{request.SiteKey}'.");
 
         // The page, and the calling origin when the browser names one, must be the site's own.
         var origin = context.Request.Headers.Origin.ToString();

@@ -29,6 +29,7 @@ public sealed class SiteConfig
     /// <summary>Pools in match order; the first whose rule matches the visitor's source is used.</summary>
     public IReadOnlyList<PoolConfig> Pools { get; init; } = [];
 
+    [System.Text.Json.Serialization.JsonIgnore]
     public TimeSpan Hold => TimeSpan.FromMinutes(HoldMinutes);
 }
 

@@ -1,7 +1,6 @@
 using CustomerLab.Edge.Admin;
 using CustomerLab.Edge.Numbers;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace CustomerLab.Edge.Sites;
 
@@ -25,7 +24,7 @@ internal static class SitesAdminApi
         return app;
     }
 
-    private static async Task<Results<Ok<SiteView>, NotFound<ProblemDetails>>> GetSiteAsync(string siteKey, SiteStore store, NumberPool pool)
+    private static async Task<Results<Ok<SiteView>, ProblemHttpResult>> GetSiteAsync(string siteKey, SiteStore store, NumberPool pool)
     {
         if (await store.GetAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
         var pools = new List<PoolView>(site.Pools.Count);
@@ -44,7 +43,7 @@ internal static class SitesAdminApi
         return TypedResults.Ok(site);
     }
 
-    private static async Task<Results<Ok<PoolView>, NotFound<ProblemDetails>, ValidationProblem, Conflict<ProblemDetails>>> PutPoolAsync(
+    private static async Task<Results<Ok<PoolView>, ValidationProblem, ProblemHttpResult>> PutPoolAsync(
         string siteKey, string poolId, PoolRequest request, SiteStore store, NumberPool pool)
     {
         if (await store.GetAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
@@ -65,7 +64,7 @@ internal static class SitesAdminApi
         return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId)));
     }
 
-    private static async Task<Results<Ok<PoolView>, NotFound<ProblemDetails>, ValidationProblem, Conflict<ProblemDetails>>> AddNumbersAsync(
+    private static async Task<Results<Ok<PoolView>, ValidationProblem, ProblemHttpResult>> AddNumbersAsync(
         string siteKey, string poolId, NumbersRequest request, SiteStore store, NumberPool pool)
     {
         if (await store.GetAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
@@ -79,7 +78,7 @@ internal static class SitesAdminApi
         return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId)));
     }
 
-    private static async Task<Results<Ok<RetireResponse>, NotFound<ProblemDetails>, ValidationProblem>> RetireNumberAsync(
+    private static async Task<Results<Ok<RetireResponse>, ProblemHttpResult, ValidationProblem>> RetireNumberAsync(
         string siteKey, string poolId, string number, SiteStore store, NumberPool pool)
     {
         if (await store.GetAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
@@ -88,12 +87,12 @@ internal static class SitesAdminApi
         if (SiteValidation.ParseNumber(number, "number", site.Region, errors) is not { } e164) return TypedResults.ValidationProblem(errors);
         return await pool.RetireAsync(siteKey, poolId, e164) switch
         {
-            RetireOutcome.Unknown => TypedResults.NotFound(Problem(StatusCodes.Status404NotFound, $"Pool '{poolId}' has no number {e164}.")),
+            RetireOutcome.Unknown => Problem(StatusCodes.Status404NotFound, $"Pool '{poolId}' has no number {e164}."),
             var outcome => TypedResults.Ok(new RetireResponse(e164, outcome == RetireOutcome.Removed ? "removed" : "retiring")),
         };
     }
 
-    private static async Task<Results<Ok<PoolStats>, NotFound<ProblemDetails>>> GetStatsAsync(string siteKey, string poolId, SiteStore store, NumberPool pool)
+    private static async Task<Results<Ok<PoolStats>, ProblemHttpResult>> GetStatsAsync(string siteKey, string poolId, SiteStore store, NumberPool pool)
     {
         if (await store.GetAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
         if (site.Pools.All(p => p.Id != poolId)) return PoolNotFound(siteKey, poolId);
@@ -101,13 +100,13 @@ internal static class SitesAdminApi
     }
 
     /// <summary>A number in two pools could be leased twice at once; refuse it.</summary>
-    private static async Task<Conflict<ProblemDetails>?> FindNumberInOtherPoolAsync(SiteConfig site, string poolId, List<string> numbers, NumberPool pool)
+    private static async Task<ProblemHttpResult?> FindNumberInOtherPoolAsync(SiteConfig site, string poolId, List<string> numbers, NumberPool pool)
     {
         foreach (var other in site.Pools.Where(p => p.Id != poolId))
         {
             var members = (await pool.SnapshotAsync(site.SiteKey, other.Id)).All;
             if (numbers.FirstOrDefault(members.Contains) is { } clash)
-                return TypedResults.Conflict(Problem(StatusCodes.Status409Conflict, $"{clash} is already in pool '{other.Id}'; retire it there first."));
+                return Problem(StatusCodes.Status409Conflict, $"{clash} is already in pool '{other.Id}'; retire it there first.");
         }
         return null;
     }
@@ -118,13 +117,13 @@ internal static class SitesAdminApi
         HoldMinutes = site.HoldMinutes, Region = site.Region, HonourDoNotTrack = site.HonourDoNotTrack, Pools = pools,
     };
 
-    private static NotFound<ProblemDetails> SiteNotFound(string siteKey) =>
-        TypedResults.NotFound(Problem(StatusCodes.Status404NotFound, $"No site '{siteKey}'."));
+    private static ProblemHttpResult SiteNotFound(string siteKey) => Problem(StatusCodes.Status404NotFound, $"No site '{siteKey}'.");
 
-    private static NotFound<ProblemDetails> PoolNotFound(string siteKey, string poolId) =>
-        TypedResults.NotFound(Problem(StatusCodes.Status404NotFound, $"Site '{siteKey}' has no pool '{poolId}'."));
+    private static ProblemHttpResult PoolNotFound(string siteKey, string poolId) =>
+        Problem(StatusCodes.Status404NotFound, $"Site '{siteKey}' has no pool '{poolId}'.");
 
-    internal static ProblemDetails Problem(int status, string detail) => new() { Status = status, Detail = detail };
+    /// <summary>An application/problem+json answer.</summary>
+    internal static ProblemHttpResult Problem(int status, string detail) => TypedResults.Problem(statusCode: status, detail: detail);
 }
 
 /// <summary>What retiring a number did: <c>removed</c> at once, or <c>retiring</c> after its current lease.</summary>

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using CustomerLab.Edge;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace CustomerLab.Tests.Fixtures;
 
@@ -21,9 +23,24 @@ public sealed class EdgeApplication(string redisUrl, string clickHouseUrl, strin
     /// <summary>The cookie signing key of the test edge.</summary>
     public const string CookieSigningKey = "test-signing-key-0123456789abcdefghijklmnop";
 
+    /// <summary>
+    /// Builds one test host at a time: the minimal-hosting resolver listens to process-wide host-building events,
+    /// so two factories building at once can each catch the other's host (and dispose it).
+    /// </summary>
+    private static readonly Lock BuildLock = new();
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        lock (BuildLock) return base.CreateHost(builder);
+    }
+
+    /// <summary>What the edge logged (Information and up).</summary>
+    public CollectingLoggerProvider Logs { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureAppConfiguration((_, config) =>
         {
             var settings = new Dictionary<string, string?>

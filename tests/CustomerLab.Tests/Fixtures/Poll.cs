@@ -3,7 +3,7 @@ namespace CustomerLab.Tests.Fixtures;
 /// <summary>Waits for a condition by polling it, instead of sleeping a guessed time.</summary>
 public static class Poll
 {
-    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what)
+    public static async Task UntilAsync(Func<Task<bool>> condition, TimeSpan timeout, string what, Func<string>? diagnose = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         Exception? last = null;
@@ -19,6 +19,6 @@ public static class Poll
             }
             await Task.Delay(50);
         }
-        throw new TimeoutException($"Timed out after {timeout.TotalSeconds} s waiting for {what}." + (last is null ? "" : $" Last error: {last.Message}"));
+        throw new TimeoutException($"Timed out after {timeout.TotalSeconds} s waiting for {what}." + (last is null ? "" : $" Last error: {last.Message}") + (diagnose is null ? "" : " " + diagnose()));
     }
 }

@@ -5,6 +5,10 @@ internal sealed class SchemaState
 {
     private volatile string? _lastError;
     private long _version = -1;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the schema is migrated, so writers wait for it instead of failing and backing off.</summary>
+    public Task WhenReady(CancellationToken cancellationToken) => _ready.Task.WaitAsync(cancellationToken);
 
     public bool IsReady => Interlocked.Read(ref _version) >= 0;
     public long Version => Interlocked.Read(ref _version);
@@ -14,6 +18,7 @@ internal sealed class SchemaState
     {
         _lastError = null;
         Interlocked.Exchange(ref _version, version);
+        _ready.TrySetResult();
     }
 
     public void MarkFailed(string error) => _lastError = error;

@@ -1,0 +1,82 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace CustomerLab.Tests.Fixtures;
+
+/// <summary>
+/// A browser-like client of the test edge that keeps cookies itself (so a test can drop or forge one) and speaks
+/// the tag's and the admin API's formats.
+/// </summary>
+public sealed class EdgeClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public EdgeClient(EdgeApplication edge) =>
+        _http = edge.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+
+    /// <summary>Cookies the edge set, by name (value only).</summary>
+    public Dictionary<string, string> Cookies { get; } = new();
+
+    /// <summary>The raw Set-Cookie headers of the last response.</summary>
+    public List<string> LastSetCookies { get; } = new();
+
+    public HttpClient Http => _http;
+
+    /// <summary>POST /v1/number as the tag sends it (text/plain JSON).</summary>
+    public async Task<HttpResponseMessage> RequestNumberAsync(string siteKey, string pageUrl, string? referrer = null, Action<HttpRequestMessage>? configure = null)
+    {
+        var body = JsonSerializer.Serialize(new Dictionary<string, string?> { ["k"] = siteKey, ["u"] = pageUrl, ["r"] = referrer });
+        return await SendNumberAsync(body, configure);
+    }
+
+    public async Task<HttpResponseMessage> SendNumberAsync(string body, Action<HttpRequestMessage>? configure = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/number") { Content = new StringContent(body, Encoding.UTF8, "text/plain") };
+        if (Cookies.Count > 0)
+            request.Headers.Add("Cookie", string.Join("; ", Cookies.Select(c => $"{c.Key}={c.Value}")));
+        configure?.Invoke(request);
+        var response = await _http.SendAsync(request, Ct);
+        LastSetCookies.Clear();
+        if (response.Headers.TryGetValues("Set-Cookie", out var setCookies))
+            foreach (var header in setCookies)
+            {
+                LastSetCookies.Add(header);
+                var pair = header.Split(';', 2)[0].Split('=', 2);
+                Cookies[pair[0]] = pair[1];
+            }
+        return response;
+    }
+
+    public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
+
+    /// <summary>Sends an admin API request with the test key (or another key, or none).</summary>
+    public async Task<HttpResponseMessage> AdminAsync(HttpMethod method, string path, object? body = null, string? key = EdgeApplication.AdminKey)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (key is not null) request.Headers.Add("X-Api-Key", key);
+        if (body is not null) request.Content = JsonContent.Create(body);
+        return await _http.SendAsync(request, Ct);
+    }
+
+    /// <summary>Creates a site on example.com with one default pool of the given numbers.</summary>
+    public async Task CreateSiteAsync(string siteKey, IEnumerable<string> numbers, object? match = null, string poolId = "main", string? overflow = null,
+        string defaultNumber = "+12025550199")
+    {
+        var site = await AdminAsync(HttpMethod.Put, $"/admin/sites/{siteKey}",
+            new { domains = new[] { "example.com" }, targets = new[] { "+12025550198" }, defaultNumber, holdMinutes = 30 });
+        Assert.True(site.IsSuccessStatusCode, await site.Content.ReadAsStringAsync(Ct));
+        await AddPoolAsync(siteKey, poolId, numbers, match, overflow);
+    }
+
+    public async Task AddPoolAsync(string siteKey, string poolId, IEnumerable<string> numbers, object? match = null, string? overflow = null)
+    {
+        var pool = await AdminAsync(HttpMethod.Put, $"/admin/sites/{siteKey}/pools/{poolId}", new { match, overflowNumber = overflow, numbers });
+        Assert.True(pool.IsSuccessStatusCode, await pool.Content.ReadAsStringAsync(Ct));
+    }
+
+    public void Dispose() => _http.Dispose();
+}
