@@ -48,8 +48,20 @@ public sealed class RedisClusterFixture : IAsyncLifetime
             if (!File.Exists(binary))
                 throw new InvalidOperationException($"{binary} is missing: run ./test.sh, which installs Debian's redis-server (it ships redis-cli).");
 
-        for (var i = 0; i < NodeCount; i++) _nodes.Add(Node.Start(i));
-        await Task.WhenAll(_nodes.Select(n => n.WaitForPingAsync()));
+        // A free port can still be taken by another process before redis-server binds it: start again on new ports.
+        for (var attempt = 1; ; attempt++)
+        {
+            for (var i = 0; i < NodeCount; i++) _nodes.Add(Node.Start(i));
+            try
+            {
+                await Task.WhenAll(_nodes.Select(n => n.WaitForPingAsync()));
+                break;
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+                await DisposeAsync();
+            }
+        }
 
         var create = await RunCliAsync(
             ["--cluster", "create", .. _nodes.Select(n => n.Endpoint), "--cluster-replicas", "0", "--cluster-yes"], CreateTimeout);
