@@ -1,0 +1,33 @@
+// Builds dist/cl.js (minified IIFE) and fails when it is over the size budget (gzip -9).
+import { build } from 'esbuild'
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { gzipSync, brotliCompressSync, constants } from 'node:zlib'
+import { createHash } from 'node:crypto'
+
+const BUDGET_GZIP_BYTES = 2048 // issue 4: at most 2,048 bytes with gzip -9
+
+await build({
+  entryPoints: ['src/tag.js'],
+  outfile: 'dist/cl.js',
+  bundle: true,
+  minify: true,
+  format: 'iife',
+  target: ['es2017'],
+  legalComments: 'none',
+  define: {
+    DEFAULT_TIMEOUT_MS: '1500', // anti-flicker / first-pageview wait, in milliseconds
+    COMPILE_SPA: 'true', // pageviews and lease renewal on history navigations
+  },
+})
+
+const code = readFileSync('dist/cl.js')
+const gzip = gzipSync(code, { level: 9 }).length
+const brotli = brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length
+const hash = createHash('sha256').update(code).digest('hex').slice(0, 12)
+mkdirSync('dist', { recursive: true })
+writeFileSync('dist/cl.json', JSON.stringify({ raw: code.length, gzip, brotli, budget: BUDGET_GZIP_BYTES, sha256: hash }) + '\n')
+console.log(`tag-js: dist/cl.js ${code.length} B raw, ${gzip} B gzip -9, ${brotli} B brotli (budget ${BUDGET_GZIP_BYTES} B gzip), sha256 ${hash}`)
+if (gzip > BUDGET_GZIP_BYTES) {
+  console.error(`tag-js: over budget: ${gzip} B gzip > ${BUDGET_GZIP_BYTES} B`)
+  process.exit(1)
+}

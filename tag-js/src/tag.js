@@ -1,0 +1,74 @@
+import { config, init as initConfig } from './config.js'
+import { sendRequest } from './networking.js'
+import { start, swapAll } from './swap.js'
+import { track, init as initTrack } from './track.js'
+
+/*
+ * Entry point. Flow: read the settings; stop here (no request, no swap) for an opted-out browser;
+ * otherwise ask the edge for the visitor's number, swap it in, then send the first pageview (after
+ * the answer, so the edge's cookies are set; or after data-timeout if the edge is slow or down).
+ * SPA navigations send a pageview and renew the lease (a renewal may hand out another number: the
+ * one shown before then becomes a target too).
+ *
+ * API (the queue stub keeps calls made before the tag loaded):
+ *   customerlab('swap')            swap the whole page again
+ *   customerlab('pageview'[, url]) send a pageview now (e.g. for hash routers)
+ *   customerlab('number', fn)      fn(answer) once the first answer is in (null: no number)
+ */
+var queue = (window.customerlab || {}).q || []
+var off, done, late, answer, timer, hide, shown
+var waiting = []
+var targets = []
+
+function api(cmd, arg) {
+  if (cmd == 'number') done ? arg(answer) : waiting.push(arg)
+  else if (off) return
+  else if (cmd == 'swap') swapAll()
+  else if (cmd == 'pageview') track(arg)
+}
+
+/* The first answer, or the timeout: stop hiding, answer the waiting callbacks, count the pageview. */
+function settle(a) {
+  if (done) return
+  done = 1
+  clearTimeout(timer)
+  if (hide) hide.remove()
+  answer = a || null
+  waiting.forEach(function (f) { f(answer) })
+  if (!off) track()
+}
+
+function ask(first) {
+  sendRequest('/v1/number', { k: config.k, u: location.href, r: document.referrer }, function (a) {
+    if (a && a.reason == 'opted_out') off = 1
+    /* With anti-flicker on, an answer after the timeout is ignored: the page was already revealed unchanged. */
+    else if (a && a.number && !(first && late)) {
+      if (shown && shown != a.number) targets.push(shown)
+      shown = a.number
+      start(a, a.targets.concat(targets))
+    }
+    settle(a && a.number && !off && a)
+  })
+}
+
+function navigate() {
+  if (!off && track()) ask()
+}
+
+if (initConfig()) {
+  off = /(^|;\s*)_clopt=/.test(document.cookie) || navigator.globalPrivacyControl
+  window.customerlab = api
+  if (off) settle()
+  else {
+    if (config.hide != null) {
+      hide = document.createElement('style')
+      hide.textContent = (config.hide || 'a[href^="tel:"],a[href^="sms:"],[data-cl-number]') + '{visibility:hidden!important}'
+      document.head.appendChild(hide)
+    }
+    timer = setTimeout(function () { late = hide; settle() }, config.timeout)
+    ask(1)
+    if (document.readyState == 'loading') addEventListener('DOMContentLoaded', function () { api('swap') })
+    if (COMPILE_SPA) initTrack(navigate)
+  }
+  queue.forEach(function (args) { api.apply(0, args) })
+}
