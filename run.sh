@@ -30,7 +30,7 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-bin() { echo "src/$1/bin/$CONFIGURATION/net10.0"; }
+bin() { echo "$PWD/src/$1/bin/$CONFIGURATION/net10.0"; }
 
 echo "==> starting the local ClickHouse host on $CLICKHOUSE_URL"
 dotnet "$(bin CustomerLab.ClickHouseHost)/CustomerLab.ClickHouseHost.dll" --contentRoot "$(bin CustomerLab.ClickHouseHost)" \
@@ -45,10 +45,19 @@ dotnet "$(bin CustomerLab.Edge)/CustomerLab.Edge.dll" --contentRoot "$(bin Custo
 pids+=($!)
 wait_for_url "$EDGE_URL/healthz" 60
 
+# A demo site so the main job works out of the box: site key "demo" on localhost, a pool of 20 numbers.
+# Both calls are idempotent (PUT), so a restart keeps the leases and numbers already in ./data.
+echo "==> seeding the demo site (admin key: dev-admin-key)"
+admin() { curl -fsS -o /dev/null -X PUT -H "X-Api-Key: ${ADMIN_KEY:-dev-admin-key}" -H "Content-Type: application/json" "$EDGE_URL$1" -d "$2"; }
+admin /admin/sites/demo '{"domains":["localhost","127.0.0.1"],"targets":["+12025550198","+442079460000"],"defaultNumber":"+12025550199","holdMinutes":30}'
+admin /admin/sites/demo/pools/main "{\"numbers\":[$(for i in $(seq 100 119); do printf '"+1202555%04d"%s' "$i" "$([ "$i" -lt 119 ] && echo ,)"; done)]}"
+
 cat <<MSG
 
 CustomerLab is running:
   edge            $EDGE_URL   (/healthz, /readyz, /openapi/v1.json)
+  demo site       key "demo", 20 numbers:  curl -X POST $EDGE_URL/v1/number -d '{"k":"demo","u":"http://localhost/"}'
+  admin API       $EDGE_URL/admin/sites   (header X-Api-Key: dev-admin-key)
   ClickHouse      $CLICKHOUSE_URL   (curl '$CLICKHOUSE_URL/?query=SELECT+1')
   Redis (Garnet)  redis://127.0.0.1:6380
   data            $PWD/data

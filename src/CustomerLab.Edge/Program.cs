@@ -2,6 +2,7 @@ using CustomerLab.Edge.ClickHouse;
 using CustomerLab.Edge.Health;
 using CustomerLab.Edge.Hosting;
 using CustomerLab.Edge.Numbers;
+using CustomerLab.Edge.Privacy;
 using CustomerLab.Edge.Redis;
 using CustomerLab.Edge.Sites;
 
@@ -28,6 +29,7 @@ app.MapOpenApi("/openapi/{documentName}.json");
 app.MapEdgeHealth();
 app.MapNumbers();
 app.MapSitesAdmin();
+app.MapOptOut();
 
 // Start-up errors (bad configuration, a store that cannot start) end in one line and exit code 78.
 return await EdgeHost.RunAsync(app);

@@ -52,6 +52,17 @@ public sealed class VisitorCookies(IOptions<CookieSettings> options)
     public void WriteSession(HttpResponse response, string sessionId, string poolId, TimeSpan hold) =>
         response.Cookies.Append(SessionCookie, Sign(SessionCookie, sessionId + PoolSeparator + poolId), Options(hold));
 
+    /// <summary>Deletes the visitor and session cookies (on opt-out), host-only and on <paramref name="domain"/>.</summary>
+    public void Forget(HttpResponse response, string? domain)
+    {
+        foreach (var name in (string[])[VisitorCookie, SessionCookie])
+        {
+            response.Cookies.Delete(name, new CookieOptions { Path = "/", Secure = _settings.Secure, SameSite = _settings.SameSite });
+            if (domain is not null)
+                response.Cookies.Delete(name, new CookieOptions { Path = "/", Domain = domain, Secure = _settings.Secure, SameSite = _settings.SameSite });
+        }
+    }
+
     private CookieOptions Options(TimeSpan maxAge) => new()
     {
         HttpOnly = true,

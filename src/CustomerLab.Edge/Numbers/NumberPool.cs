@@ -55,6 +55,16 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
         return new AssignResult(status, lease, (int)raw[5] == 1, ended);
     }
 
+    /// <summary>The number the session holds live in the pool, or null.</summary>
+    public async Task<string?> HeldNumberAsync(string siteKey, string poolId, string sessionId)
+    {
+        var keys = KeysFor(siteKey, poolId);
+        var number = await Db.HashGetAsync(keys.Session(sessionId), poolId);
+        if (number.IsNull) return null;
+        var holder = await Db.HashGetAsync(keys.Holder, number);
+        return holder == sessionId ? (string?)number : null;
+    }
+
     /// <summary>Ends the session's lease on the number now; null when the session does not hold it.</summary>
     public async Task<EndedLease?> ReleaseAsync(string siteKey, string poolId, string number, string sessionId)
     {

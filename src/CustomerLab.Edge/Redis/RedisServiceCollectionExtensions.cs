@@ -32,6 +32,9 @@ internal static class RedisServiceCollectionExtensions
             // Never fail start-up or a request because Redis is down: the multiplexer keeps reconnecting
             // in the background and callers see fast, catchable errors meanwhile.
             config.AbortOnConnectFail = false;
+            // While disconnected, fail commands at once instead of queueing them until reconnect: callers answer
+            // with a fallback (the default number) rather than wait.
+            config.BacklogPolicy = BacklogPolicy.FailFast;
             config.ConnectTimeout = options.ConnectTimeoutMs;
             config.SyncTimeout = options.CommandTimeoutMs;
             config.AsyncTimeout = options.CommandTimeoutMs;
