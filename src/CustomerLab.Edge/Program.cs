@@ -5,6 +5,7 @@ using CustomerLab.Edge.Numbers;
 using CustomerLab.Edge.Privacy;
 using CustomerLab.Edge.Redis;
 using CustomerLab.Edge.Sites;
+using CustomerLab.Edge.Tag;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -19,6 +20,8 @@ builder.Services.AddClickHouseStore();
 
 // Features: number pools (sites, leases, cookies, lease history).
 builder.Services.AddNumberPools();
+// The browser tag (/cl.js, /t/{version}/cl.js) and the demo page, with output caching.
+builder.Services.AddTag();
 
 // Liveness and readiness probes.
 builder.Services.AddEdgeHealthChecks();
@@ -30,6 +33,7 @@ app.MapEdgeHealth();
 app.MapNumbers();
 app.MapSitesAdmin();
 app.MapOptOut();
+app.MapTag();
 
 // Start-up errors (bad configuration, a store that cannot start) end in one line and exit code 78.
 return await EdgeHost.RunAsync(app);

@@ -1,0 +1,27 @@
+namespace CustomerLab.Edge.Tag;
+
+/// <summary>Where the built browser tag is and how long browsers and caches keep it.</summary>
+public sealed class TagOptions
+{
+    public const string Section = "Tag";
+
+    /// <summary>
+    /// The built tag (<c>tag-js/dist/cl.js</c>, made by <c>npm run build</c> in <c>tag-js</c>). The default (empty)
+    /// searches upward from the content root, then from the edge's own directory, for <c>tag-js/dist/cl.js</c>.
+    /// A missing file does not stop the edge: it is logged at start-up, <c>/readyz</c> reports the <c>tag</c> check
+    /// down, and the tag URLs answer 503 until the file appears (it is looked for again every few seconds).
+    /// </summary>
+    public string? Path { get; set; }
+
+    /// <summary>
+    /// Cache lifetime of the short URL <c>/cl.js</c> that sites embed, in seconds: how long a new tag version takes to
+    /// reach every browser. The default is 300 (5 minutes).
+    /// </summary>
+    public int ShortMaxAgeSeconds { get; set; } = 300;
+
+    /// <summary>
+    /// Cache lifetime of the versioned URL <c>/t/{version}/cl.js</c>, in seconds; its content never changes, so it is
+    /// also marked immutable. The default is 31,536,000 (one year).
+    /// </summary>
+    public int VersionedMaxAgeSeconds { get; set; } = 365 * 24 * 3600;
+}
