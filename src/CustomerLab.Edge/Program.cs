@@ -1,6 +1,8 @@
 using CustomerLab.Edge.ClickHouse;
+using CustomerLab.Edge.Events;
 using CustomerLab.Edge.Health;
 using CustomerLab.Edge.Hosting;
+using CustomerLab.Edge.Metrics;
 using CustomerLab.Edge.Numbers;
 using CustomerLab.Edge.Privacy;
 using CustomerLab.Edge.Redis;
@@ -20,6 +22,8 @@ builder.Services.AddClickHouseStore();
 
 // Features: number pools (sites, leases, cookies, lease history).
 builder.Services.AddNumberPools();
+// Collect pipeline: /v1/collect, enrichment, the durable spool, the ClickHouse shipper, /metrics.
+builder.Services.AddEvents();
 // The browser tag (/cl.js, /t/{version}/cl.js) and the demo page, with output caching.
 builder.Services.AddTag();
 
@@ -34,6 +38,8 @@ app.MapNumbers();
 app.MapSitesAdmin();
 app.MapOptOut();
 app.MapTag();
+app.MapEvents();
+app.MapEdgeMetrics();
 
 // Start-up errors (bad configuration, a store that cannot start) end in one line and exit code 78.
 return await EdgeHost.RunAsync(app);

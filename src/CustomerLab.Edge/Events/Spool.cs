@@ -1,0 +1,380 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+
+namespace CustomerLab.Edge.Events;
+
+/// <summary>
+/// The durable local spool between <c>POST /v1/collect</c> and ClickHouse: append-only segment files
+/// (<c>{seq:D12}.seg</c>) of records framed as <c>[length:int32 LE][crc32:uint32 LE][payload]</c>.
+/// Writers hand a framed buffer to one writer loop, which writes everything that queued up meanwhile and then
+/// fsyncs once (group commit) before completing all of them, so 202 is only answered for events on disk.
+/// On start every segment is scanned; a torn or corrupt tail (a write cut by SIGKILL or power loss) is cut off
+/// and a new segment is begun. Segments are deleted only by <see cref="Acknowledge"/>, after ClickHouse took them.
+/// </summary>
+internal sealed partial class Spool : IDisposable
+{
+    public const int HeaderBytes = 8;
+    private const string Extension = ".seg";
+
+    private readonly EventsOptions _options;
+    private readonly EventMetrics _metrics;
+    private readonly ILogger<Spool> _logger;
+    private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _appended = new(0, int.MaxValue);
+    private readonly Lock _segmentsLock = new();
+    private readonly SortedDictionary<long, long> _sealed = new(); // sealed segment → its length
+    private readonly Task _writerLoop;
+    private FileStream _active = null!;
+    private long _activeSegment;
+    private long _committedOffset; // bytes of the active segment that are durable (per policy)
+    private long _totalBytes;      // bytes of all segments on disk
+    private long _pendingEvents;   // events on disk not yet acknowledged
+    private long _reservedBytes;   // bytes queued for the writer, counted against the quota
+    private int _nearQuota;
+
+    public Spool(IOptions<EventsOptions> options, EventMetrics metrics, ILogger<Spool> logger)
+    {
+        _options = options.Value;
+        _metrics = metrics;
+        _logger = logger;
+        Directory = Path.GetFullPath(_options.SpoolPath);
+        System.IO.Directory.CreateDirectory(Directory);
+        Recover();
+        OpenSegment(_sealed.Count == 0 ? 1 : _sealed.Keys.Max() + 1);
+        metrics.ObserveSpool(() => Interlocked.Read(ref _pendingEvents), () => Interlocked.Read(ref _totalBytes), _options.SpoolQuotaBytes);
+        _writerLoop = Task.Factory.StartNew(WriteLoopAsync, TaskCreationOptions.LongRunning).Unwrap();
+    }
+
+    /// <summary>The spool's directory, absolute.</summary>
+    public string Directory { get; }
+
+    /// <summary>Bytes of all segment files.</summary>
+    public long TotalBytes => Interlocked.Read(ref _totalBytes);
+
+    /// <summary>Events on disk that ClickHouse has not acknowledged yet.</summary>
+    public long PendingEvents => Interlocked.Read(ref _pendingEvents);
+
+    /// <summary>Signalled after each group commit, so the shipper wakes up.</summary>
+    public SemaphoreSlim Appended => _appended;
+
+    /// <summary>Frames <paramref name="payloads"/> into one buffer (the caller's thread does the copying).</summary>
+    public static byte[] Frame(IReadOnlyList<byte[]> payloads)
+    {
+        var size = 0;
+        foreach (var p in payloads) size += HeaderBytes + p.Length;
+        var buffer = new byte[size];
+        var at = 0;
+        foreach (var p in payloads)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(at), p.Length);
+            BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(at + 4), Crc32.Compute(p));
+            p.CopyTo(buffer.AsSpan(at + HeaderBytes));
+            at += HeaderBytes + p.Length;
+        }
+        return buffer;
+    }
+
+    /// <summary>
+    /// Appends framed records (<see cref="Frame"/>) holding <paramref name="events"/> events; completes when they are
+    /// durable. Throws <see cref="SpoolFullException"/> when the quota would be exceeded.
+    /// </summary>
+    public Task AppendAsync(byte[] framed, int events)
+    {
+        var after = Interlocked.Add(ref _reservedBytes, framed.Length) + TotalBytes;
+        if (after > _options.SpoolQuotaBytes)
+        {
+            Interlocked.Add(ref _reservedBytes, -framed.Length);
+            LogQuotaFull(_logger, TotalBytes, _options.SpoolQuotaBytes, Directory);
+            throw new SpoolFullException($"The spool is full ({TotalBytes} of {_options.SpoolQuotaBytes} bytes); ClickHouse is behind.");
+        }
+        var pending = new PendingWrite(framed, events);
+        if (!_writes.Writer.TryWrite(pending)) throw new ObjectDisposedException(nameof(Spool));
+        return pending.Done.Task;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<PendingWrite>();
+        var lastFsync = Environment.TickCount64;
+        var dirty = false;
+        var reader = _writes.Reader;
+        while (true)
+        {
+            var ready = reader.WaitToReadAsync().AsTask();
+            if (dirty && _options.Fsync == SpoolFsync.Interval)
+            {
+                var wait = Math.Max(0, _options.FsyncIntervalMs - (Environment.TickCount64 - lastFsync));
+                if (await Task.WhenAny(ready, Task.Delay((int)wait)) != ready)
+                {
+                    Fsync(ref lastFsync, ref dirty);
+                    continue;
+                }
+            }
+            if (!await ready) break;
+            batch.Clear();
+            long bytes = 0;
+            while (bytes < 4 * 1024 * 1024 && reader.TryRead(out var write)) { batch.Add(write); bytes += write.Buffer.Length; }
+            try
+            {
+                foreach (var write in batch) _active.Write(write.Buffer);
+                if (_options.Fsync == SpoolFsync.Always || Environment.TickCount64 - lastFsync >= _options.FsyncIntervalMs)
+                {
+                    dirty = true;
+                    Fsync(ref lastFsync, ref dirty);
+                }
+                else
+                {
+                    _active.Flush(flushToDisk: false);
+                    dirty = true;
+                }
+                var events = 0;
+                foreach (var write in batch) events += write.Events;
+                Interlocked.Add(ref _totalBytes, bytes);
+                Interlocked.Add(ref _reservedBytes, -bytes);
+                Interlocked.Add(ref _pendingEvents, events);
+                Volatile.Write(ref _committedOffset, _active.Position);
+                _metrics.SpoolCommit(batch.Count, bytes);
+                foreach (var write in batch) write.Done.TrySetResult();
+                CheckQuota();
+                if (_active.Position >= _options.SegmentBytes) Roll(ref lastFsync, ref dirty);
+                _appended.Release();
+            }
+            catch (Exception ex)
+            {
+                // A failed write (disk full, I/O error): those requests fail, the segment is rolled so that a torn
+                // record does not sit in front of later good ones.
+                LogWriteFailed(_logger, ex.Message);
+                Interlocked.Add(ref _reservedBytes, -bytes);
+                foreach (var write in batch) write.Done.TrySetException(new IOException("The spool could not write the events.", ex));
+                try { _active.SetLength(Volatile.Read(ref _committedOffset)); Roll(ref lastFsync, ref dirty); } catch (IOException) { }
+            }
+        }
+        if (dirty) Fsync(ref lastFsync, ref dirty);
+    }
+
+    private void Fsync(ref long lastFsync, ref bool dirty)
+    {
+        _active.Flush(flushToDisk: true);
+        lastFsync = Environment.TickCount64;
+        dirty = false;
+    }
+
+    private void Roll(ref long lastFsync, ref bool dirty)
+    {
+        Fsync(ref lastFsync, ref dirty);
+        var length = _active.Length;
+        _active.Dispose();
+        lock (_segmentsLock) _sealed[_activeSegment] = length;
+        OpenSegment(_activeSegment + 1);
+    }
+
+    private void OpenSegment(long sequence)
+    {
+        var stream = new FileStream(SegmentPath(sequence), FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
+        lock (_segmentsLock)
+        {
+            _active = stream;
+            Volatile.Write(ref _committedOffset, 0);
+            _activeSegment = sequence;
+        }
+        SyncDirectory();
+    }
+
+    /// <summary>The oldest segment at or after <paramref name="from"/> and how far it may be read; null when there is none.</summary>
+    public (long Segment, long End, bool Sealed)? Readable(long from)
+    {
+        lock (_segmentsLock)
+        {
+            foreach (var (segment, length) in _sealed)
+                if (segment >= from) return (segment, length, true);
+            return _activeSegment >= from ? (_activeSegment, Volatile.Read(ref _committedOffset), false) : null;
+        }
+    }
+
+    /// <summary>
+    /// Reads records of <paramref name="segment"/> from <paramref name="offset"/> up to <paramref name="end"/>, at most
+    /// <paramref name="maxRows"/> and (after the first) <paramref name="maxBytes"/>. A record that fails its checksum
+    /// (only possible on a damaged disk once recovery ran) is returned with a null payload.
+    /// </summary>
+    public List<SpoolRecord> Read(long segment, long offset, long end, int maxRows, int maxBytes)
+    {
+        var records = new List<SpoolRecord>();
+        using var file = new FileStream(SegmentPath(segment), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+        file.Position = offset;
+        Span<byte> header = stackalloc byte[HeaderBytes];
+        long at = offset, bytes = 0;
+        while (at + HeaderBytes <= end && records.Count < maxRows)
+        {
+            file.ReadExactly(header);
+            var length = BinaryPrimitives.ReadInt32LittleEndian(header);
+            if (length < 0 || at + HeaderBytes + length > end) break;
+            if (records.Count > 0 && bytes + HeaderBytes + length > maxBytes) break;
+            var payload = new byte[length];
+            file.ReadExactly(payload);
+            var ok = Crc32.Compute(payload) == BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+            records.Add(new SpoolRecord(segment, at, at + HeaderBytes + length, ok ? payload : null));
+            at += HeaderBytes + length;
+            bytes += HeaderBytes + length;
+        }
+        return records;
+    }
+
+    /// <summary>ClickHouse took <paramref name="events"/> events; a sealed segment read to its end is deleted.</summary>
+    public void Acknowledge(long segment, long offset, int events)
+    {
+        Interlocked.Add(ref _pendingEvents, -events);
+        long length;
+        lock (_segmentsLock)
+        {
+            if (!_sealed.TryGetValue(segment, out length) || offset < length) return;
+            _sealed.Remove(segment);
+        }
+        File.Delete(SegmentPath(segment));
+        Interlocked.Add(ref _totalBytes, -length);
+        LogSegmentDeleted(_logger, segment, length);
+        CheckQuota();
+    }
+
+    /// <summary>Deletes sealed segments before <paramref name="segment"/> (already shipped before a restart).</summary>
+    public void DropBefore(long segment)
+    {
+        List<(long, long)> old;
+        lock (_segmentsLock)
+        {
+            old = _sealed.Where(s => s.Key < segment).Select(s => (s.Key, s.Value)).ToList();
+            foreach (var (s, _) in old) _sealed.Remove(s);
+        }
+        foreach (var (s, length) in old)
+        {
+            Interlocked.Add(ref _pendingEvents, -CountRecords(s, 0, length));
+            File.Delete(SegmentPath(s));
+            Interlocked.Add(ref _totalBytes, -length);
+        }
+    }
+
+    /// <summary>Events in a segment range (for the depth metric after a restart).</summary>
+    public int CountRecords(long segment, long from, long end)
+    {
+        var count = 0;
+        using var file = new FileStream(SegmentPath(segment), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
+        Span<byte> header = stackalloc byte[HeaderBytes];
+        for (var at = from; at + HeaderBytes <= end;)
+        {
+            file.Position = at;
+            file.ReadExactly(header);
+            at += HeaderBytes + BinaryPrimitives.ReadInt32LittleEndian(header);
+            if (at <= end) count++;
+        }
+        return count;
+    }
+
+    /// <summary>Subtracts events that were shipped before a restart from the depth metric.</summary>
+    public void ForgetShipped(int events) => Interlocked.Add(ref _pendingEvents, -events);
+
+    private void Recover()
+    {
+        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*" + Extension))
+        {
+            if (!long.TryParse(Path.GetFileNameWithoutExtension(path), NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)) continue;
+            var (valid, events, fileLength) = Scan(path);
+            if (valid < fileLength)
+            {
+                LogTornTail(_logger, path, fileLength - valid);
+                using var f = new FileStream(path, FileMode.Open, FileAccess.Write);
+                f.SetLength(valid);
+                f.Flush(flushToDisk: true);
+            }
+            if (valid == 0) { File.Delete(path); continue; }
+            _sealed[sequence] = valid;
+            _totalBytes += valid;
+            _pendingEvents += events;
+        }
+        if (_sealed.Count > 0) LogRecovered(_logger, _sealed.Count, _pendingEvents, _totalBytes, Directory);
+    }
+
+    /// <summary>The length of the intact prefix of a segment and its record count.</summary>
+    private static (long Valid, long Events, long Length) Scan(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16);
+        var length = file.Length;
+        Span<byte> header = stackalloc byte[HeaderBytes];
+        long at = 0, events = 0;
+        var buffer = new byte[4096];
+        while (at + HeaderBytes <= length)
+        {
+            file.Position = at;
+            file.ReadExactly(header);
+            var size = BinaryPrimitives.ReadInt32LittleEndian(header);
+            if (size <= 0 || at + HeaderBytes + size > length) break;
+            if (buffer.Length < size) buffer = new byte[size];
+            file.ReadExactly(buffer, 0, size);
+            if (Crc32.Compute(buffer.AsSpan(0, size)) != BinaryPrimitives.ReadUInt32LittleEndian(header[4..])) break;
+            at += HeaderBytes + size;
+            events++;
+        }
+        return (at, events, length);
+    }
+
+    private void CheckQuota()
+    {
+        var near = TotalBytes >= _options.SpoolQuotaBytes * _options.SpoolWarnFraction;
+        if (near && Interlocked.Exchange(ref _nearQuota, 1) == 0)
+            LogNearQuota(_logger, TotalBytes, _options.SpoolQuotaBytes, Directory);
+        else if (!near && Interlocked.Exchange(ref _nearQuota, 0) == 1)
+            LogBelowQuota(_logger, TotalBytes, _options.SpoolQuotaBytes);
+    }
+
+    private void SyncDirectory()
+    {
+        // A new or deleted file is durable only once its directory is; best effort where the platform allows it.
+        try
+        {
+            using var dir = File.OpenHandle(Directory, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, FileOptions.None);
+            RandomAccess.FlushToDisk(dir);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
+    }
+
+    private string SegmentPath(long sequence) => Path.Combine(Directory, sequence.ToString("D12", CultureInfo.InvariantCulture) + Extension);
+
+    public void Dispose()
+    {
+        _writes.Writer.TryComplete();
+        try { _writerLoop.Wait(TimeSpan.FromSeconds(10)); } catch (AggregateException) { }
+        lock (_segmentsLock) _active.Dispose();
+    }
+
+    private sealed record PendingWrite(byte[] Buffer, int Events)
+    {
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    [LoggerMessage(6101, LogLevel.Warning, "Spool at {Bytes} of {Quota} bytes in {Directory}: ClickHouse is behind; collect answers 503 at the quota", EventName = "SpoolNearQuota")]
+    private static partial void LogNearQuota(ILogger logger, long bytes, long quota, string directory);
+
+    [LoggerMessage(6102, LogLevel.Information, "Spool back below the warning level: {Bytes} of {Quota} bytes", EventName = "SpoolBelowQuota")]
+    private static partial void LogBelowQuota(ILogger logger, long bytes, long quota);
+
+    [LoggerMessage(6103, LogLevel.Error, "Spool full ({Bytes} of {Quota} bytes in {Directory}); events refused with 503", EventName = "SpoolFull")]
+    private static partial void LogQuotaFull(ILogger logger, long bytes, long quota, string directory);
+
+    [LoggerMessage(6104, LogLevel.Warning, "Spool segment {Path}: cut {Bytes} bytes of a torn or corrupt tail", EventName = "SpoolTornTail")]
+    private static partial void LogTornTail(ILogger logger, string path, long bytes);
+
+    [LoggerMessage(6105, LogLevel.Information, "Spool recovered {Segments} segments with {Events} events ({Bytes} bytes) in {Directory}", EventName = "SpoolRecovered")]
+    private static partial void LogRecovered(ILogger logger, int segments, long events, long bytes, string directory);
+
+    [LoggerMessage(6106, LogLevel.Error, "Spool write failed; the requests in this commit get 503: {Error}", EventName = "SpoolWriteFailed")]
+    private static partial void LogWriteFailed(ILogger logger, string error);
+
+    [LoggerMessage(6107, LogLevel.Debug, "Spool segment {Segment} shipped and deleted ({Bytes} bytes)", EventName = "SpoolSegmentDeleted")]
+    private static partial void LogSegmentDeleted(ILogger logger, long segment, long bytes);
+}
+
+/// <summary>One record read back from the spool: where it is and its payload (null if its checksum failed).</summary>
+internal sealed record SpoolRecord(long Segment, long Offset, long End, byte[]? Payload);
+
+/// <summary>The spool reached its disk quota.</summary>
+internal sealed class SpoolFullException(string message) : Exception(message);

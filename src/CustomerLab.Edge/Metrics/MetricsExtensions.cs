@@ -1,0 +1,28 @@
+using CustomerLab.Edge.Events;
+using OpenTelemetry.Metrics;
+
+namespace CustomerLab.Edge.Metrics;
+
+/// <summary><c>/metrics</c> in Prometheus text format, through OpenTelemetry's Prometheus exporter.</summary>
+internal static class MetricsExtensions
+{
+    /// <summary>Registers the OpenTelemetry meter provider with the edge's meters (idempotent).</summary>
+    public static IServiceCollection AddEdgeMetrics(this IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(EdgeMetricsMarker))) return services;
+        services.AddSingleton<EdgeMetricsMarker>();
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(EventMetrics.MeterName)
+            .AddPrometheusExporter());
+        return services;
+    }
+
+    /// <summary>Maps <c>GET /metrics</c> (Prometheus text exposition format).</summary>
+    public static IEndpointRouteBuilder MapEdgeMetrics(this IEndpointRouteBuilder app)
+    {
+        app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
+        return app;
+    }
+
+    private sealed class EdgeMetricsMarker;
+}
