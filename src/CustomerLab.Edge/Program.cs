@@ -1,3 +1,4 @@
+using CustomerLab.Edge.Calls;
 using CustomerLab.Edge.ClickHouse;
 using CustomerLab.Edge.Events;
 using CustomerLab.Edge.Health;
@@ -22,6 +23,7 @@ builder.Services.AddClickHouseStore();
 
 // Features: number pools (sites, leases, cookies, lease history).
 builder.Services.AddNumberPools();
+builder.Services.AddCalls();
 // Collect pipeline: /v1/collect, enrichment, the durable spool, the ClickHouse shipper, /metrics.
 builder.Services.AddEvents();
 // The browser tag (/cl.js, /t/{version}/cl.js) and the demo page, with output caching.
@@ -37,6 +39,7 @@ app.MapEdgeHealth();
 app.MapNumbers();
 app.MapSitesAdmin();
 app.MapOptOut();
+app.MapCalls();
 app.MapTag();
 app.MapEvents();
 app.MapEdgeMetrics();

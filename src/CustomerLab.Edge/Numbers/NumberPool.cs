@@ -55,6 +55,26 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
         return new AssignResult(status, lease, (int)raw[5] == 1, ended);
     }
 
+    /// <summary>The lease the number is under in Redis now (live, or expired but not reclaimed yet), or null.</summary>
+    public async Task<Lease?> CurrentLeaseAsync(string siteKey, string poolId, string number)
+    {
+        var keys = KeysFor(siteKey, poolId);
+        var tx = Db.CreateTransaction();
+        var info = tx.HashGetAsync(keys.Info, number);
+        var expiry = tx.SortedSetScoreAsync(keys.Leases, number);
+        await tx.ExecuteAsync();
+        if ((await info).IsNull || await expiry is not { } expiryMs) return null;
+        return ParseInfo(keys, number, (string)(await info)!, DateTimeOffset.FromUnixTimeMilliseconds((long)expiryMs));
+    }
+
+    /// <summary>Sessions that were given the overflow number and whose hold had not run out at <paramref name="at"/>.</summary>
+    public async Task<IReadOnlyList<string>> OverflowSessionsAsync(string siteKey, string poolId, DateTimeOffset at)
+    {
+        var keys = KeysFor(siteKey, poolId);
+        var members = await Db.SortedSetRangeByScoreAsync(keys.Overflow, at.ToUnixTimeMilliseconds(), double.PositiveInfinity);
+        return members.Select(m => (string)m!).ToList();
+    }
+
     /// <summary>The number the session holds live in the pool, or null.</summary>
     public async Task<string?> HeldNumberAsync(string siteKey, string poolId, string sessionId)
     {

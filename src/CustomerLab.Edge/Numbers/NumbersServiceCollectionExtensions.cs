@@ -17,6 +17,7 @@ internal static class NumbersServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CookieSettings>, CookieSettingsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>());
         services.TryAddSingleton<NumberPool>();
+        services.TryAddSingleton<NumberIndex>();
         services.TryAddSingleton<SiteStore>();
         services.TryAddSingleton<VisitorCookies>();
         services.TryAddSingleton<AdminKeyFilter>();

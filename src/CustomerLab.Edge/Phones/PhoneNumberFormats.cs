@@ -49,6 +49,28 @@ public static class PhoneNumberParsing
     /// <summary>The display forms of a number already known to be valid E.164.</summary>
     public static PhoneNumberFormats FromE164(string e164) => Format(Util.Parse(e164, null));
 
+    private static readonly PhoneNumberOfflineGeocoder Geocoder = PhoneNumberOfflineGeocoder.GetInstance();
+
+    /// <summary>
+    /// A caller id as E.164 with where the number is from (offline geocoder: a state, city or country) and its
+    /// country code; as received, with empty places, when it is not a phone number (anonymous, client:…).
+    /// </summary>
+    public static (string Number, string Region, string Country) DescribeCaller(string? callerId)
+    {
+        if (string.IsNullOrWhiteSpace(callerId)) return ("", "", "");
+        try
+        {
+            var number = Util.Parse(callerId, "US");
+            if (!Util.IsValidNumber(number)) return (callerId, "", "");
+            return (Util.Format(number, PhoneNumberFormat.E164), Geocoder.GetDescriptionForNumber(number, Locale.English),
+                Util.GetRegionCodeForNumber(number) ?? "");
+        }
+        catch (NumberParseException)
+        {
+            return (callerId, "", "");
+        }
+    }
+
     /// <summary>True when <paramref name="region"/> is a region libphonenumber knows (ISO 3166 alpha-2).</summary>
     public static bool IsKnownRegion(string region) => Util.GetSupportedRegions().Contains(region);
 

@@ -44,7 +44,7 @@ internal static class SitesAdminApi
     }
 
     private static async Task<Results<Ok<PoolView>, ValidationProblem, ProblemHttpResult>> PutPoolAsync(
-        string siteKey, string poolId, PoolRequest request, SiteStore store, NumberPool pool)
+        string siteKey, string poolId, PoolRequest request, SiteStore store, NumberPool pool, NumberIndex index)
     {
         if (await store.GetAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
         var errors = new Dictionary<string, string[]>();
@@ -57,15 +57,17 @@ internal static class SitesAdminApi
 
         var config = new PoolConfig { Id = poolId, Match = request.Match, OverflowNumber = overflow };
         var pools = site.Pools.Where(p => p.Id != poolId).ToList();
-        var index = site.Pools.ToList().FindIndex(p => p.Id == poolId);
-        pools.Insert(index < 0 ? pools.Count : index, config);
+        var position = site.Pools.ToList().FindIndex(p => p.Id == poolId);
+        pools.Insert(position < 0 ? pools.Count : position, config);
         await store.SaveAsync(CopyWithPools(site, pools));
         await pool.AddNumbersAsync(siteKey, poolId, numbers);
+        await index.AddAsync(siteKey, poolId, numbers);
+        if (overflow is not null) await index.AddOverflowAsync(siteKey, poolId, overflow);
         return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId)));
     }
 
     private static async Task<Results<Ok<PoolView>, ValidationProblem, ProblemHttpResult>> AddNumbersAsync(
-        string siteKey, string poolId, NumbersRequest request, SiteStore store, NumberPool pool)
+        string siteKey, string poolId, NumbersRequest request, SiteStore store, NumberPool pool, NumberIndex index)
     {
         if (await store.GetAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
         if (site.Pools.FirstOrDefault(p => p.Id == poolId) is not { } config) return PoolNotFound(siteKey, poolId);
@@ -75,6 +77,7 @@ internal static class SitesAdminApi
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         if (await FindNumberInOtherPoolAsync(site, poolId, numbers, pool) is { } clash) return clash;
         await pool.AddNumbersAsync(siteKey, poolId, numbers);
+        await index.AddAsync(siteKey, poolId, numbers);
         return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId)));
     }
 

@@ -1,0 +1,72 @@
+using ClickHouse.Driver;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace CustomerLab.Edge.Calls;
+
+/// <summary>Call webhooks: <c>POST /v1/calls/twilio</c> (Twilio's form, X-Twilio-Signature) and <c>POST /v1/calls</c> (generic JSON, HMAC-SHA256).</summary>
+internal static class CallsApi
+{
+    public static IEndpointRouteBuilder MapCalls(this IEndpointRouteBuilder app)
+    {
+        var calls = app.MapGroup("/v1/calls").WithTags("Calls").DisableAntiforgery();
+        calls.MapPost("/twilio", TwilioAsync).Accepts<IFormCollection>("application/x-www-form-urlencoded");
+        calls.MapPost("/", GenericAsync).Accepts<GenericCallBody>("application/json");
+        return app;
+    }
+
+    public sealed record CallAccepted(string CallId, string Status, string Attribution, string? SessionId);
+
+    private static async Task<Results<Ok<CallAccepted>, ValidationProblem, ProblemHttpResult>> TwilioAsync(
+        HttpContext context, CallRecorder recorder, IOptions<CallOptions> options, TimeProvider time)
+    {
+        if (!context.Request.HasFormContentType)
+            return Problem(StatusCodes.Status400BadRequest, "Twilio posts application/x-www-form-urlencoded.");
+        if (context.Request.ContentLength > options.Value.MaxBodyBytes)
+            return Problem(StatusCodes.Status413PayloadTooLarge, $"The body may be at most {options.Value.MaxBodyBytes} bytes.");
+        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        if (!TwilioWebhook.IsSigned(context.Request, form, options.Value))
+            return Problem(StatusCodes.Status401Unauthorized, $"The {TwilioWebhook.SignatureHeader} header is missing or does not match.");
+        var (call, missing) = TwilioWebhook.Read(form, time.GetUtcNow());
+        if (call is null)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [missing!] = ["Required."] });
+        return await RecordAsync(recorder, call, context.RequestAborted);
+    }
+
+    private static async Task<Results<Ok<CallAccepted>, ValidationProblem, ProblemHttpResult>> GenericAsync(
+        HttpContext context, CallRecorder recorder, IOptions<CallOptions> options, TimeProvider time)
+    {
+        var max = options.Value.MaxBodyBytes;
+        if (context.Request.ContentLength > max)
+            return Problem(StatusCodes.Status413PayloadTooLarge, $"The body may be at most {max} bytes.");
+        using var buffer = new MemoryStream();
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        if (buffer.Length > max)
+            return Problem(StatusCodes.Status413PayloadTooLarge, $"The body may be at most {max} bytes.");
+        var body = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (!GenericWebhook.IsSigned(context.Request.Headers[GenericWebhook.SignatureHeader], body, options.Value.WebhookSecret))
+            return Problem(StatusCodes.Status401Unauthorized, $"The {GenericWebhook.SignatureHeader} header is missing or does not match the body.");
+        var (call, errors) = GenericWebhook.Read(body, time.GetUtcNow());
+        if (call is null) return TypedResults.ValidationProblem(errors);
+        return await RecordAsync(recorder, call, context.RequestAborted);
+    }
+
+    private static async Task<Results<Ok<CallAccepted>, ValidationProblem, ProblemHttpResult>> RecordAsync(
+        CallRecorder recorder, CallEvent call, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var state = await recorder.RecordAsync(call, cancellationToken);
+            return TypedResults.Ok(new CallAccepted(call.CallId, state.Status, state.Attribution.Status,
+                state.Attribution.SessionId.Length > 0 ? state.Attribution.SessionId : null));
+        }
+        catch (Exception ex) when (ex is RedisException or HttpRequestException or ClickHouseServerException or TimeoutException)
+        {
+            // Not stored: say so, so the provider retries, rather than acknowledge a call that is lost.
+            return Problem(StatusCodes.Status503ServiceUnavailable, $"The call could not be stored now: {ex.Message}");
+        }
+    }
+
+    private static ProblemHttpResult Problem(int status, string detail) => TypedResults.Problem(statusCode: status, detail: detail);
+}
