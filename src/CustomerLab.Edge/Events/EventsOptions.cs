@@ -54,7 +54,10 @@ public sealed class EventsOptions
     /// <summary>Bits of an IPv6 address kept before it is stored. The default is 48; 128 stores it raw.</summary>
     public int IPv6PrefixBits { get; set; } = 48;
 
-    /// <summary>The spool's directory (append-only segment files). The default is <c>./data/spool</c>.</summary>
+    /// <summary>
+    /// The spool's parent directory; the segments of one ClickHouse database live in <c>{SpoolPath}/{ClickHouse:Database}</c>,
+    /// locked by one edge at a time. The default is <c>./data/spool</c>.
+    /// </summary>
     public string SpoolPath { get; set; } = "./data/spool";
 
     /// <summary>A segment is closed and a new one started past this size, in bytes. The default is 16 MiB.</summary>
@@ -84,7 +87,7 @@ public sealed class EventsOptions
     /// <summary>Longest wait between two attempts while ClickHouse fails, in milliseconds. The default is 5,000.</summary>
     public int MaxRetryDelayMs { get; set; } = 5000;
 
-    /// <summary>Where batches that ClickHouse rejects as malformed are written. The default (empty) is <c>{SpoolPath}/dead-letter</c>.</summary>
+    /// <summary>Where batches that ClickHouse rejects as malformed are written. The default (empty) is <c>dead-letter</c> in the spool's directory.</summary>
     public string DeadLetterPath { get; set; } = "";
 
     /// <summary>
@@ -103,5 +106,4 @@ public sealed class EventsOptions
     /// <summary>Most distinct user agents whose parse result is cached. The default is 10,000.</summary>
     public int UserAgentCacheSize { get; set; } = 10_000;
 
-    internal string ResolvedDeadLetterPath => DeadLetterPath.Length > 0 ? DeadLetterPath : Path.Combine(SpoolPath, "dead-letter");
 }

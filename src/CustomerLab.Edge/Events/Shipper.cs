@@ -158,7 +158,7 @@ internal sealed partial class Shipper(
 
     private void DeadLetter(IReadOnlyList<SpoolRecord> records, string error)
     {
-        var directory = _options.ResolvedDeadLetterPath;
+        var directory = _options.DeadLetterPath.Length > 0 ? _options.DeadLetterPath : Path.Combine(spool.Directory, "dead-letter");
         Directory.CreateDirectory(directory);
         var path = Path.Combine(directory, $"dead-letter-{DateTime.UtcNow:yyyyMMdd}.jsonl");
         var text = new StringBuilder();

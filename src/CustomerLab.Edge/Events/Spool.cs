@@ -33,14 +33,25 @@ internal sealed partial class Spool : IDisposable
     private long _pendingEvents;   // events on disk not yet acknowledged
     private long _reservedBytes;   // bytes queued for the writer, counted against the quota
     private int _nearQuota;
+    private readonly FileStream _lock;
 
-    public Spool(IOptions<EventsOptions> options, EventMetrics metrics, ILogger<Spool> logger)
+    public Spool(IOptions<EventsOptions> options, IOptions<ClickHouse.ClickHouseOptions> clickHouse, EventMetrics metrics, ILogger<Spool> logger)
     {
         _options = options.Value;
         _metrics = metrics;
         _logger = logger;
-        Directory = Path.GetFullPath(_options.SpoolPath);
+        // One directory per target database: a spool never ships into a database it was not written for.
+        Directory = Path.GetFullPath(Path.Combine(_options.SpoolPath, clickHouse.Value.Database));
         System.IO.Directory.CreateDirectory(Directory);
+        try
+        {
+            // Held while the edge runs (the kernel drops it when the process dies, also on SIGKILL).
+            _lock = new FileStream(Path.Combine(Directory, "spool.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException ex)
+        {
+            throw new Hosting.StartupException($"The spool directory {Directory} is in use by another edge (Events:SpoolPath): {ex.Message}", ex);
+        }
         Recover();
         OpenSegment(_sealed.Count == 0 ? 1 : _sealed.Keys.Max() + 1);
         metrics.ObserveSpool(() => Interlocked.Read(ref _pendingEvents), () => Interlocked.Read(ref _totalBytes), _options.SpoolQuotaBytes);
@@ -343,7 +354,13 @@ internal sealed partial class Spool : IDisposable
     {
         _writes.Writer.TryComplete();
         try { _writerLoop.Wait(TimeSpan.FromSeconds(10)); } catch (AggregateException) { }
-        lock (_segmentsLock) _active.Dispose();
+        lock (_segmentsLock)
+        {
+            var empty = _active.Length == 0;
+            _active.Dispose();
+            if (empty) File.Delete(SegmentPath(_activeSegment));
+        }
+        _lock.Dispose();
     }
 
     private sealed record PendingWrite(byte[] Buffer, int Events)

@@ -1,0 +1,202 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using CustomerLab.Tests.Fixtures;
+using static CustomerLab.Tests.Events.EventsTesting;
+
+namespace CustomerLab.Tests.Events;
+
+/// <summary>Every acknowledged event reaches ClickHouse exactly once: at volume, with ClickHouse restarted, with the edge killed.</summary>
+public sealed class DeliveryTests(GarnetFixture garnet, ClickHouseHostFixture sharedClickHouse)
+{
+    [Fact]
+    public async Task HundredThousandEvents_AreExactlyHundredThousandRows_IfSentInBatches()
+    {
+        var spool = RepoPaths.NewTempDirectory("spool-100k");
+        await using var edge = new EdgeApplication(garnet.Url, sharedClickHouse.BaseUrl, EdgeApplication.DatabaseFor("events100k"), Settings(spool));
+        using var http = NoCookies(edge);
+        await WaitReadyAsync(http);
+        var site = NewSiteKey();
+        await CreateSiteAsync(http, site);
+        var clock = Stopwatch.StartNew();
+
+        var accepted = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, 2000), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = Ct }, async (request, _) =>
+        {
+            var response = await CollectAsync(http, Batch(site, Enumerable.Range(0, 50).Select(i => $"/p/{request}/{i}")));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            Interlocked.Add(ref accepted, 50);
+        });
+        var sent = clock.Elapsed;
+        await Poll.UntilAsync(async () => await ScalarAsync(sharedClickHouse, edge.Database, "SELECT count() FROM pageviews FINAL") >= 100_000,
+            TimeSpan.FromSeconds(90), "100,000 rows in pageviews");
+        var stored = clock.Elapsed;
+
+        Assert.Equal(100_000, accepted);
+        Assert.Equal(100_000UL, await ScalarAsync(sharedClickHouse, edge.Database, "SELECT count() FROM pageviews FINAL"));
+        Assert.Equal(100_000UL, await ScalarAsync(sharedClickHouse, edge.Database, "SELECT uniqExact(path) FROM pageviews"));
+        TestContext.Current.SendDiagnosticMessage($"100,000 events: accepted in {sent.TotalSeconds:F1} s, all in ClickHouse after {stored.TotalSeconds:F1} s");
+        TestContext.Current.TestOutputHelper?.WriteLine($"100,000 events: accepted in {sent.TotalSeconds:F1} s, all in ClickHouse after {stored.TotalSeconds:F1} s; raw rows {await ScalarAsync(sharedClickHouse, edge.Database, "SELECT count() FROM pageviews")}");
+    }
+
+    [Fact]
+    public async Task EveryAcknowledgedEvent_ArrivesOnce_IfClickHouseStopsMidRun()
+    {
+        await using var clickHouse = new ClickHouseHostFixture();
+        await clickHouse.StartAsync();
+        var spool = RepoPaths.NewTempDirectory("spool-chdown");
+        await using var edge = new EdgeApplication(garnet.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor("eventschdown"), Settings(spool, flushMs: 100));
+        using var http = NoCookies(edge);
+        await WaitReadyAsync(http);
+        var site = NewSiteKey();
+        await CreateSiteAsync(http, site);
+
+        var acknowledged = new ConcurrentBag<string>();
+        async Task SendAsync(int from, int count)
+        {
+            for (var r = from; r < from + count; r++)
+            {
+                var paths = Enumerable.Range(0, 20).Select(i => $"/c/{r}/{i}").ToArray();
+                var response = await CollectAsync(http, Batch(site, paths));
+                if (response.StatusCode == HttpStatusCode.Accepted) foreach (var p in paths) acknowledged.Add(p);
+            }
+        }
+        await SendAsync(0, 50);
+        await clickHouse.StopAsync();
+        await SendAsync(50, 50); // ClickHouse is down: the spool takes them
+        await Poll.UntilAsync(() => Task.FromResult(edge.Logs.Lines.Any(l => l.Contains("transient", StringComparison.Ordinal))), TimeSpan.FromSeconds(30),
+            "the shipper to fail against the stopped ClickHouse");
+        await clickHouse.StartAsync();
+        await SendAsync(100, 50);
+
+        await Poll.UntilAsync(async () => await ScalarAsync(clickHouse, edge.Database, "SELECT count() FROM pageviews FINAL") >= (ulong)acknowledged.Count,
+            TimeSpan.FromSeconds(60), $"{acknowledged.Count} acknowledged events in ClickHouse");
+        Assert.Equal(3000, acknowledged.Count);
+        Assert.Equal((ulong)acknowledged.Count, await ScalarAsync(clickHouse, edge.Database, "SELECT count() FROM pageviews FINAL"));
+        Assert.Equal((ulong)acknowledged.Count, await ScalarAsync(clickHouse, edge.Database, "SELECT uniqExact(path) FROM pageviews"));
+        // None twice: the retried batches reused their deduplication tokens, so not even unmerged duplicates exist.
+        Assert.Equal((ulong)acknowledged.Count, await ScalarAsync(clickHouse, edge.Database, "SELECT count() FROM pageviews"));
+    }
+
+    [Fact]
+    public async Task AcknowledgedEvents_Arrive_IfTheEdgeIsKilledRightAfterAcknowledging()
+    {
+        var spool = RepoPaths.NewTempDirectory("spool-kill");
+        var database = EdgeApplication.DatabaseFor("eventskill");
+        var site = NewSiteKey();
+        var acknowledged = 0;
+        // First life: a long flush interval, so the events are still only in the spool when the process dies.
+        using (var first = await EdgeProcess.StartAsync(garnet.Url, sharedClickHouse.BaseUrl, database, spool, flushMs: 600_000))
+        {
+            await CreateSiteAsync(first.Http, site);
+            for (var r = 0; r < 20; r++)
+            {
+                var response = await CollectAsync(first.Http, Batch(site, Enumerable.Range(0, 25).Select(i => $"/k/{r}/{i}")));
+                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+                acknowledged += 25;
+            }
+            first.Kill(); // SIGKILL, right after the last 202
+        }
+        Assert.Equal(0UL, await ScalarAsync(sharedClickHouse, database, "SELECT count() FROM pageviews"));
+
+        using var second = await EdgeProcess.StartAsync(garnet.Url, sharedClickHouse.BaseUrl, database, spool, flushMs: 100);
+        await Poll.UntilAsync(async () => await ScalarAsync(sharedClickHouse, database, "SELECT count() FROM pageviews FINAL") >= (ulong)acknowledged,
+            TimeSpan.FromSeconds(60), $"{acknowledged} events after the restart", () => second.Output);
+
+        Assert.Equal((ulong)acknowledged, await ScalarAsync(sharedClickHouse, database, "SELECT count() FROM pageviews FINAL"));
+        Assert.Equal((ulong)acknowledged, await ScalarAsync(sharedClickHouse, database, "SELECT uniqExact(path) FROM pageviews"));
+    }
+
+    [Fact]
+    public async Task MalformedBatch_GoesToTheDeadLetterFile_IfClickHouseRejectsIt_AndTheRestFlows()
+    {
+        var spool = RepoPaths.NewTempDirectory("spool-dead");
+        await using var edge = new EdgeApplication(garnet.Url, sharedClickHouse.BaseUrl, EdgeApplication.DatabaseFor("eventsdead"), Settings(spool));
+        using var http = NoCookies(edge);
+        await WaitReadyAsync(http);
+        var site = NewSiteKey();
+        await CreateSiteAsync(http, site);
+        // ClickHouse refuses any row whose path is /poison (VIOLATED_CONSTRAINT), as it would a row it cannot parse.
+        using (var client = sharedClickHouse.CreateClient(edge.Database))
+            await client.ExecuteNonQueryAsync("ALTER TABLE pageviews ADD CONSTRAINT no_poison CHECK path != '/poison'", cancellationToken: Ct);
+
+        var response = await CollectAsync(http, Batch(site, ["/good/1", "/good/2", "/poison", "/good/3", "/good/4", "/good/5"]));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var after = await CollectAsync(http, Batch(site, ["/after"]));
+        Assert.Equal(HttpStatusCode.Accepted, after.StatusCode);
+
+        await Poll.UntilAsync(async () => await ScalarAsync(sharedClickHouse, edge.Database, "SELECT count() FROM pageviews FINAL") >= 6,
+            TimeSpan.FromSeconds(30), "the good events");
+        var deadLetters = Path.Combine(spool, edge.Database, "dead-letter");
+        await Poll.UntilAsync(() => Task.FromResult(Directory.Exists(deadLetters) && Directory.EnumerateFiles(deadLetters).Any()), TimeSpan.FromSeconds(10), "a dead-letter file");
+        var lines = Directory.EnumerateFiles(deadLetters).SelectMany(File.ReadAllLines).ToList();
+        var line = Assert.Single(lines);
+        Assert.Contains("/poison", line);
+        Assert.Contains("469", line);
+        Assert.Equal(0UL, await ScalarAsync(sharedClickHouse, edge.Database, "SELECT count() FROM pageviews WHERE path = '/poison'"));
+        Assert.Equal(6UL, await ScalarAsync(sharedClickHouse, edge.Database, "SELECT count() FROM pageviews FINAL"));
+    }
+}
+
+/// <summary>The built edge as its own process, with a spool directory the test controls, so it can be SIGKILLed.</summary>
+internal sealed class EdgeProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private EdgeProcess(Process process, int port)
+    {
+        _process = process;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public HttpClient Http { get; }
+
+    public string Output => string.Join('\n', _output.TakeLast(40));
+
+    public static async Task<EdgeProcess> StartAsync(string redisUrl, string clickHouseUrl, string database, string spool, int flushMs)
+    {
+        var port = FreePort.Next();
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = spool, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(EdgeBinary.Directory, "CustomerLab.Edge.dll"));
+        foreach (var arg in new[]
+        {
+            "--contentRoot", EdgeBinary.Directory, "--urls", $"http://127.0.0.1:{port}",
+            $"--Redis:Url={redisUrl}", $"--ClickHouse:Url={clickHouseUrl}", $"--ClickHouse:Database={database}",
+            $"--Cookies:SigningKey={EdgeApplication.CookieSigningKey}", "--Cookies:Secure=false",
+            $"--Admin:ApiKeySha256:0={Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(EdgeApplication.AdminKey)))}",
+            $"--Events:SpoolPath={spool}", "--Events:ClientIpHeader=X-Forwarded-For", $"--Events:FlushIntervalMs={flushMs}",
+            "--Logging:Console:FormatterName=simple",
+        })
+            psi.ArgumentList.Add(arg);
+        var edge = new EdgeProcess(Process.Start(psi)!, port);
+        try
+        {
+            await Poll.UntilAsync(async () => (await edge.Http.GetAsync("/readyz", Ct)).IsSuccessStatusCode, TimeSpan.FromSeconds(60), "the edge process to be ready", () => edge.Output);
+        }
+        catch
+        {
+            edge.Dispose();
+            throw;
+        }
+        return edge;
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) Kill();
+        _process.Dispose();
+        Http.Dispose();
+    }
+}
