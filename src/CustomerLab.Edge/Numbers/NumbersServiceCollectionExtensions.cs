@@ -23,6 +23,7 @@ internal static class NumbersServiceCollectionExtensions
         services.TryAddSingleton<AdminKeyFilter>();
         services.TryAddSingleton<LeaseHistoryWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaseHistoryWriter>());
+        services.AddHostedService<NumberPoolWarmup>();
         return services;
     }
 }

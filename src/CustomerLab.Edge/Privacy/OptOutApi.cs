@@ -31,7 +31,7 @@ internal static partial class OptOutApi
         Html(cookies.IsOptedOut(context.Request), k);
 
     private static async Task<IResult> OptOutAsync(HttpContext context, VisitorCookies cookies, SiteStore sites, NumberPool pools,
-        IOptions<CookieSettings> settings, ILogger<NumberPool> logger, string? k)
+        LeaseHistoryWriter history, IOptions<CookieSettings> settings, ILogger<NumberPool> logger, string? k)
     {
         if (!IsSameOrigin(context.Request)) return CrossSite();
         var site = await FindSiteAsync(sites, k);
@@ -41,8 +41,9 @@ internal static partial class OptOutApi
         {
             try
             {
-                if (await pools.HeldNumberAsync(site.SiteKey, poolId, sessionId) is { } number)
-                    await pools.ReleaseAsync(site.SiteKey, poolId, number, sessionId);
+                if (await pools.HeldNumberAsync(site.SiteKey, poolId, sessionId) is { } number &&
+                    await pools.ReleaseAsync(site.SiteKey, poolId, number, sessionId) is { } ended)
+                    history.RecordEnd(ended);
             }
             catch (RedisException ex)
             {

@@ -20,6 +20,12 @@ public sealed class EdgeApplication(string redisUrl, string clickHouseUrl, strin
     /// <summary>The admin API key the test edge accepts (its SHA-256 is what is configured).</summary>
     public const string AdminKey = "test-admin-key";
 
+    /// <summary>Twilio auth token and generic webhook secret of the test edge.</summary>
+    public const string TwilioAuthToken = "test-twilio-auth-token", WebhookSecret = "test-webhook-secret";
+
+    /// <summary>This edge's own spool directory.</summary>
+    public string SpoolPath { get; } = RepoPaths.NewTempDirectory("spool");
+
     /// <summary>The cookie signing key of the test edge.</summary>
     public const string CookieSigningKey = "test-signing-key-0123456789abcdefghijklmnop";
 
@@ -51,6 +57,14 @@ public sealed class EdgeApplication(string redisUrl, string clickHouseUrl, strin
                 ["Cookies:SigningKey"] = CookieSigningKey,
                 ["Cookies:Secure"] = "false",
                 ["Admin:ApiKeySha256:0"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(AdminKey))),
+                // Each test edge has its own spool: edges sharing one would ship each other's events.
+                ["Events:SpoolPath"] = SpoolPath,
+                ["Events:FlushIntervalMs"] = "200",
+                // Tests share two noisy cores: a 40 ms Redis bound would turn slow moments into default numbers.
+                // The fallback test still sees Redis fail fast once it is down.
+                ["Numbers:RedisTimeoutMs"] = "2000",
+                ["Calls:TwilioAuthToken"] = TwilioAuthToken,
+                ["Calls:WebhookSecret"] = WebhookSecret,
             };
             foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
             config.AddInMemoryCollection(settings);

@@ -32,9 +32,17 @@ public sealed class EdgeClient : IDisposable
         return await SendNumberAsync(body, configure);
     }
 
-    public async Task<HttpResponseMessage> SendNumberAsync(string body, Action<HttpRequestMessage>? configure = null)
+    public Task<HttpResponseMessage> SendNumberAsync(string body, Action<HttpRequestMessage>? configure = null) =>
+        SendTextAsync("/v1/number", body, configure);
+
+    /// <summary>POST /v1/collect with one pageview, as the tag sends it.</summary>
+    public Task<HttpResponseMessage> SendPageviewAsync(string siteKey, string pageUrl, string? referrer = null, string title = "") =>
+        SendTextAsync("/v1/collect", JsonSerializer.Serialize(new Dictionary<string, object?> { ["k"] = siteKey, ["n"] = "pageview", ["u"] = pageUrl, ["r"] = referrer, ["t"] = title, ["w"] = 1280 }));
+
+    /// <summary>POSTs a text/plain body with this client's cookies and keeps the cookies the edge sets.</summary>
+    public async Task<HttpResponseMessage> SendTextAsync(string path, string body, Action<HttpRequestMessage>? configure = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/number") { Content = new StringContent(body, Encoding.UTF8, "text/plain") };
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "text/plain") };
         if (Cookies.Count > 0)
             request.Headers.Add("Cookie", string.Join("; ", Cookies.Select(c => $"{c.Key}={c.Value}")));
         configure?.Invoke(request);
@@ -64,10 +72,10 @@ public sealed class EdgeClient : IDisposable
 
     /// <summary>Creates a site on example.com with one default pool of the given numbers.</summary>
     public async Task CreateSiteAsync(string siteKey, IEnumerable<string> numbers, object? match = null, string poolId = "main", string? overflow = null,
-        string defaultNumber = "+12025550199")
+        string defaultNumber = "+12025550199", int holdMinutes = 30)
     {
         var site = await AdminAsync(HttpMethod.Put, $"/admin/sites/{siteKey}",
-            new { domains = new[] { "example.com" }, targets = new[] { "+12025550198" }, defaultNumber, holdMinutes = 30 });
+            new { domains = new[] { "example.com" }, targets = new[] { "+12025550198" }, defaultNumber, holdMinutes });
         Assert.True(site.IsSuccessStatusCode, await site.Content.ReadAsStringAsync(Ct));
         await AddPoolAsync(siteKey, poolId, numbers, match, overflow);
     }
