@@ -1,47 +1,18 @@
-using System.Threading.Channels;
 using ClickHouse.Driver;
+using CustomerLab.Edge.ClickHouse;
 using CustomerLab.Edge.ClickHouse.Migrations;
 
 namespace CustomerLab.Edge.Numbers;
 
 /// <summary>
-/// Streams lease starts and ends into ClickHouse's <c>lease_history</c> in batches (up to
-/// <see cref="MaxBatchRows"/> rows or every <see cref="FlushInterval"/>), retrying with backoff while ClickHouse
-/// is down. The buffer is in memory and bounded: rows beyond <see cref="Capacity"/> are counted and logged, not
-/// silently lost. (Events get the durable on-disk spool; lease rows are rebuilt from Redis on the next reclaim.)
+/// Lease starts and ends into ClickHouse's <c>lease_history</c>, batched (see <see cref="BatchedTableWriter"/>).
+/// A lease row lost to a crash is not fatal: the end is written again by whichever edge reclaims the lease.
 /// </summary>
-internal sealed partial class LeaseHistoryWriter(ClickHouseClient client, SchemaState schema, TimeProvider time, ILogger<LeaseHistoryWriter> logger)
-    : BackgroundService
+internal sealed class LeaseHistoryWriter(ClickHouseClient client, SchemaState schema, TimeProvider time, ILogger<LeaseHistoryWriter> logger)
+    : BatchedTableWriter(client, schema, "lease_history", Columns, logger)
 {
-    public const int Capacity = 100_000;
-    public const int MaxBatchRows = 5_000;
-    public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
-
-    /// <summary>Longest wait between two attempts while ClickHouse fails: 5 s, so rows flow soon after it recovers.</summary>
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
-
     private static readonly string[] Columns =
         ["lease_id", "site_id", "pool_id", "number", "session_id", "visitor_id", "source", "started_at", "last_activity_at", "ended_at", "end_reason", "version"];
-
-    private readonly Channel<object?[]> _rows = Channel.CreateBounded<object?[]>(
-        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-
-    private long _dropped;
-    private long _written;
-
-    /// <summary>Rows written to ClickHouse so far.</summary>
-    public long Written => Interlocked.Read(ref _written);
-
-    /// <summary>Rows waiting in the buffer.</summary>
-    public int Pending => _rows.Reader.Count;
-
-    /// <summary>Insert attempts that failed (each is retried).</summary>
-    public long FailedAttempts => Interlocked.Read(ref _failedAttempts);
-
-    private long _failedAttempts;
-
-    /// <summary>Rows refused because the buffer was full.</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
 
     public void RecordStart(Lease lease) => Enqueue(Row(lease, null, "", lease.StartedAt));
 
@@ -49,79 +20,9 @@ internal sealed partial class LeaseHistoryWriter(ClickHouseClient client, Schema
         // +1 ms: an end row always outranks its start row in ReplacingMergeTree, even within one millisecond.
         Enqueue(Row(ended.Lease, ended.EndedAt, ended.Reason, (ended.EndedAt > time.GetUtcNow() ? ended.EndedAt : time.GetUtcNow()).AddMilliseconds(1)));
 
-    private void Enqueue(object?[] row)
-    {
-        if (!_rows.Writer.TryWrite(row) && Interlocked.Increment(ref _dropped) % 1000 == 1)
-            LogDropped(logger, Dropped);
-    }
-
     private static object?[] Row(Lease l, DateTimeOffset? endedAt, string reason, DateTimeOffset version) =>
     [
         Guid.Parse(l.LeaseId), l.SiteKey, l.PoolId, l.Number, l.SessionId, l.VisitorId, l.Source,
         l.StartedAt.UtcDateTime, l.LastActivityAt.UtcDateTime, endedAt?.UtcDateTime, reason, (ulong)version.ToUnixTimeMilliseconds(),
     ];
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var batch = new List<object?[]>(MaxBatchRows);
-        var reader = _rows.Reader;
-        try
-        {
-            while (await reader.WaitToReadAsync(stoppingToken))
-            {
-                using (var window = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
-                {
-                    window.CancelAfter(FlushInterval);
-                    try
-                    {
-                        while (batch.Count < MaxBatchRows && await reader.WaitToReadAsync(window.Token))
-                            while (batch.Count < MaxBatchRows && reader.TryRead(out var row)) batch.Add(row);
-                    }
-                    catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested) { }
-                }
-                await FlushAsync(batch, stoppingToken);
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
-        // Shutdown: one last attempt with what is buffered.
-        while (reader.TryRead(out var row)) batch.Add(row);
-        if (batch.Count > 0)
-        {
-            using var last = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            try { await FlushAsync(batch, last.Token); }
-            catch (OperationCanceledException) { LogShutdownLoss(logger, batch.Count); }
-        }
-    }
-
-    private async Task FlushAsync(List<object?[]> batch, CancellationToken cancellationToken)
-    {
-        var delay = TimeSpan.FromMilliseconds(200);
-        await schema.WhenReady(cancellationToken);
-        while (batch.Count > 0)
-        {
-            try
-            {
-                await client.InsertBinaryAsync("lease_history", Columns, batch, cancellationToken: cancellationToken);
-                Interlocked.Add(ref _written, batch.Count);
-                batch.Clear();
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or ClickHouseServerException
-                                       || (ex is TaskCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                Interlocked.Increment(ref _failedAttempts);
-                LogRetry(logger, batch.Count, delay.TotalSeconds, ex.Message);
-                await Task.Delay(delay, cancellationToken);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
-            }
-        }
-    }
-
-    [LoggerMessage(4001, LogLevel.Warning, "Lease history: {Rows} rows waiting, retrying in {Seconds} s: {Error}", EventName = "LeaseHistoryRetry")]
-    private static partial void LogRetry(ILogger logger, int rows, double seconds, string error);
-
-    [LoggerMessage(4002, LogLevel.Error, "Lease history buffer full; {Dropped} rows dropped so far", EventName = "LeaseHistoryDropped")]
-    private static partial void LogDropped(ILogger logger, long dropped);
-
-    [LoggerMessage(4003, LogLevel.Error, "Lease history: {Rows} rows not written at shutdown", EventName = "LeaseHistoryShutdownLoss")]
-    private static partial void LogShutdownLoss(ILogger logger, int rows);
 }

@@ -28,7 +28,8 @@ public sealed record EndedLease(Lease Lease, DateTimeOffset EndedAt, string Reas
 /// <param name="Lease">The lease (null when exhausted).</param>
 /// <param name="Sticky">The visitor got back the number it had before.</param>
 /// <param name="Ended">Leases this call found expired and ended (to record in the lease history).</param>
-public sealed record AssignResult(LeaseStatus Status, Lease? Lease, bool Sticky, IReadOnlyList<EndedLease> Ended);
+/// <param name="NewlyExhausted">Exhausted, and counted now (not a session already waiting without a number).</param>
+public sealed record AssignResult(LeaseStatus Status, Lease? Lease, bool Sticky, IReadOnlyList<EndedLease> Ended, bool NewlyExhausted = false);
 
 /// <summary>What a retire did.</summary>
 public enum RetireOutcome

@@ -49,7 +49,7 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
         var status = (LeaseStatus)(int)raw[0];
         var ended = ReadEnded(keys, raw, 6, "expired");
         if (status == LeaseStatus.Exhausted)
-            return new AssignResult(status, null, false, ended);
+            return new AssignResult(status, null, false, ended, NewlyExhausted: (int)raw[5] == 1);
         var lease = new Lease(siteKey, poolId, (string)raw[1]!, (string)raw[2]!, sessionId, visitorId, source,
             DateTimeOffset.FromUnixTimeMilliseconds((long)raw[3]), DateTimeOffset.FromUnixTimeMilliseconds((long)raw[4]), hold);
         return new AssignResult(status, lease, (int)raw[5] == 1, ended);

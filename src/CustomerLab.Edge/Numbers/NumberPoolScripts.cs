@@ -47,7 +47,8 @@ internal static class NumberPoolScripts
     /// Assign or renew. KEYS: free, leases, holder, info, retired, all, exhausted, overflow, peak, session, visitor.
     /// ARGV: now ms, hold ms, session id, visitor id, new lease id, source, pool id, session ttl ms, visitor ttl ms, reclaim limit.
     /// Returns {status, number, leaseId, startedMs, expiryMs, sticky, reclaimed…} where status is
-    /// 1 assigned, 2 renewed (same session, same number, expiry slid), 3 exhausted (no free number; counted),
+    /// 1 assigned, 2 renewed (same session, same number, expiry slid), 3 exhausted (no free number; the sixth field
+    /// is 1 when this call counted a new exhaustion, 0 for a session already waiting),
     /// and reclaimed is a flat list of (number, info, expiryMs) for every lease this call ended.
     /// </summary>
     public const string Assign = ReclaimFunction + """
@@ -93,11 +94,13 @@ internal static class NumberPoolScripts
         end
 
         redis.call('ZREMRANGEBYSCORE', KEYS[8], '-inf', now)
+        local counted = 0
         if not number then
           -- Exhausted: never silent. Remember the session as unmet demand, and count each such session once
           -- per stay in the overflow set (its heartbeats while exhausted are not new exhaustion events).
           if redis.call('ZADD', KEYS[8], expiry, session) == 1 then
             redis.call('HINCRBY', KEYS[7], math.floor(now / 60000), 1)
+            counted = 1
           end
         else
           redis.call('ZREM', KEYS[1], number)
@@ -116,7 +119,7 @@ internal static class NumberPoolScripts
           redis.call('HSET', KEYS[9], hour, demand)
         end
 
-        if not number then return result(3, '', '', 0, 0, 0) end
+        if not number then return result(3, '', '', 0, 0, counted) end
         return result(1, number, ARGV[5], now, expiry, sticky)
         """;
 

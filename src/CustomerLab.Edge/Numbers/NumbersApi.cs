@@ -22,8 +22,8 @@ internal static partial class NumbersApi
     }
 
     private static async Task<Results<Ok<NumberResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        HttpContext context, SiteStore sites, NumberPool pools, VisitorCookies cookies, LeaseHistoryWriter history,
-        IOptions<NumbersOptions> options, ILogger<NumberPool> logger)
+        HttpContext context, SiteStore sites, NumberPool pools, VisitorCookies cookies, LeaseHistoryWriter history, ExhaustionWriter exhaustions,
+        IOptions<NumbersOptions> options, TimeProvider time, ILogger<NumberPool> logger)
     {
         var settings = options.Value;
         var redisTimeout = TimeSpan.FromMilliseconds(settings.RedisTimeoutMs);
@@ -85,7 +85,11 @@ internal static partial class NumbersApi
         foreach (var ended in result.Ended) history.RecordEnd(ended);
         if (result.Status == LeaseStatus.Exhausted)
         {
-            LogExhausted(logger, site.SiteKey, pool.Id);
+            if (result.NewlyExhausted)
+            {
+                exhaustions.RecordExhausted(site.SiteKey, pool.Id, sessionId, time.GetUtcNow());
+                LogExhausted(logger, site.SiteKey, pool.Id);
+            }
             return TypedResults.Ok(Default(site, pool, "pool_exhausted"));
         }
         var lease = result.Lease!;

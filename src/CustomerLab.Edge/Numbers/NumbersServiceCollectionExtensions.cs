@@ -23,6 +23,8 @@ internal static class NumbersServiceCollectionExtensions
         services.TryAddSingleton<AdminKeyFilter>();
         services.TryAddSingleton<LeaseHistoryWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaseHistoryWriter>());
+        services.TryAddSingleton<ExhaustionWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<ExhaustionWriter>());
         services.AddHostedService<NumberPoolWarmup>();
         return services;
     }
