@@ -10,10 +10,19 @@ CONFIGURATION=${CONFIGURATION:-Release}
 
 ensure_apt_packages redis-server chromium curl
 ensure_npm_deps
+ensure_tag_built
 build_solution "$CONFIGURATION"
 
 log=$(mktemp)
 set +e
+# The tag's matcher/formatter unit tests (Node's test runner): details only when they fail, so the last line
+# below stays dotnet test's summary.
+echo "==> npm test (tag-js/)"
+tag_log=$(mktemp)
+npm test --prefix tag-js --silent >"$tag_log" 2>&1
+tag_status=$?
+if [ "$tag_status" -ne 0 ]; then cat "$tag_log"; fi
+echo "tag-js: $(grep -E "^# (tests|pass|fail) " "$tag_log" | sed 's/^# //' | paste -sd, - | sed 's/,/, /g')"
 dotnet test tests/CustomerLab.Tests/CustomerLab.Tests.csproj -c "$CONFIGURATION" --no-build -nologo \
   --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
@@ -28,5 +37,9 @@ fi
 passed=$(sed -E 's/.*Passed: +([0-9]+).*/\1/' <<<"$summary")
 failed=$(sed -E 's/.*Failed: +([0-9]+), .*/\1/' <<<"$summary")
 skipped=$(sed -E 's/.*Skipped: +([0-9]+).*/\1/' <<<"$summary")
+if [ "$tag_status" -ne 0 ]; then
+  echo "tag-js: npm test failed (exit $tag_status), see its output above"
+  [ "$status" -eq 0 ] && status=$tag_status
+fi
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit "$status"

@@ -32,6 +32,21 @@ ensure_npm_deps() {
   fi
 }
 
+# The browser tag: tag-js/node_modules from tag-js/package-lock.json (npm ci only when the lock changed), then
+# tag-js/dist/cl.js (esbuild; the build prints the size and fails over the 2,048-byte gzip budget).
+ensure_tag_built() {
+  local stamp=tag-js/node_modules/.customerlab-lock-sha256
+  local want
+  want=$(sha256sum tag-js/package-lock.json | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    echo "==> npm ci (tag-js/)"
+    npm ci --prefix tag-js --no-audit --no-fund --loglevel=error
+    echo "$want" > "$stamp"
+  fi
+  echo "==> npm run build (tag-js/)"
+  npm run build --prefix tag-js --silent
+}
+
 # Builds the solution in the given configuration.
 build_solution() {
   echo "==> dotnet build -c $1"
