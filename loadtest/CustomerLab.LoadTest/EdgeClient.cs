@@ -1,0 +1,150 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace CustomerLab.LoadTest;
+
+/// <summary>A browser's cookie jar for the edge's first-party cookies.</summary>
+internal sealed class Visitor
+{
+    private readonly Dictionary<string, string> _cookies = [];
+    public string? CookieHeader { get; private set; }
+
+    /// <summary>The session id: the part of <c>_clsid</c> before '~'.</summary>
+    public string SessionId => _cookies.TryGetValue("_clsid", out var v) ? v.Split('~')[0] : "";
+
+    public void Absorb(HttpResponseMessage response)
+    {
+        if (!response.Headers.TryGetValues("Set-Cookie", out var values)) return;
+        lock (_cookies)
+        {
+            foreach (var value in values)
+            {
+                var pair = value.Split(';', 2)[0];
+                var eq = pair.IndexOf('=');
+                if (eq <= 0) continue;
+                var name = pair[..eq];
+                var v = pair[(eq + 1)..];
+                if (v.Length == 0) _cookies.Remove(name); else _cookies[name] = v;
+            }
+            CookieHeader = string.Join("; ", _cookies.Select(c => $"{c.Key}={c.Value}"));
+        }
+    }
+}
+
+internal sealed record NumberAnswer(bool Ok, int Status, string? Number, string? Kind, string? Reason);
+
+internal sealed record CallAnswer(bool Ok, int Status, string? Attribution, string? SessionId);
+
+/// <summary>HTTP to the edge (and the baseline, and ClickHouse), as a browser, a telephony provider and an operator would.</summary>
+internal sealed class EdgeClient : IDisposable
+{
+    public const string UserAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+    private static readonly MediaTypeHeaderValue TextPlain = new("text/plain") { CharSet = "utf-8" };
+    private static readonly byte[] Secret = Encoding.UTF8.GetBytes(Stack.WebhookSecret);
+    private readonly HttpClient _http;
+
+    public EdgeClient(int maxConnections)
+    {
+        _http = new HttpClient(new SocketsHttpHandler
+        {
+            UseCookies = false,
+            MaxConnectionsPerServer = maxConnections,
+            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+            AutomaticDecompression = DecompressionMethods.None,
+        })
+        { Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    private HttpRequestMessage Post(string url, string body, Visitor? visitor)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, TextPlain) };
+        request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+        request.Headers.TryAddWithoutValidation("Accept-Language", "en-US,en;q=0.9");
+        if (visitor?.CookieHeader is { } cookie) request.Headers.TryAddWithoutValidation("Cookie", cookie);
+        return request;
+    }
+
+    /// <summary>The bare Kestrel baseline: the same request shape as <c>/v1/number</c>, a constant answer.</summary>
+    public async Task<(bool, string)> BaselineAsync(string baseUrl, string body)
+    {
+        using var request = Post(baseUrl + "/", body, null);
+        using var response = await _http.SendAsync(request);
+        await response.Content.ReadAsByteArrayAsync();
+        return (response.IsSuccessStatusCode, ((int)response.StatusCode).ToString());
+    }
+
+    public async Task<NumberAnswer> NumberAsync(string baseUrl, Visitor visitor, string site, string url, string referrer)
+    {
+        var body = JsonSerializer.Serialize(new Dictionary<string, string> { ["k"] = site, ["u"] = url, ["r"] = referrer });
+        using var request = Post(baseUrl + "/v1/number", body, visitor);
+        using var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        visitor.Absorb(response);
+        if (!response.IsSuccessStatusCode) return new(false, (int)response.StatusCode, null, null, null);
+        var json = JsonNode.Parse(text)!;
+        return new(true, 200, (string?)json["number"], (string?)json["status"], (string?)json["reason"]);
+    }
+
+    /// <summary>Pageviews (an array of up to 50 events): true when the edge answered 202 (durable in its spool).</summary>
+    public async Task<(bool Ok, int Status)> CollectAsync(string baseUrl, Visitor visitor, string site, IReadOnlyList<(string Url, string Referrer)> events)
+    {
+        var items = events.Select(e => new Dictionary<string, object> { ["k"] = site, ["n"] = "pageview", ["u"] = e.Url, ["r"] = e.Referrer, ["t"] = "Load test page", ["w"] = 1280 });
+        var body = events.Count == 1 ? JsonSerializer.Serialize(items.First()) : JsonSerializer.Serialize(items);
+        using var request = Post(baseUrl + "/v1/collect", body, visitor);
+        using var response = await _http.SendAsync(request);
+        await response.Content.ReadAsByteArrayAsync();
+        visitor.Absorb(response);
+        return ((int)response.StatusCode == 202, (int)response.StatusCode);
+    }
+
+    public async Task<CallAnswer> CallAsync(string baseUrl, string callId, string from, string to, DateTimeOffset at)
+    {
+        var body = JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["provider"] = "lt", ["callId"] = callId, ["from"] = from, ["to"] = to, ["status"] = "ringing", ["direction"] = "inbound",
+            ["at"] = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"),
+        });
+        using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + "/v1/calls") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("X-Signature-256", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Secret, Encoding.UTF8.GetBytes(body))));
+        using var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) return new(false, (int)response.StatusCode, null, null);
+        var json = JsonNode.Parse(text)!;
+        return new(true, 200, (string?)json["attribution"], (string?)json["sessionId"]);
+    }
+
+    public async Task AdminPutAsync(string baseUrl, string path, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, baseUrl + path) { Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Api-Key", Stack.AdminKey);
+        using var response = await _http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"PUT {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    public async Task<JsonNode?> AdminGetAsync(string baseUrl, string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, baseUrl + path);
+        request.Headers.Add("X-Api-Key", Stack.AdminKey);
+        using var response = await _http.SendAsync(request);
+        return response.IsSuccessStatusCode ? JsonNode.Parse(await response.Content.ReadAsStringAsync()) : null;
+    }
+
+    public async Task<string> MetricsAsync(string baseUrl) => await _http.GetStringAsync(baseUrl + "/metrics");
+
+    /// <summary>A query on the ClickHouse HTTP interface, tab-separated rows.</summary>
+    public async Task<List<string[]>> QueryAsync(string clickHouseUrl, string database, string sql)
+    {
+        using var content = new StringContent(sql + " FORMAT TabSeparated", Encoding.UTF8);
+        using var response = await _http.PostAsync($"{clickHouseUrl}/?database={database}", content);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new HttpRequestException($"ClickHouse {(int)response.StatusCode}: {text}");
+        return text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split('\t')).ToList();
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace CustomerLab.LoadTest;
+
+/// <summary>
+/// Collect (and /v1/number) traffic while one server fails: ClickHouse stopped for 30 s, Redis restarted, or the edge
+/// SIGKILLed and started again. Every event carries a unique token, so after the spool drains we count exactly which
+/// acknowledged (202) events are in ClickHouse, once each (read with FINAL: what an analyst sees).
+/// </summary>
+internal static class Faults
+{
+    private const string Site = "lt-fault";
+    private const string Host = "fault.example.com";
+
+    public static async Task<FaultResult> RunAsync(RunOptions options, Stack stack, RunResult result)
+    {
+        var kind = options.FaultKind!;
+        await stack.StartClickHouseAsync();
+        await stack.StartRedisAsync();
+        var port = await stack.StartEdgeAsync(0);
+        var url = $"http://127.0.0.1:{port}";
+        using var client = new EdgeClient(64);
+        await client.AdminPutAsync(url, $"/admin/sites/{Site}", new { domains = new[] { Host }, targets = new[] { NumberPlan.Target }, defaultNumber = NumberPlan.Default(98), holdMinutes = 1, region = "US" });
+        await client.AdminPutAsync(url, $"/admin/sites/{Site}/pools/main", new { numbers = new NumberPlan().Take(300) });
+
+        var total = options.Quick ? 50 : 80;      // seconds of traffic
+        var faultAt = options.Quick ? 10 : 20;    // seconds into the run
+        var downFor = kind switch { "clickhouse" => 30, "redis" => 5, _ => 0 };
+        var timeline = kind switch
+        {
+            "clickhouse" => $"ClickHouse host stopped (SIGTERM) at {faultAt} s, started again at {faultAt + downFor} s; traffic for {total} s",
+            "redis" => $"redis-server stopped (SIGTERM) at {faultAt} s, started again (same AOF) at {faultAt + downFor} s; traffic for {total} s",
+            _ => $"edge SIGKILLed at {faultAt} s and started again at once (same spool); traffic for {total} s",
+        };
+        Console.WriteLine($"==> fault {kind}: {timeline}");
+
+        var sent = new ConcurrentDictionary<string, byte>();
+        var acked = new ConcurrentDictionary<string, byte>();
+        var collectOutcomes = new ConcurrentDictionary<string, long>();
+        var numberOutcomes = new ConcurrentDictionary<string, long>();
+        var clock = Stopwatch.StartNew();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(total));
+        var workers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+        {
+            var random = new Random(w);
+            var visitor = new Visitor();
+            for (long i = 0; !stop.IsCancellationRequested; i++)
+            {
+                if (i % 20 == 0) visitor = new Visitor();
+                var events = Enumerable.Range(0, random.Next(1, 6)).Select(_ => ($"https://{Host}/p/{random.Next(100)}?lt={Guid.NewGuid():N}", "https://www.google.com/")).ToList();
+                foreach (var e in events) sent[Token(e.Item1)] = 0;
+                string outcome;
+                try
+                {
+                    if (i % 5 == 0)
+                    {
+                        var n = await client.NumberAsync(url, visitor, Site, $"https://{Host}/", "");
+                        numberOutcomes.AddOrUpdate(n.Ok ? $"{n.Kind}{(n.Reason is null ? "" : ":" + n.Reason)}" : n.Status.ToString(), 1, (_, c) => c + 1);
+                    }
+                    var (ok, status) = await client.CollectAsync(url, visitor, Site, events);
+                    if (ok) foreach (var e in events) acked[Token(e.Item1)] = 0;
+                    outcome = status.ToString();
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException) { outcome = "connection error"; }
+                collectOutcomes.AddOrUpdate(outcome, 1, (_, c) => c + 1);
+                await Task.Delay(40);
+            }
+        })).ToArray();
+
+        await Task.Delay(TimeSpan.FromSeconds(faultAt));
+        switch (kind)
+        {
+            case "clickhouse":
+                await stack.ClickHouse!.StopAsync(TimeSpan.FromSeconds(10));
+                await Task.Delay(TimeSpan.FromSeconds(downFor));
+                await stack.StartClickHouseAsync();
+                break;
+            case "redis":
+                await stack.Redis!.StopAsync(TimeSpan.FromSeconds(10));
+                await Task.Delay(TimeSpan.FromSeconds(downFor));
+                await stack.StartRedisAsync();
+                break;
+            default:
+                await stack.Edges[0].Process.KillAsync();
+                await stack.StartEdgeAsync(0, port);
+                break;
+        }
+        Console.WriteLine($"    fault done at {clock.Elapsed.TotalSeconds:0} s");
+        await Task.WhenAll(workers);
+
+        // Drain: wait until every acknowledged event is in ClickHouse, or no progress for 30 s (at most 3 minutes).
+        var drain = Stopwatch.StartNew();
+        Dictionary<string, long> stored = [];
+        long lastCount = -1;
+        var lastProgress = Stopwatch.StartNew();
+        while (drain.Elapsed < TimeSpan.FromMinutes(3))
+        {
+            try
+            {
+                stored = (await client.QueryAsync(stack.ClickHouseUrl, stack.Database,
+                        $"SELECT extractURLParameter(url, 'lt'), count() FROM pageviews FINAL WHERE site_id = '{Site}' GROUP BY 1"))
+                    .ToDictionary(r => r[0], r => long.Parse(r[1]));
+            }
+            catch (HttpRequestException) { }
+            if (acked.Keys.All(stored.ContainsKey)) break;
+            if (stored.Count != lastCount) { lastCount = stored.Count; lastProgress.Restart(); }
+            else if (lastProgress.Elapsed > TimeSpan.FromSeconds(30)) break;
+            await Task.Delay(1000);
+        }
+        long raw = 0;
+        try { raw = long.Parse((await client.QueryAsync(stack.ClickHouseUrl, stack.Database, $"SELECT count() FROM pageviews WHERE site_id = '{Site}'"))[0][0]); }
+        catch (HttpRequestException) { }
+
+        var storedAcked = acked.Keys.Count(stored.ContainsKey);
+        var fault = new FaultResult(kind, timeline, sent.Count, acked.Count, stored.Count, storedAcked, acked.Count - storedAcked,
+            stored.Values.Sum(c => c - 1), raw, stored.Keys.Count(k => !acked.ContainsKey(k)),
+            new Dictionary<string, long>(collectOutcomes), new Dictionary<string, long>(numberOutcomes), Math.Round(drain.Elapsed.TotalSeconds, 1));
+        Console.WriteLine($"    sent {fault.Sent}, acknowledged {fault.Acknowledged}, stored {fault.Stored}, lost {fault.Lost}, duplicated {fault.Duplicated}");
+        result.Settings["fault"] = timeline;
+        return fault;
+    }
+
+    private static string Token(string url) => url[(url.IndexOf("lt=", StringComparison.Ordinal) + 3)..];
+}

@@ -1,0 +1,32 @@
+using CustomerLab.LoadTest;
+
+// The bare Kestrel baseline runs as its own process (like the edge), started by this same tool.
+if (args is ["baseline-server", var port]) { BaselineServer.Run(int.Parse(port)); return 0; }
+
+var options = RunOptions.Parse(args);
+if (options is null)
+{
+    Console.Error.WriteLine("""
+        usage: CustomerLab.LoadTest <command> [--quick] [--out DIR] [--work DIR] [--pidfile FILE] [--grace MINUTES]
+          baseline            the bare Kestrel endpoint alone
+          number | collect    that endpoint (and the baseline, for the ratio)
+          full                baseline, /v1/number, /v1/collect, then the visitor model (attribution, pools, freshness)
+          fault clickhouse|redis|edge   collect under a fault; sent/acknowledged/stored/lost/duplicated
+          nginx               two edges behind nginx, beside one edge: throughput, invariants, accuracy
+        """);
+    return 2;
+}
+
+// Whatever happens, no server outlives the tool.
+AppDomain.CurrentDomain.ProcessExit += (_, _) => ManagedProcess.KillAll();
+Console.CancelKeyPress += (_, _) => ManagedProcess.KillAll();
+try
+{
+    var result = await Runner.RunAsync(options);
+    Report.Write(options, result);
+    return 0;
+}
+finally
+{
+    ManagedProcess.KillAll();
+}

@@ -1,0 +1,144 @@
+namespace CustomerLab.LoadTest;
+
+internal sealed record ResourceResult(string Phase, string Process, double AvgCpuPercent, double MaxCpuPercent, double MaxRssMb);
+
+internal sealed record TargetResult(string Target, string Bar, string Measured, bool Pass, string Margin);
+
+internal sealed record FaultResult(string Fault, string Timeline, long Sent, long Acknowledged, long Stored, long StoredAcknowledged, long Lost,
+    long Duplicated, long RawRowsBeforeDedup, long StoredNotAcknowledged, Dictionary<string, long> CollectOutcomes, Dictionary<string, long> NumberOutcomes,
+    double DrainSeconds);
+
+internal sealed class RunResult
+{
+    public string Command { get; set; } = "";
+    public bool Quick { get; set; }
+    public DateTime StartedAt { get; set; } = DateTime.UtcNow;
+    public double TotalSeconds { get; set; }
+    public string Machine { get; set; } = $"{Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}";
+    public Dictionary<string, object> Settings { get; set; } = [];
+    public List<EndpointResult> Endpoints { get; set; } = [];
+    public Dictionary<string, double> Ratios { get; set; } = [];
+    public ModelResult? Model { get; set; }
+    public ModelResult? NginxModel { get; set; }
+    public List<ResourceResult> Resources { get; set; } = [];
+    public List<FaultResult> Faults { get; set; } = [];
+    public List<TargetResult> Targets { get; set; } = [];
+    public List<string> Notes { get; set; } = [];
+}
+
+/// <summary>Runs one command: starts the servers it needs, drives them, stops them.</summary>
+internal static class Runner
+{
+    public static async Task<RunResult> RunAsync(RunOptions options)
+    {
+        var started = DateTime.UtcNow;
+        var result = new RunResult { Command = options.Name, Quick = options.Quick };
+        var quick = options.Quick;
+        var phase = TimeSpan.FromSeconds(quick ? 6 : 20);
+        var warmup = TimeSpan.FromSeconds(quick ? 2 : 5);
+        const int Concurrency = 32; // connections of the closed-loop generator
+        result.Settings["closedLoopConnections"] = Concurrency;
+        result.Settings["phaseSeconds"] = phase.TotalSeconds;
+        result.Settings["warmupSeconds"] = warmup.TotalSeconds;
+        result.Settings["graceMinutes"] = options.GraceMinutes;
+
+        await using var stack = new Stack(options);
+        if (options.Command == "fault")
+        {
+            result.Faults.Add(await Faults.RunAsync(options, stack, result));
+            Evaluate(result);
+            result.TotalSeconds = Math.Round((DateTime.UtcNow - started).TotalSeconds, 1);
+            return result;
+        }
+
+        using var client = new EdgeClient(256);
+        Console.WriteLine($"==> servers (ClickHouse host, redis-server, edge, baseline) in {stack.RunDirectory}");
+        var needsEdge = options.Command != "baseline";
+        if (needsEdge)
+        {
+            await stack.StartClickHouseAsync();
+            await stack.StartRedisAsync();
+            await stack.StartEdgeAsync(0);
+        }
+        await stack.StartBaselineAsync();
+        await using var sampler = new ResourceSampler(() => stack.Edges.Select(e => e.Process).Append(stack.Baseline!)
+            .Concat(stack.Nginx is null ? [] : [stack.Nginx]));
+        var edgeUrl = needsEdge ? $"http://127.0.0.1:{stack.Edges[0].Port}" : "";
+        var plan = new NumberPlan();
+        var bench = needsEdge ? await Bench.SetUpAsync(client, edgeUrl, plan) : null;
+
+        async Task<EndpointStats> Phase(string name, Func<Task<EndpointStats>> run)
+        {
+            sampler.Phase = name;
+            Console.WriteLine($"==> {name}");
+            var stats = await run();
+            result.Endpoints.Add(stats.ToResult());
+            Console.WriteLine($"    {stats.Requests} requests, {stats.RequestsPerSecond:0} req/s, p50 {stats.Ms(50):0.00} ms, p99 {stats.Ms(99):0.00} ms, errors {stats.Errors}");
+            return stats;
+        }
+
+        var baseline = await Phase("baseline", () => Bench.BaselineClosedAsync(client, stack, Concurrency, warmup, phase));
+        if (options.Command is "number" or "full" or "nginx")
+        {
+            var number = await Phase("number", () => Bench.NumberClosedAsync(client, edgeUrl, bench!, "number", Concurrency, warmup, phase));
+            result.Ratios["number/baseline"] = Math.Round(number.RequestsPerSecond / baseline.RequestsPerSecond, 3);
+            var half = number.RequestsPerSecond / 2;
+            result.Settings["halfRateRequestsPerSecond"] = Math.Round(half);
+            await Phase("number@half", () => Bench.NumberOpenAsync(client, edgeUrl, bench!, "number@half", half, phase));
+            await Phase("baseline@half", () => Bench.BaselineOpenAsync(client, stack, half, phase));
+        }
+        if (options.Command is "collect" or "full" or "nginx")
+        {
+            var collect = await Phase("collect", () => Bench.CollectClosedAsync(client, edgeUrl, bench!, "collect", Concurrency, warmup, phase));
+            result.Ratios["collect/baseline"] = Math.Round(collect.RequestsPerSecond / baseline.RequestsPerSecond, 3);
+        }
+        var model = new ModelOptions(Sites: 3, ArrivalsPerSecondPerSite: quick ? 3 : 5, ArrivalSeconds: quick ? 50 : 150, PaidShare: 0.4,
+            CallShare: 0.3, MeanPages: 4, MinGapSeconds: 2, MaxGapSeconds: 6, FullLoadShare: 0.5, HoldMinutes: 1);
+        if (options.Command is "full" or "nginx") result.Settings["model"] = model;
+        if (options.Command == "full")
+        {
+            sampler.Phase = "model";
+            Console.WriteLine($"==> visitor model ({model.ArrivalSeconds} s of arrivals at {model.ArrivalsPerSecondPerSite * model.Sites}/s)");
+            var visitors = new VisitorModel(model, edgeUrl, stack, new EdgeClient(512));
+            await visitors.SetUpAsync(plan);
+            result.Model = await visitors.RunAsync();
+            Console.WriteLine($"    {result.Model.Calls} calls, accuracy {result.Model.Accuracy}%, freshness p95 {result.Model.FreshnessP95Ms} ms");
+        }
+        if (options.Command == "nginx")
+        {
+            await Nginx.RunAsync(options, stack, client, bench!, plan, model, result, sampler, Phase, Concurrency, warmup, phase, baseline);
+        }
+
+        await sampler.DisposeAsync();
+        result.Resources = sampler.Samples.GroupBy(s => (s.Phase, s.Process))
+            .Select(g => new ResourceResult(g.Key.Phase, g.Key.Process, Math.Round(g.Average(s => s.CpuPercent), 1), Math.Round(g.Max(s => s.CpuPercent), 1), Math.Round(g.Max(s => s.RssMb), 1)))
+            .ToList();
+        Evaluate(result);
+        result.TotalSeconds = Math.Round((DateTime.UtcNow - started).TotalSeconds, 1);
+        return result;
+    }
+
+    private static void Evaluate(RunResult result)
+    {
+        static string Pct(double x) => $"{x * 100:0.#}%";
+        if (result.Ratios.TryGetValue("number/baseline", out var n))
+            result.Targets.Add(new("/v1/number throughput ÷ baseline", "≥ 35%", Pct(n), n >= 0.35, $"{(n - 0.35) * 100:+0.#;-0.#} points"));
+        if (result.Endpoints.FirstOrDefault(e => e.Phase == "number@half") is { } half)
+            result.Targets.Add(new("/v1/number p99 at half that rate", "≤ 5 ms", $"{half.P99Ms:0.00} ms", half.P99Ms <= 5, $"{5 - half.P99Ms:+0.00;-0.00} ms"));
+        if (result.Ratios.TryGetValue("collect/baseline", out var c))
+            result.Targets.Add(new("/v1/collect throughput ÷ baseline", "≥ 50%", Pct(c), c >= 0.5, $"{(c - 0.5) * 100:+0.#;-0.#} points"));
+        foreach (var (label, model) in new[] { ("", result.Model), (" (2 edges + nginx)", result.NginxModel) })
+        {
+            if (model is null) continue;
+            result.Targets.Add(new("attribution accuracy" + label, "≥ 99%", $"{model.Accuracy}% ({model.CallsCorrect}/{model.Calls})", model.Accuracy >= 99, $"{model.Accuracy - 99:+0.##;-0.##} points"));
+            var violations = model.InvariantViolationsSharedNumber + model.InvariantViolationsTwoNumbers;
+            result.Targets.Add(new("pool invariants" + label, "0 violations", violations.ToString(), violations == 0, violations == 0 ? "" : $"{violations} too many"));
+        }
+        var edgeRss = result.Resources.Where(r => r.Process.StartsWith("edge", StringComparison.Ordinal)).Select(r => r.MaxRssMb).DefaultIfEmpty(0).Max();
+        if (edgeRss > 0)
+            result.Targets.Add(new("edge RSS at full load", "< 300 MB", $"{edgeRss:0} MB", edgeRss < 300, $"{300 - edgeRss:+0;-0} MB"));
+        foreach (var f in result.Faults)
+            result.Targets.Add(new($"fault {f.Fault}: acknowledged events lost / duplicated", "0 / 0", $"{f.Lost} / {f.Duplicated}", f.Lost == 0 && f.Duplicated == 0,
+                f.Lost + f.Duplicated == 0 ? "" : $"{f.Lost} lost, {f.Duplicated} duplicated"));
+    }
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Load test of CustomerLab on loopback. Builds, starts every server it needs (ClickHouse host, redis-server, edge(s),
+# the bare Kestrel baseline, nginx), runs, stops everything, and writes loadtest/results/<name>.{json,md,png}.
+#   loadtest/run.sh [--quick]                      baseline + /v1/number + /v1/collect + visitor model (quick: ≤ 3 min)
+#   loadtest/run.sh baseline|number|collect [--quick]
+#   loadtest/run.sh fault clickhouse|redis|edge [--quick]
+#   loadtest/run.sh nginx [--quick]                 two edges behind nginx
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/common.sh
+
+args=("$@")
+case "${1:-}" in
+  baseline|number|collect|full|fault|nginx) ;;
+  *) args=(full "$@") ;;
+esac
+
+packages=(curl redis-server)
+[ "${args[0]}" = nginx ] && packages+=(nginx)
+ensure_apt_packages "${packages[@]}"
+ensure_npm_deps
+build_solution Release
+
+work=$(mktemp -d /tmp/customerlab-loadtest.XXXXXX)
+pidfile="$work/pids"
+touch "$pidfile"
+cleanup() {
+  # The tool stops its servers itself; this catches them if the tool was killed.
+  while read -r pid; do kill -KILL "$pid" 2>/dev/null || true; done < "$pidfile"
+  rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+# Bounded: a quick run takes about 3 minutes, the others up to 15.
+limit=900
+[[ " ${args[*]} " == *" --quick "* ]] && limit=300
+timeout --signal=TERM --kill-after=20 "$limit" \
+  dotnet loadtest/CustomerLab.LoadTest/bin/Release/net10.0/CustomerLab.LoadTest.dll "${args[@]}" --work "$work" --pidfile "$pidfile"
