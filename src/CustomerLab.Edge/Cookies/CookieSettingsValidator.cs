@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 
 namespace CustomerLab.Edge.Cookies;
 
-/// <summary>The signing key is required and long enough; SameSite=None needs Secure.</summary>
+/// <summary>At least one signing key, each long enough; SameSite=None needs Secure.</summary>
 internal sealed class CookieSettingsValidator : IValidateOptions<CookieSettings>
 {
     /// <summary>Shortest accepted signing key, in characters.</summary>
@@ -11,10 +11,13 @@ internal sealed class CookieSettingsValidator : IValidateOptions<CookieSettings>
     public ValidateOptionsResult Validate(string? name, CookieSettings options)
     {
         var failures = new List<string>();
-        if (string.IsNullOrEmpty(options.SigningKey))
-            failures.Add("Cookies:SigningKey is required (a random secret of at least 32 characters, e.g. from `openssl rand -base64 48`).");
-        else if (options.SigningKey.Length < MinKeyLength)
+        if (options.ActiveKeys().Count == 0)
+            failures.Add("Cookies:SigningKey is required, or Cookies:SigningKeys (a random secret of at least 32 characters, e.g. from `openssl rand -base64 48`).");
+        if (!string.IsNullOrEmpty(options.SigningKey) && options.SigningKey.Length < MinKeyLength)
             failures.Add($"Cookies:SigningKey must be at least {MinKeyLength} characters.");
+        for (var i = 0; i < options.SigningKeys.Count; i++)
+            if (options.SigningKeys[i] is not { Length: >= MinKeyLength })
+                failures.Add($"Cookies:SigningKeys:{i} must be at least {MinKeyLength} characters.");
         if (options.SameSite == SameSiteMode.None && !options.Secure)
             failures.Add("Cookies:SameSite None requires Cookies:Secure true (browsers reject it otherwise).");
         if (options.VisitorDays is < 1 or > 400)

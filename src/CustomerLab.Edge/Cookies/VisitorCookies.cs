@@ -8,6 +8,7 @@ namespace CustomerLab.Edge.Cookies;
 /// <summary>
 /// Reads and writes the edge's cookies. Ids are 128 random bits (base64url); cookies that carry them are signed
 /// (<c>value.signature</c>, HMAC-SHA256 truncated to 128 bits) and HttpOnly, since the tag never reads them.
+/// The first configured key signs; every configured key verifies (rotation, see <see cref="CookieSettings.SigningKeys"/>).
 /// The opt-out cookie holds the constant <c>1</c>: no identifier.
 /// </summary>
 public sealed class VisitorCookies(IOptions<CookieSettings> options)
@@ -20,7 +21,8 @@ public sealed class VisitorCookies(IOptions<CookieSettings> options)
     private const char PoolSeparator = '~';
 
     private readonly CookieSettings _settings = options.Value;
-    private readonly byte[] _key = Encoding.UTF8.GetBytes(options.Value.SigningKey ?? "");
+    /// <summary>Signing keys, the signing one first; all verify.</summary>
+    private readonly byte[][] _keys = options.Value.ActiveKeys().Select(Encoding.UTF8.GetBytes).DefaultIfEmpty([]).ToArray();
 
     /// <summary>A new random id.</summary>
     public static string NewId()
@@ -73,23 +75,26 @@ public sealed class VisitorCookies(IOptions<CookieSettings> options)
         IsEssential = true,
     };
 
-    internal string Sign(string name, string value) => value + "." + Signature(name, value);
+    internal string Sign(string name, string value) => value + "." + Signature(_keys[0], name, value);
 
     internal string? Verify(string name, string raw)
     {
         var dot = raw.LastIndexOf('.');
         if (dot <= 0) return null;
         var value = raw[..dot];
-        var expected = Encoding.ASCII.GetBytes(Signature(name, value));
         var actual = Encoding.ASCII.GetBytes(raw[(dot + 1)..]);
-        return CryptographicOperations.FixedTimeEquals(expected, actual) ? value : null;
+        var valid = false;
+        // Every key is tried, so the time taken does not tell which key (if any) signed the cookie.
+        foreach (var key in _keys)
+            valid |= CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Signature(key, name, value)), actual);
+        return valid ? value : null;
     }
 
-    private string Signature(string name, string value)
+    private static string Signature(byte[] key, string name, string value)
     {
         Span<byte> mac = stackalloc byte[32];
         // The cookie name is part of the signed text, so a visitor id cannot be replayed as a session id.
-        HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(name + "=" + value), mac);
+        HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(name + "=" + value), mac);
         return Base64Url.EncodeToString(mac[..16]);
     }
 }

@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using System.Text;
+using CustomerLab.Tests.Fixtures;
+
+namespace CustomerLab.Tests.Security;
+
+/// <summary>
+/// One test edge on Garnet and the local ClickHouse host for the security tests: cookie keys mid-rotation
+/// (a new key first, the usual test key still verifying), a site-scoped admin key beside the global test key.
+/// Tests keep apart by site key.
+/// </summary>
+public sealed class SecurityEdgeFixture(GarnetFixture garnet, ClickHouseHostFixture clickHouse) : IAsyncLifetime
+{
+    /// <summary>The key that now signs; <see cref="EdgeApplication.CookieSigningKey"/> only verifies.</summary>
+    public const string NewSigningKey = "rotated-signing-key-abcdefghijklmnopqrstuvwxyz0123";
+
+    /// <summary>An admin key limited to the site <see cref="ScopedSite"/>.</summary>
+    public const string ScopedAdminKey = "scoped-admin-key-for-one-site", ScopedSite = "scopedsite";
+
+    /// <summary>A second global key configured through <c>Admin:Keys</c> (no site).</summary>
+    public const string GlobalKeysEntry = "global-admin-key-from-keys-list";
+
+    public EdgeApplication Edge { get; } = new(garnet.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor("security"), new Dictionary<string, string?>
+    {
+        ["Cookies:SigningKeys:0"] = NewSigningKey,
+        ["Admin:Keys:0:Sha256"] = Sha256Hex(ScopedAdminKey),
+        ["Admin:Keys:0:Site"] = ScopedSite,
+        ["Admin:Keys:1:Sha256"] = Sha256Hex(GlobalKeysEntry),
+    });
+
+    public ClickHouseHostFixture ClickHouse => clickHouse;
+
+    public string RedisUrl => garnet.Url;
+
+    public ValueTask InitializeAsync()
+    {
+        _ = Edge.Server;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => Edge.DisposeAsync();
+
+    public static string Sha256Hex(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    public static string NewSiteKey() => "s" + Guid.NewGuid().ToString("N")[..16];
+}
