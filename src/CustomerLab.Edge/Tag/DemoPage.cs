@@ -85,7 +85,7 @@ internal static class DemoPage
     <div id="answer">waiting for the edge&hellip;</div>
     <p><button id="swap-again">Swap again</button> calls <code>customerlab('swap')</code>.</p>
     <p>Tag: <code>{{TAG_STATUS}}</code>, site key <code>{{SITE}}</code>.</p>
-    <p>Privacy: <a href="/optout">Opt out of tracking</a> &middot; <a href="/optin">opt back in</a>. Opted out (or with Global
+    <p>Privacy: <a href="/optout?k={{SITE}}">Opt out of tracking</a> (the same page opts back in). Opted out (or with Global
       Privacy Control on), the tag sends nothing and swaps nothing.</p>
   </section>
 </main>

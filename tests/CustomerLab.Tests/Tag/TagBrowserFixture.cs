@@ -1,0 +1,137 @@
+using System.Net;
+using System.Net.Http.Json;
+using CustomerLab.Tests.Fixtures;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Playwright;
+
+namespace CustomerLab.Tests.Tag;
+
+/// <summary>
+/// One test class's world: the real edge listening on a loopback socket (Kestrel, so a browser can reach it) over
+/// Garnet and the local ClickHouse host, and one headless Debian Chromium driven by Playwright. Tests make a new
+/// browser context each (fresh cookies). A missing Chromium fails the fixture; it is never a skip.
+/// </summary>
+public sealed class TagBrowserFixture(GarnetFixture garnet, ClickHouseHostFixture clickHouse) : IAsyncLifetime
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    /// <summary>
+    /// The flags the issue names: without the networking ones Chromium's own background connections fail on offline
+    /// machines. Playwright gives every launch a fresh temporary --user-data-dir of its own.
+    /// </summary>
+    public static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync",
+    ];
+
+    private IPlaywright? _playwright;
+
+    public int Port { get; } = FreePort.Next();
+
+    /// <summary><c>http://127.0.0.1:{Port}</c>: the edge, and the origin of the test pages.</summary>
+    public string BaseUrl => $"http://127.0.0.1:{Port}";
+
+    public EdgeApplication Edge { get; private set; } = null!;
+    public IBrowser Browser { get; private set; } = null!;
+    public HttpClient Http { get; private set; } = null!;
+    public ClickHouseHostFixture ClickHouse => clickHouse;
+    public string Database => Edge.Database;
+
+    public async ValueTask InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+            throw new InvalidOperationException($"Chromium is not installed at {ChromiumPath} (./test.sh installs Debian's chromium); the tag tests need a real browser.");
+        await TagBuild.EnsureBuiltAsync();
+
+        var spool = RepoPaths.NewTempDirectory("tag-spool");
+        Edge = new EdgeApplication(garnet.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor("tag"), new Dictionary<string, string?>
+        {
+            ["Tag:Path"] = TagBuild.BuiltFile,
+            ["Events:SpoolPath"] = spool,
+            ["Events:DataPackagesPath"] = Path.Combine(RepoPaths.Root, "deps", "node_modules"),
+            ["Events:FlushIntervalMs"] = "200",
+            // Two cores shared by Chromium, the edge, ClickHouse and parallel tests: the 40 ms production wait for
+            // Redis would turn into default numbers here, which these tests are not about.
+            ["Numbers:RedisTimeoutMs"] = "2000",
+            ["Events:RedisTimeoutMs"] = "2000",
+        });
+        Edge.UseKestrel(o => o.Listen(IPAddress.Loopback, Port));
+        Edge.StartServer();
+        Http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null) await Browser.CloseAsync();
+        _playwright?.Dispose();
+        Http?.Dispose();
+        if (Edge is not null) await Edge.DisposeAsync();
+    }
+
+    /// <summary>Waits until /readyz is 200 (schema migrated), for tests that read ClickHouse.</summary>
+    public Task WaitReadyAsync() => Poll.UntilAsync(async () => (await Http.GetAsync("/readyz")).StatusCode == HttpStatusCode.OK,
+        TimeSpan.FromSeconds(60), "the tag edge's /readyz");
+
+    /// <summary>A site key unique to one test.</summary>
+    public static string NewSiteKey() => "tag" + Guid.NewGuid().ToString("N")[..16];
+
+    /// <summary>Creates a site whose pages live on 127.0.0.1 and localhost, with one pool.</summary>
+    public async Task CreateSiteAsync(string siteKey, string[] targets, string[] pool, string defaultNumber, string region = "US")
+    {
+        var site = await AdminAsync(HttpMethod.Put, $"/admin/sites/{siteKey}",
+            new { domains = new[] { "127.0.0.1", "localhost" }, targets, defaultNumber, region, holdMinutes = 30 });
+        Assert.True(site.IsSuccessStatusCode, await site.Content.ReadAsStringAsync());
+        var created = await AdminAsync(HttpMethod.Put, $"/admin/sites/{siteKey}/pools/main", new { numbers = pool });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+    }
+
+    private async Task<HttpResponseMessage> AdminAsync(HttpMethod method, string path, object body)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
+        request.Headers.Add("X-Api-Key", EdgeApplication.AdminKey);
+        return await Http.SendAsync(request);
+    }
+
+    /// <summary>A fresh context (no cookies) whose <paramref name="path"/> on the edge's origin answers <paramref name="html"/>.</summary>
+    public async Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions? options = null)
+    {
+        var context = await Browser.NewContextAsync(options ?? new BrowserNewContextOptions());
+        context.SetDefaultTimeout(15_000);
+        return context;
+    }
+
+    /// <summary>Serves <paramref name="html"/> at <c>{BaseUrl}{path}</c> in this context (everything else goes to the edge).</summary>
+    public async Task<string> ServePageAsync(IBrowserContext context, string path, string html)
+    {
+        var url = BaseUrl + path;
+        await context.RouteAsync(url, route => route.FulfillAsync(new RouteFulfillOptions
+        {
+            Status = 200, ContentType = "text/html; charset=utf-8", Body = html,
+        }));
+        return url;
+    }
+
+    /// <summary>The tag's script element for a site (optionally with more attributes).</summary>
+    public string TagScript(string siteKey, string attributes = "") =>
+        $"""<script async src="{BaseUrl}/cl.js" data-site="{siteKey}" {attributes}></script>""";
+
+    /// <summary>The queue stub (web-snippet.js) that keeps customerlab() calls made before the tag loads.</summary>
+    public const string QueueStub =
+        "<script>window.customerlab=window.customerlab||function(){(window.customerlab.q=window.customerlab.q||[]).push(arguments)}</script>";
+
+    /// <summary>The edge's answer as the tag saw it (null: none), once the tag has one (or gave up).</summary>
+    public static async Task<System.Text.Json.JsonElement?> AnswerAsync(IPage page)
+    {
+        var answer = await page.EvaluateAsync<System.Text.Json.JsonElement?>("() => new Promise(r => customerlab('number', r))");
+        return answer is { ValueKind: System.Text.Json.JsonValueKind.Object } ? answer : null;
+    }
+}

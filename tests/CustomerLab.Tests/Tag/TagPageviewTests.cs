@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using CustomerLab.Tests.Fixtures;
+using Microsoft.Playwright;
+
+namespace CustomerLab.Tests.Tag;
+
+/// <summary>Pageviews from the tag in Chromium, through /v1/collect and the spool, counted in ClickHouse.</summary>
+public sealed class TagPageviewTests(TagBrowserFixture fixture) : IClassFixture<TagBrowserFixture>
+{
+    [Fact]
+    public async Task EachSpaNavigation_ProducesExactlyOnePageview_ThatReachesClickHouse()
+    {
+        await fixture.WaitReadyAsync();
+        var site = TagBrowserFixture.NewSiteKey();
+        await fixture.CreateSiteAsync(site, ["+12025550198"], ["+13125550142", "+13125550143"], "+13125550199");
+        await using var context = await fixture.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var collects = new ConcurrentQueue<string>();
+        page.Request += (_, r) => { if (r.Url.EndsWith("/v1/collect", StringComparison.Ordinal)) collects.Enqueue(r.PostData ?? ""); };
+        var start = $"{fixture.BaseUrl}/spa/{site}/start?utm_source=newsletter&utm_medium=email&gclid=TeSt123";
+        await fixture.ServePageAsync(context, $"/spa/{site}/start?**",
+            $"<!doctype html><html><head><title>Start</title>{fixture.TagScript(site, "data-timeout=\"15000\"")}</head><body><p>(202) 555-0198</p></body></html>");
+        await page.GotoAsync(start);
+        Assert.NotNull(await TagBrowserFixture.AnswerAsync(page));
+
+        // Navigations as routers make them: 3 new pages (a, b, back to a); replaceState of the same URL, a hash
+        // change and the way back over it are not new pages.
+        await page.EvaluateAsync($$"""
+            async () => {
+              const tick = () => new Promise(r => setTimeout(r, 50));
+              history.pushState({}, '', '/spa/{{site}}/a'); document.title = 'A'; await tick();
+              history.replaceState({ s: 1 }, '', '/spa/{{site}}/a'); await tick();
+              history.pushState({}, '', '/spa/{{site}}/b#top'); await tick();
+              history.pushState({}, '', '/spa/{{site}}/b#bottom'); await tick();
+              history.back(); await tick();
+              history.back(); await tick();
+            }
+            """);
+        await page.WaitForURLAsync($"**/spa/{site}/a");
+
+        string[] expected = [start, $"{fixture.BaseUrl}/spa/{site}/a", $"{fixture.BaseUrl}/spa/{site}/b#top", $"{fixture.BaseUrl}/spa/{site}/a"];
+        await Poll.UntilAsync(() => Task.FromResult(collects.Count >= expected.Length), TimeSpan.FromSeconds(10), "the tag's pageview requests");
+        var sent = collects.Select(body => JsonDocument.Parse(body).RootElement.GetProperty("u").GetString()).ToArray();
+        Assert.Equal(expected, sent);
+
+        var rows = await PageviewsAsync(site, expected.Length);
+        Assert.Equal(expected.Select(u => u!.Split('#')[0]), rows.Select(r => r.Url.Split('#')[0]));
+        Assert.All(rows, r => Assert.Equal("pageview", r.Name));
+        Assert.Single(rows.Select(r => r.Visitor).Distinct());
+        Assert.DoesNotContain("", rows.Select(r => r.Visitor));
+        Assert.Equal("TeSt123", rows[0].ClickId);
+        Assert.Equal("newsletter", rows[0].UtmSource);
+        Assert.Equal(start, rows[1].Referrer); // an SPA page's referrer is the page before it
+
+        // Exactly one each: nothing more arrives once the shipper has flushed again.
+        await Task.Delay(TimeSpan.FromSeconds(1.5), TestContext.Current.CancellationToken);
+        Assert.Equal(expected.Length, (await PageviewsAsync(site, expected.Length)).Count);
+    }
+
+    private sealed record Row(string Url, string Name, string Visitor, string Referrer, string UtmSource, string ClickId);
+
+    /// <summary>The site's pageviews in ClickHouse (deduplicated, in time order), once at least <paramref name="atLeast"/> are there.</summary>
+    private async Task<List<Row>> PageviewsAsync(string site, int atLeast)
+    {
+        List<Row> rows = [];
+        var sql = $"SELECT url, event_name, visitor_id, referrer, utm_source, click_id FROM `{fixture.Database}`.pageviews FINAL " +
+                  $"WHERE site_id = '{site}' ORDER BY timestamp, event_id FORMAT JSONCompactEachRow";
+        await Poll.UntilAsync(async () =>
+        {
+            var response = await fixture.ClickHouse.Http.PostAsync("/", new StringContent(sql));
+            if (!response.IsSuccessStatusCode) return false;
+            rows = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => JsonSerializer.Deserialize<string[]>(line)!)
+                .Select(c => new Row(c[0], c[1], c[2], c[3], c[4], c[5])).ToList();
+            return rows.Count >= atLeast;
+        }, TimeSpan.FromSeconds(30), $"{atLeast} pageviews of {site} in ClickHouse", () => $"found {rows.Count}: {string.Join(", ", rows.Select(r => r.Url))}");
+        return rows;
+    }
+}
