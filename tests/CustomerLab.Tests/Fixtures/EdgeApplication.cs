@@ -63,6 +63,7 @@ public sealed class EdgeApplication(string redisUrl, string clickHouseUrl, strin
                 // Tests share two noisy cores: a 40 ms Redis bound would turn slow moments into default numbers.
                 // The fallback test still sees Redis fail fast once it is down.
                 ["Numbers:RedisTimeoutMs"] = "2000",
+                ["Redis:CommandTimeoutMs"] = "5000",
                 ["Calls:TwilioAuthToken"] = TwilioAuthToken,
                 ["Calls:WebhookSecret"] = WebhookSecret,
             };
