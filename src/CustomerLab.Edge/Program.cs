@@ -10,6 +10,9 @@ using CustomerLab.Edge.Redis;
 using CustomerLab.Edge.Sites;
 using CustomerLab.Edge.Tag;
 
+// `privacy export|delete --visitor ID | --phone NUMBER`: an access or deletion request, without the web host.
+if (PrivacyCli.IsCommand(args)) return await PrivacyCli.RunAsync(args);
+
 var builder = WebApplication.CreateBuilder(args);
 
 // Shared infrastructure: one clock for everything that reads time (tests swap it).
@@ -28,6 +31,8 @@ builder.Services.AddCalls();
 builder.Services.AddEvents();
 // The browser tag (/cl.js, /t/{version}/cl.js) and the demo page, with output caching.
 builder.Services.AddTag();
+// Privacy: access and deletion requests (admin API and CLI).
+builder.Services.AddPrivacyRequests();
 
 // Liveness and readiness probes.
 builder.Services.AddEdgeHealthChecks();
@@ -39,7 +44,9 @@ app.MapEdgeHealth();
 app.MapNumbers();
 app.MapSitesAdmin();
 app.MapOptOut();
+app.MapPrivacyAdmin();
 app.MapCalls();
+app.MapCallExports();
 app.MapTag();
 app.MapEvents();
 app.MapEdgeMetrics();

@@ -1,17 +1,26 @@
 using System.Text.RegularExpressions;
+using CustomerLab.Edge.Sites;
 using Microsoft.Extensions.Options;
 
 namespace CustomerLab.Edge.Admin;
 
-/// <summary>Every configured admin key hash must be 64 hex digits.</summary>
+/// <summary>Every configured admin key hash must be 64 hex digits; a scope must be a valid site key.</summary>
 internal sealed partial class AdminOptionsValidator : IValidateOptions<AdminOptions>
 {
     public ValidateOptionsResult Validate(string? name, AdminOptions options)
     {
+        var failures = new List<string>();
         for (var i = 0; i < options.ApiKeySha256.Count; i++)
             if (!Sha256Hex().IsMatch(options.ApiKeySha256[i]))
-                return ValidateOptionsResult.Fail($"Admin:ApiKeySha256:{i} is not a SHA-256 in hex (64 characters 0-9a-f).");
-        return ValidateOptionsResult.Success;
+                failures.Add($"Admin:ApiKeySha256:{i} is not a SHA-256 in hex (64 characters 0-9a-f).");
+        for (var i = 0; i < options.Keys.Count; i++)
+        {
+            if (!Sha256Hex().IsMatch(options.Keys[i].Sha256 ?? ""))
+                failures.Add($"Admin:Keys:{i}:Sha256 is not a SHA-256 in hex (64 characters 0-9a-f).");
+            if (!string.IsNullOrEmpty(options.Keys[i].Site) && !SiteValidation.SiteKeyPattern().IsMatch(options.Keys[i].Site!))
+                failures.Add($"Admin:Keys:{i}:Site is not a site key.");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
     [GeneratedRegex("^[0-9a-fA-F]{64}$")]
