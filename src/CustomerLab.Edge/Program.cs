@@ -7,6 +7,8 @@ using CustomerLab.Edge.Metrics;
 using CustomerLab.Edge.Numbers;
 using CustomerLab.Edge.Privacy;
 using CustomerLab.Edge.Redis;
+using CustomerLab.Edge.Retention;
+using CustomerLab.Edge.Security;
 using CustomerLab.Edge.Sites;
 using CustomerLab.Edge.Tag;
 
@@ -31,13 +33,18 @@ builder.Services.AddCalls();
 builder.Services.AddEvents();
 // The browser tag (/cl.js, /t/{version}/cl.js) and the demo page, with output caching.
 builder.Services.AddTag();
-// Privacy: access and deletion requests (admin API and CLI).
+// Privacy: access and deletion requests (admin API and CLI); per-table retention (TTL) after the migrations.
 builder.Services.AddPrivacyRequests();
+builder.Services.AddRetention();
+// Rate limits on /v1/*, request body cap, security headers and CSP on the HTML pages.
+builder.AddEdgeSecurity();
 
 // Liveness and readiness probes.
 builder.Services.AddEdgeHealthChecks();
 
 var app = builder.Build();
+
+app.UseEdgeSecurity();
 
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapEdgeHealth();

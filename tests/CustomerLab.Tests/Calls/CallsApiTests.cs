@@ -49,6 +49,31 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
         Assert.Equal("aff42", call["publisher_id"]);
         Assert.Equal("Massachusetts", call["caller_region"]);
         Assert.Equal("+16175550123", call["caller_number"]);
+
+        // The offline conversion export has it, in Google Ads' format; the generic export too.
+        var googleAds = await (await visitor.AdminAsync(HttpMethod.Get, $"/admin/exports/google-ads-calls.csv?site={site}&conversionName=Call&value=25&currency=EUR")).Content.ReadAsStringAsync(Ct);
+        var lines = googleAds.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("Parameters:TimeZone=+0000", lines[0]);
+        Assert.StartsWith("Google Click ID,Caller's Phone Number,Call Start Time,Conversion Name", lines[1]);
+        Assert.Matches(@"^GCLID-123,\+16175550123,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+0000,Call,\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\+0000,25,EUR$", lines[2]);
+        Assert.Equal(3, lines.Length);
+        var exported = JsonDocument.Parse(await (await visitor.AdminAsync(HttpMethod.Get, $"/admin/exports/calls.json?site={site}")).Content.ReadAsStringAsync(Ct)).RootElement;
+        Assert.Equal(callId, exported[0].GetProperty("call_id").GetString());
+        Assert.Equal("attributed", exported[0].GetProperty("attribution_status").GetString());
+    }
+
+    [Theory]
+    [InlineData("/admin/exports/calls.csv", "site")]
+    [InlineData("/admin/exports/calls.csv?site=abc&from=yesterday", "from")]
+    [InlineData("/admin/exports/calls.json?site=abc&from=2026-02-01&to=2026-01-01", "to")]
+    [InlineData("/admin/exports/google-ads-calls.csv?site=abc&currency=euro", "currency")]
+    public async Task Export_Is400NamingTheParameter_IfItIsInvalid(string path, string field)
+    {
+        using var client = new EdgeClient(fixture.Edge);
+        var response = await client.AdminAsync(HttpMethod.Get, path);
+        var body = await EdgeClient.JsonAsync(response);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True(body.GetProperty("errors").TryGetProperty(field, out _), body.ToString());
     }
 
     [Fact]
