@@ -39,7 +39,7 @@ internal static class Bench
     private static Operation Number(EdgeClient client, string edgeUrl, BenchSite site, int workers) => async (w, seq, _) =>
     {
         var answer = await client.NumberAsync(edgeUrl, site.For(w, seq, workers), BenchSite.Key, "https://bench.example.com/", "");
-        return (answer.Ok, answer.Ok ? answer.Kind ?? "?" : answer.Status.ToString());
+        return (answer.Ok, !answer.Ok ? answer.Status.ToString() : answer.Reason is null ? answer.Kind ?? "?" : $"{answer.Kind}:{answer.Reason}");
     };
 
     public static Task<EndpointStats> NumberClosedAsync(EdgeClient client, string edgeUrl, BenchSite site, string phase, int concurrency, TimeSpan warmup, TimeSpan duration) =>

@@ -40,7 +40,7 @@ internal sealed record PoolSample(double T, string Site, string Pool, int Size, 
 internal sealed record ModelResult(
     int Sessions, int SessionsPaid, long PageviewsSent, long PageviewsAcked, int Calls, int CallsCorrect, double Accuracy,
     Dictionary<string, int> CallOutcomes, int CallsStoredWithRightSession, int InvariantViolationsSharedNumber, int InvariantViolationsTwoNumbers,
-    long DefaultAnswers, Dictionary<string, int> PoolSizes, Dictionary<string, int> PoolRecommendedAtEnd, Dictionary<string, int> PoolPeakDemand,
+    long DefaultAnswers, Dictionary<string, int> DefaultReasons, double AccuracyOfCallsToTrackingNumbers, Dictionary<string, int> PoolSizes, Dictionary<string, int> PoolRecommendedAtEnd, Dictionary<string, int> PoolPeakDemand,
     double FreshnessP50Ms, double FreshnessP95Ms, int FreshnessSamples, int FreshnessNeverSeen, List<PoolSample> PoolSeries,
     List<CallTruth> Misattributed);
 
@@ -58,6 +58,7 @@ internal sealed class VisitorModel(ModelOptions model, string edgeUrl, Stack sta
     private readonly ConcurrentDictionary<string, (double Sent, double Acked)> _fresh = new();
     private readonly ConcurrentDictionary<string, double> _seen = new();
     private readonly List<PoolSample> _pools = [];
+    private readonly ConcurrentDictionary<string, int> _defaultReasons = new();
     private long _sent, _acked, _defaults;
     private int _sessions, _paid;
 
@@ -150,7 +151,7 @@ internal sealed class VisitorModel(ModelOptions model, string edgeUrl, Stack sta
                     {
                         shown = answer.Number;
                         lastNumberSend = send;
-                        if (answer.Kind == "default") Interlocked.Increment(ref _defaults);
+                        if (answer.Kind == "default") { Interlocked.Increment(ref _defaults); _defaultReasons.AddOrUpdate(answer.Reason ?? "", 1, (_, c) => c + 1); }
                         _observations.Add(new(key, visitor.SessionId, answer.Number ?? "", answer.Kind ?? "", send, Now));
                     }
                 }
@@ -160,7 +161,7 @@ internal sealed class VisitorModel(ModelOptions model, string edgeUrl, Stack sta
             if (calls && callAfterPage < 0 && shown is not null)
             {
                 // After the last page, before the lease (hold after the last number request) runs out.
-                var due = lastNumberSend + 2 + random.NextDouble() * (model.HoldMinutes * 60 * 0.7 - 2);
+                var due = lastNumberSend + 2 + random.NextDouble() * (model.HoldMinutes * 60 * 0.5 - 2);
                 if (due > Now) await Task.Delay(TimeSpan.FromSeconds(due - Now));
                 await CallAsync(key, shown, visitor.SessionId, false, random);
             }
@@ -267,7 +268,8 @@ internal sealed class VisitorModel(ModelOptions model, string edgeUrl, Stack sta
         var last = pools.GroupBy(p => $"{p.Site}/{p.Pool}").ToDictionary(g => g.Key, g => g.Last());
         var correct = calls.Count(c => c.Correct);
         return new ModelResult(_sessions, _paid, _sent, _acked, calls.Count, correct, calls.Count == 0 ? 0 : Math.Round(100.0 * correct / calls.Count, 2),
-            outcomes, stored, shared, twoNumbers, _defaults, PoolSizes,
+            outcomes, stored, shared, twoNumbers, _defaults, new Dictionary<string, int>(_defaultReasons),
+            Math.Round(100.0 * correct / Math.Max(1, calls.Count(c => c.Attribution != "not_tracking_number")), 2), PoolSizes,
             last.ToDictionary(l => l.Key, l => l.Value.Recommended), last.ToDictionary(l => l.Key, l => (int)l.Value.PeakDemand),
             Pct(50), Pct(95), latencies.Count, _fresh.Count - latencies.Count, pools, calls.Where(c => !c.Correct).Take(20).ToList());
     }

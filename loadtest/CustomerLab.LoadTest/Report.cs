@@ -28,7 +28,7 @@ internal static class Report
         var command = "loadtest/run.sh " + (options.Command == "full" ? "" : options.Command + " " + (options.FaultKind ?? "")).Trim() + (options.Quick ? " --quick" : "");
         sb.AppendLine($"# Load test: {r.Command}");
         sb.AppendLine();
-        sb.AppendLine($"`{command.Replace("  ", " ")}` · {r.StartedAt:yyyy-MM-dd HH:mm} UTC · {r.TotalSeconds} s · {r.Machine}; generator, servers and edge share the machine (loopback).");
+        sb.AppendLine($"`{command.Replace("  ", " ")}` · {r.StartedAt:yyyy-MM-dd HH:mm} UTC · {r.TotalSeconds} s · {r.Machine}; generator, servers and edge share the machine (loopback); load average at start {r.Settings.GetValueOrDefault("loadAverageAtStart")}, at end {r.Settings.GetValueOrDefault("loadAverageAtEnd")}.");
         sb.AppendLine();
         if (r.Targets.Count > 0)
         {
@@ -52,7 +52,7 @@ internal static class Report
             if (m is null) continue;
             sb.AppendLine($"**{label}.** {m.Sessions} sessions ({m.SessionsPaid} paid), {m.PageviewsSent} pageviews sent, {m.PageviewsAcked} acknowledged; " +
                 $"{m.Calls} calls, attributed to the true session: {m.CallsCorrect} ({F(m.Accuracy)}%); outcomes: {string.Join(", ", m.CallOutcomes.Select(o => $"{o.Key} {o.Value}"))}; " +
-                $"calls rows in ClickHouse with the true session: {m.CallsStoredWithRightSession}. Default-number answers: {m.DefaultAnswers}. " +
+                $"calls rows in ClickHouse with the true session: {m.CallsStoredWithRightSession}. Default-number answers: {m.DefaultAnswers} ({string.Join(", ", m.DefaultReasons.Select(o => $"{o.Key} {o.Value}"))}); accuracy over calls to tracking numbers only: {F(m.AccuracyOfCallsToTrackingNumbers)}%. " +
                 $"Invariant violations: number shared by two live sessions {m.InvariantViolationsSharedNumber}, session with two numbers {m.InvariantViolationsTwoNumbers}. " +
                 $"Ingest freshness (sent → queryable, {m.FreshnessSamples} events): p50 {F(m.FreshnessP50Ms, "0")} ms, p95 {F(m.FreshnessP95Ms, "0")} ms" +
                 (m.FreshnessNeverSeen > 0 ? $", {m.FreshnessNeverSeen} not seen within the wait" : "") + ".");
@@ -112,11 +112,11 @@ internal static class Charts
             latency.Title("Latency over time: p99 per second, by phase");
             latency.XLabel("seconds into the phase");
             latency.YLabel("p99 latency (ms)");
-            latency.ShowLegend();
+            latency.ShowLegend(ScottPlot.Edge.Right);
             throughput.Title("Throughput per second, by phase");
             throughput.XLabel("seconds into the phase");
             throughput.YLabel("requests / s");
-            throughput.ShowLegend();
+            throughput.ShowLegend(ScottPlot.Edge.Right);
             latency.SavePng(Path.Combine(directory, $"{name}-latency.png"), 1000, 500);
             throughput.SavePng(Path.Combine(directory, $"{name}-throughput.png"), 1000, 500);
             files.Add($"{name}-latency.png");
@@ -134,7 +134,7 @@ internal static class Charts
             plot.Title("Pool utilisation (leased ÷ size) during the visitor model");
             plot.XLabel("seconds into the model");
             plot.YLabel("utilisation (%)");
-            plot.ShowLegend();
+            plot.ShowLegend(ScottPlot.Edge.Right);
             plot.SavePng(Path.Combine(directory, $"{name}-pools.png"), 1000, 500);
             files.Add($"{name}-pools.png");
         }

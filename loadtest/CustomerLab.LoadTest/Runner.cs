@@ -34,13 +34,15 @@ internal static class Runner
         var started = DateTime.UtcNow;
         var result = new RunResult { Command = options.Name, Quick = options.Quick };
         var quick = options.Quick;
-        var phase = TimeSpan.FromSeconds(quick ? 6 : 20);
+        var phase = TimeSpan.FromSeconds(quick ? 5 : 20);
         var warmup = TimeSpan.FromSeconds(quick ? 2 : 5);
         const int Concurrency = 32; // connections of the closed-loop generator
         result.Settings["closedLoopConnections"] = Concurrency;
         result.Settings["phaseSeconds"] = phase.TotalSeconds;
         result.Settings["warmupSeconds"] = warmup.TotalSeconds;
         result.Settings["graceMinutes"] = options.GraceMinutes;
+        // The machine is shared: its load average says how much the figures can be trusted.
+        result.Settings["loadAverageAtStart"] = File.ReadAllText("/proc/loadavg").Trim();
 
         await using var stack = new Stack(options);
         if (options.Command == "fault")
@@ -92,7 +94,7 @@ internal static class Runner
             var collect = await Phase("collect", () => Bench.CollectClosedAsync(client, edgeUrl, bench!, "collect", Concurrency, warmup, phase));
             result.Ratios["collect/baseline"] = Math.Round(collect.RequestsPerSecond / baseline.RequestsPerSecond, 3);
         }
-        var model = new ModelOptions(Sites: 3, ArrivalsPerSecondPerSite: quick ? 3 : 5, ArrivalSeconds: quick ? 50 : 150, PaidShare: 0.4,
+        var model = new ModelOptions(Sites: 3, ArrivalsPerSecondPerSite: quick ? 3 : 5, ArrivalSeconds: quick ? 45 : 150, PaidShare: 0.4,
             CallShare: 0.3, MeanPages: 4, MinGapSeconds: 2, MaxGapSeconds: 6, FullLoadShare: 0.5, HoldMinutes: 1);
         if (options.Command is "full" or "nginx") result.Settings["model"] = model;
         if (options.Command == "full")
@@ -114,6 +116,7 @@ internal static class Runner
             .Select(g => new ResourceResult(g.Key.Phase, g.Key.Process, Math.Round(g.Average(s => s.CpuPercent), 1), Math.Round(g.Max(s => s.CpuPercent), 1), Math.Round(g.Max(s => s.RssMb), 1)))
             .ToList();
         Evaluate(result);
+        result.Settings["loadAverageAtEnd"] = File.ReadAllText("/proc/loadavg").Trim();
         result.TotalSeconds = Math.Round((DateTime.UtcNow - started).TotalSeconds, 1);
         return result;
     }
