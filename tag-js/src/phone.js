@@ -41,7 +41,8 @@ export function compile(targets) {
  * [cc, nsn, national, international] (see lease()). Returns the text unchanged when nothing matched.
  */
 export function replace(text, m, lease) {
-  return text.replace(m.r, function (all, before, num) {
+  /* Most text nodes (whitespace between tags, words) have no digit: skip the big regex for them. */
+  return !/\d/.test(text) ? text : text.replace(m.r, function (all, before, num) {
     var d = num.replace(/\D/g, ''), t, i, j, out
     for (i = 0; (t = m.t[i]); i++) {
       if (d.slice(-t[1].length) != t[1]) continue

@@ -49,7 +49,7 @@ internal static class DemoPage
   <section>
     <h2>The site's number in many formats</h2>
     <table id="formats">
-      <tr><td>(555) 010-1234 style</td><td>(202) 555-0198</td></tr>
+      <tr><td>brackets</td><td>(202) 555-0198</td></tr>
       <tr><td>dashes</td><td>202-555-0198</td></tr>
       <tr><td>dots</td><td>202.555.0198</td></tr>
       <tr><td>spaces</td><td>202 555 0198</td></tr>
@@ -59,7 +59,7 @@ internal static class DemoPage
       <tr><td>digits only</td><td>2025550198</td></tr>
       <tr><td>tel: link</td><td><a href="tel:+12025550198">Call us</a></td></tr>
       <tr><td>sms: link</td><td><a href="sms:+1-202-555-0198">Text 202-555-0198</a></td></tr>
-      <tr><td>title / aria-label</td><td><button title="Call 202-555-0198" aria-label="Call (202) 555-0198">&#128222; hover me</button></td></tr>
+      <tr><td>title / aria-label</td><td><button title="Call 202-555-0198" aria-label="Call (202) 555-0198">hover me</button></td></tr>
       <tr><td>another number (not a target)</td><td>(202) 555-0142</td></tr>
     </table>
   </section>
