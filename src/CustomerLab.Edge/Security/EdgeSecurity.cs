@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace CustomerLab.Edge.Security;
+
+/// <summary>
+/// Rate limits per client IP and per site on <c>/v1/*</c> (429, Retry-After, problem+json), a global request body cap
+/// (413, problem+json), and security headers with a Content-Security-Policy on the HTML pages the edge serves.
+/// </summary>
+internal static class EdgeSecurity
+{
+    /// <summary>CSP of the opt-out pages: nothing but their own inline style and a form posting back to the edge.</summary>
+    public const string OptOutPolicy =
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+    /// <summary>
+    /// CSP of the demo page, which plays a client site: its inline queue stub and the tag from the edge itself, the
+    /// tag's calls back to the edge; no other origin.
+    /// </summary>
+    public const string DemoPolicy =
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
+        "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+    public static WebApplicationBuilder AddEdgeSecurity(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<EdgeSecurityOptions>().BindConfiguration(EdgeSecurityOptions.Section).ValidateOnStart()
+            .Validate(o => o.PermitsPerIp >= 1 && o.PermitsPerSite >= 1, "Security:PermitsPerIp and Security:PermitsPerSite must be at least 1.")
+            .Validate(o => o.WindowSeconds is >= 1 and <= 3600, "Security:WindowSeconds must be between 1 and 3600.")
+            .Validate(o => o.MaxRequestBodyBytes is >= 1024 and <= 1L << 30, "Security:MaxRequestBodyBytes must be between 1 KiB and 1 GiB.");
+        var max = builder.Configuration.GetValue<long?>($"{EdgeSecurityOptions.Section}:{nameof(EdgeSecurityOptions.MaxRequestBodyBytes)}") ?? new EdgeSecurityOptions().MaxRequestBodyBytes;
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = max);
+        builder.Services.AddRateLimiter(_ => { });
+        // Options are read once, here, not per request.
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<EdgeSecurityOptions>>((limiter, security) =>
+        {
+            var o = security.Value;
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
+                PartitionedRateLimiter.Create<HttpContext, string>(context => context.Connection.RemoteIpAddress is null
+                    ? RateLimitPartition.GetNoLimiter("no-ip") // no network peer: in-process host or a Unix socket behind a proxy
+                    : Partition(context, "ip:" + ClientIp(context), o.PermitsPerIp, o.WindowSeconds)),
+                PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, "site:" + OriginHost(context), o.PermitsPerSite, o.WindowSeconds)));
+            limiter.OnRejected = OnRejectedAsync;
+        });
+        return builder;
+    }
+
+    /// <summary>Headers and the body cap first (so even a rejected request gets them), then the rate limiter.</summary>
+    public static WebApplication UseEdgeSecurity(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<EdgeSecurityOptions>>().Value;
+        app.Use((context, next) =>
+        {
+            var headers = context.Response.Headers;
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "strict-origin-when-cross-origin";
+            var path = context.Request.Path;
+            if (path.StartsWithSegments("/optout") || path.StartsWithSegments("/optin"))
+                SetPagePolicy(headers, OptOutPolicy);
+            else if (path.StartsWithSegments("/demo"))
+                SetPagePolicy(headers, DemoPolicy);
+
+            if (context.Request.ContentLength > options.MaxRequestBodyBytes)
+                return WriteProblemAsync(context, StatusCodes.Status413PayloadTooLarge, "Payload Too Large",
+                    $"The body may be at most {options.MaxRequestBodyBytes} bytes.");
+            return next(context);
+        });
+        app.UseRateLimiter();
+        return app;
+    }
+
+    private static void SetPagePolicy(IHeaderDictionary headers, string policy)
+    {
+        headers.ContentSecurityPolicy = policy;
+        headers.XFrameOptions = "DENY";
+        headers["Cross-Origin-Opener-Policy"] = "same-origin";
+    }
+
+    private static RateLimitPartition<string> Partition(HttpContext context, string key, int permits, int windowSeconds)
+    {
+        if (!context.Request.Path.StartsWithSegments("/v1")) return RateLimitPartition.GetNoLimiter("none");
+        return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = permits,
+            Window = TimeSpan.FromSeconds(windowSeconds),
+            QueueLimit = 0,
+        });
+    }
+
+    private static string ClientIp(HttpContext context) =>
+        context.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4().ToString() : context.Connection.RemoteIpAddress!.ToString();
+
+    private static string OriginHost(HttpContext context) =>
+        Uri.TryCreate(context.Request.Headers.Origin.ToString(), UriKind.Absolute, out var origin) ? origin.Host.ToLowerInvariant() : "";
+
+    private static async ValueTask OnRejectedAsync(OnRejectedContext rejected, CancellationToken cancellationToken)
+    {
+        var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)) : 1;
+        rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        await WriteProblemAsync(rejected.HttpContext, StatusCodes.Status429TooManyRequests, "Too Many Requests",
+            $"Rate limit reached; retry after {seconds} s.");
+    }
+
+    private static Task WriteProblemAsync(HttpContext context, int status, string title, string detail)
+    {
+        context.Response.StatusCode = status;
+        if (status == StatusCodes.Status413PayloadTooLarge) context.Response.Headers.Connection = "close";
+        return context.Response.WriteAsJsonAsync(new { type = status == StatusCodes.Status429TooManyRequests ? "https://tools.ietf.org/html/rfc6585#section-4" : "https://tools.ietf.org/html/rfc9110#section-15.5.14", title, status, detail },
+            (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", context.RequestAborted);
+    }
+}

@@ -1,0 +1,27 @@
+namespace CustomerLab.Edge.Security;
+
+/// <summary>Limits and headers that keep the edge safe to expose to the whole internet.</summary>
+public sealed class EdgeSecurityOptions
+{
+    public const string Section = "Security";
+
+    /// <summary>Requests to <c>/v1/*</c> one client IP may make per window. The default is 1,000 (per 10 s window: 100 a second,
+    /// room for many browsers behind one NAT). Requests without a network peer (in-process, Unix socket) have no IP limit.</summary>
+    public int PermitsPerIp { get; set; } = 1_000;
+
+    /// <summary>
+    /// Requests to <c>/v1/*</c> from one site per window. The site is the request's <c>Origin</c> host (browsers send it
+    /// on the tag's POSTs; the body, which names the site key, is not read before limiting). Requests without an
+    /// Origin (webhooks, servers) share one partition. The default is 50,000 (per 10 s window).
+    /// </summary>
+    public int PermitsPerSite { get; set; } = 50_000;
+
+    /// <summary>Length of the rate-limit window, in seconds. The default is 10 s; Retry-After is at most this.</summary>
+    public int WindowSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Largest request body the edge accepts at all, in bytes (Kestrel's MaxRequestBodySize and a Content-Length check);
+    /// the endpoints have smaller limits of their own. The default is 1 MiB.
+    /// </summary>
+    public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+}
