@@ -15,6 +15,7 @@ CLICKHOUSE_URL=${CLICKHOUSE_URL:-http://127.0.0.1:8123}
 ensure_apt_packages curl
 ensure_npm_deps
 ensure_tag_built
+ensure_report_built
 build_solution "$CONFIGURATION"
 mkdir -p data
 

@@ -11,6 +11,7 @@ CONFIGURATION=${CONFIGURATION:-Release}
 ensure_apt_packages redis-server chromium curl
 ensure_npm_deps
 ensure_tag_built
+ensure_report_built
 build_solution "$CONFIGURATION"
 
 log=$(mktemp)

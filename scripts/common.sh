@@ -34,18 +34,24 @@ ensure_npm_deps() {
 
 # The browser tag: tag-js/node_modules from tag-js/package-lock.json (npm ci only when the lock changed), then
 # tag-js/dist/cl.js (esbuild; the build prints the size and fails over the 2,048-byte gzip budget).
-ensure_tag_built() {
-  local stamp=tag-js/node_modules/.customerlab-lock-sha256
-  local want
-  want=$(sha256sum tag-js/package-lock.json | cut -d' ' -f1)
+# npm ci (when the lock file changed since the last install) and npm run build in one of the JS packages.
+build_js_package() {
+  local dir=$1 stamp=$1/node_modules/.customerlab-lock-sha256 want
+  want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    echo "==> npm ci (tag-js/)"
-    npm ci --prefix tag-js --no-audit --no-fund --loglevel=error
+    echo "==> npm ci ($dir/)"
+    npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
     echo "$want" > "$stamp"
   fi
-  echo "==> npm run build (tag-js/)"
-  npm run build --prefix tag-js --silent
+  echo "==> npm run build ($dir/)"
+  npm run build --prefix "$dir" --silent
 }
+
+# The browser tag (tag-js/dist/cl.js), served by the edge.
+ensure_tag_built() { build_js_package tag-js; }
+
+# The report page's script (report-js/dist/report.js: Chart.js bundled), served by the edge.
+ensure_report_built() { build_js_package report-js; }
 
 # Builds the solution in the given configuration.
 build_solution() {

@@ -1,0 +1,76 @@
+// The report page: asks for an admin API key (kept in sessionStorage for this tab only), loads the site's report
+// from /admin/reports/{site} and draws four charts. window.__report tells tests when drawing is done.
+import {
+  Chart, BarController, BarElement, LineController, LineElement, PointElement,
+  CategoryScale, LinearScale, Legend, Tooltip,
+} from 'chart.js';
+
+Chart.register(BarController, BarElement, LineController, LineElement, PointElement, CategoryScale, LinearScale, Legend, Tooltip);
+
+var palette = ['#2563eb', '#16a34a', '#f59e0b', '#dc2626', '#7c3aed', '#0891b2', '#db2777', '#65a30d'];
+var charts = [];
+window.__report = { state: 'idle' };
+
+function $(id) { return document.getElementById(id); }
+
+function status(text) { $('status').textContent = text; }
+
+function pivot(rows, xKey, seriesKey, valueKey) {
+  var xs = [], series = {};
+  rows.forEach(function (r) {
+    if (xs.indexOf(r[xKey]) < 0) xs.push(r[xKey]);
+    (series[r[seriesKey]] = series[r[seriesKey]] || {})[r[xKey]] = r[valueKey];
+  });
+  xs.sort();
+  return {
+    labels: xs,
+    datasets: Object.keys(series).map(function (name, i) {
+      return { label: name || '(none)', data: xs.map(function (x) { return series[name][x] || 0; }), backgroundColor: palette[i % palette.length], borderColor: palette[i % palette.length] };
+    }),
+  };
+}
+
+function draw(id, config) {
+  charts.push(new Chart($(id), Object.assign({ options: { responsive: true, animation: false, maintainAspectRatio: false } }, config)));
+}
+
+function render(report) {
+  charts.forEach(function (c) { c.destroy(); });
+  charts = [];
+  draw('calls', { type: 'bar', data: pivot(report.callsByChannel, 'day', 'channel', 'calls'),
+    options: { animation: false, maintainAspectRatio: false, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } } });
+  draw('conversion', { type: 'bar', data: {
+    labels: report.conversionBySource.map(function (r) { return r.source || '(direct)'; }),
+    datasets: [{ label: 'conversion rate', data: report.conversionBySource.map(function (r) { return r.conversionRate; }), backgroundColor: palette[1] }] } });
+  draw('pools', { type: 'line', data: pivot(report.poolUsage, 'hour', 'pool', 'numbersUsed') });
+  draw('attribution', { type: 'line', data: {
+    labels: report.attributionRate.map(function (r) { return r.day; }),
+    datasets: [{ label: 'attribution rate', data: report.attributionRate.map(function (r) { return r.attributionRate; }), borderColor: palette[0] }] } });
+  window.__report = { state: 'drawn', charts: charts.length, calls: report.callsByChannel.length };
+  status('Site ' + report.site + ', last ' + report.days + ' days.');
+}
+
+function load() {
+  var key = sessionStorage.getItem('cl-admin-key');
+  var site = $('site').value.trim();
+  if (!key || !site) { status('Enter the site key and an admin API key.'); return; }
+  window.__report = { state: 'loading' };
+  fetch('/admin/reports/' + encodeURIComponent(site) + '?days=' + encodeURIComponent($('days').value), { headers: { 'X-Api-Key': key } })
+    .then(function (r) {
+      if (!r.ok) throw new Error(r.status === 401 ? 'The admin key was refused.' : 'The report failed (' + r.status + ').');
+      return r.json();
+    })
+    .then(render)
+    .catch(function (e) { window.__report = { state: 'error', error: e.message }; status(e.message); });
+}
+
+$('form').addEventListener('submit', function (e) {
+  e.preventDefault();
+  var key = $('key').value;
+  if (key) sessionStorage.setItem('cl-admin-key', key);
+  $('key').value = '';
+  load();
+});
+var params = new URLSearchParams(location.search);
+if (params.get('site')) $('site').value = params.get('site');
+load();
