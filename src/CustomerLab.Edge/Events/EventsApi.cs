@@ -21,7 +21,7 @@ internal static class EventsApi
         v1.MapPost("/collect", HandleAsync)
             .Accepts<CollectEvent>("text/plain", "application/json")
             .WithSummary("Record pageviews (one event or an array of up to 50); 202 once they are durable in the spool.");
-        v1.MapMethods("/collect", ["OPTIONS"], Preflight).ExcludeFromDescription();
+        v1.MapMethods("/collect", ["OPTIONS"], SiteCors.Preflight).ExcludeFromDescription();
         return app;
     }
 
@@ -82,18 +82,18 @@ internal static class EventsApi
             return SitesAdminApi.Problem(StatusCodes.Status404NotFound, $"No site '{siteKey}'.");
         }
         for (var i = 0; i < parsed.Length; i++)
-            if (!IsSiteHost(site, parsed[i].Page.Host))
+            if (!SiteCors.IsSiteHost(site, parsed[i].Page.Host))
             {
                 metrics.Rejected("foreign_host", events.Count);
                 return Forbidden($"The page's host '{parsed[i].Page.Host}' is not one of site '{site.SiteKey}''s domains (field {(events.IsArray ? $"[{i}]." : "")}u).");
             }
         var origin = context.Request.Headers.Origin.ToString();
-        if (origin.Length > 0 && (!Uri.TryCreate(origin, UriKind.Absolute, out var originUri) || !IsSiteHost(site, originUri.Host)))
+        if (origin.Length > 0 && (!Uri.TryCreate(origin, UriKind.Absolute, out var originUri) || !SiteCors.IsSiteHost(site, originUri.Host)))
         {
             metrics.Rejected("foreign_origin", events.Count);
             return Forbidden($"Origin '{origin}' is not one of site '{site.SiteKey}''s domains.");
         }
-        if (origin.Length > 0) AllowCors(context.Response, origin);
+        if (origin.Length > 0) SiteCors.Allow(context.Response, origin);
 
         // Opted out (cookie, Global Privacy Control, or DNT where the site honours it): nothing is stored, no cookie set.
         if (cookies.IsOptedOut(context.Request) || context.Request.Headers["Sec-GPC"] == "1" ||
@@ -135,27 +135,8 @@ internal static class EventsApi
         return TypedResults.Accepted((string?)null, new CollectResponse(payloads.Length));
     }
 
-    private static IResult Preflight(HttpContext context)
-    {
-        var origin = context.Request.Headers.Origin.ToString();
-        if (origin.Length > 0)
-        {
-            AllowCors(context.Response, origin);
-            context.Response.Headers.AccessControlAllowMethods = "POST";
-            context.Response.Headers.AccessControlAllowHeaders = "Content-Type";
-            context.Response.Headers.AccessControlMaxAge = "86400";
-        }
-        return TypedResults.NoContent();
-    }
 
-    private static void AllowCors(HttpResponse response, string origin)
-    {
-        response.Headers.AccessControlAllowOrigin = origin;
-        response.Headers.AccessControlAllowCredentials = "true";
-        response.Headers.Vary = "Origin";
-    }
 
-    private static bool IsSiteHost(SiteConfig site, string host) => site.Domains.Any(d => TrafficSource.HostMatches(host, d));
 
     private static IPAddress? ClientIp(HttpContext context, string header)
     {

@@ -17,7 +17,7 @@ internal static partial class NumbersApi
         v1.MapPost("/number", HandleAsync)
             .Accepts<NumberRequest>("text/plain", "application/json")
             .WithSummary("Lease a tracking number to this visitor's session (or renew it).");
-        v1.MapMethods("/number", ["OPTIONS"], Preflight).ExcludeFromDescription();
+        v1.MapMethods("/number", ["OPTIONS"], SiteCors.Preflight).ExcludeFromDescription();
         return app;
     }
 
@@ -50,11 +50,11 @@ internal static partial class NumbersApi
 
         // The page, and the calling origin when the browser names one, must be the site's own.
         var origin = context.Request.Headers.Origin.ToString();
-        if (!IsSiteHost(site, page!.Host))
+        if (!SiteCors.IsSiteHost(site, page!.Host))
             return Forbidden($"The page's host '{page.Host}' is not one of site '{site.SiteKey}''s domains (field u).");
-        if (origin.Length > 0 && (!Uri.TryCreate(origin, UriKind.Absolute, out var originUri) || !IsSiteHost(site, originUri.Host)))
+        if (origin.Length > 0 && (!Uri.TryCreate(origin, UriKind.Absolute, out var originUri) || !SiteCors.IsSiteHost(site, originUri.Host)))
             return Forbidden($"Origin '{origin}' is not one of site '{site.SiteKey}''s domains.");
-        if (origin.Length > 0) AllowCors(context.Response, origin);
+        if (origin.Length > 0) SiteCors.Allow(context.Response, origin);
 
         // Opted out (cookie, Global Privacy Control, or DNT where the site honours it): no ids, no lease.
         if (IsOptedOut(context.Request, cookies, site))
@@ -99,33 +99,13 @@ internal static partial class NumbersApi
             result.Status == LeaseStatus.Assigned ? "assigned" : "renewed", null, lease.ExpiresAt, site.Targets, pool.Id, result.Sticky));
     }
 
-    private static IResult Preflight(HttpContext context)
-    {
-        var origin = context.Request.Headers.Origin.ToString();
-        if (origin.Length > 0)
-        {
-            // The real request checks the origin against the site's domains; the preflight cannot (it has no body).
-            AllowCors(context.Response, origin);
-            context.Response.Headers.AccessControlAllowMethods = "POST";
-            context.Response.Headers.AccessControlAllowHeaders = "Content-Type";
-            context.Response.Headers.AccessControlMaxAge = "86400";
-        }
-        return TypedResults.NoContent();
-    }
 
-    private static void AllowCors(HttpResponse response, string origin)
-    {
-        response.Headers.AccessControlAllowOrigin = origin;
-        response.Headers.AccessControlAllowCredentials = "true";
-        response.Headers.Vary = "Origin";
-    }
 
     private static bool IsOptedOut(HttpRequest request, VisitorCookies cookies, SiteConfig site) =>
         cookies.IsOptedOut(request) ||
         request.Headers["Sec-GPC"] == "1" ||
         (site.HonourDoNotTrack && request.Headers["DNT"] == "1");
 
-    private static bool IsSiteHost(SiteConfig site, string host) => site.Domains.Any(d => TrafficSource.HostMatches(host, d));
 
     private static NumberResponse Default(SiteConfig site, PoolConfig? pool, string reason)
     {
