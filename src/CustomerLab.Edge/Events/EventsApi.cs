@@ -1,3 +1,4 @@
+using CustomerLab.Edge.Hosting;
 using System.Net;
 using System.Text.Json;
 using CustomerLab.Edge.Cookies;
@@ -50,8 +51,8 @@ internal static class EventsApi
             else if (siteKey is not null && siteKey != e.SiteKey)
                 errors[prefix + "k"] = ["All events of one request must have the same site key."];
             else siteKey = e.SiteKey;
-            var page = ParseUrl(e.PageUrl, prefix + "u", settings.MaxUrlLength, required: true, errors);
-            var referrer = ParseUrl(e.Referrer, prefix + "r", settings.MaxUrlLength, required: false, errors);
+            var page = InputChecks.ParseUrl(e.PageUrl, prefix + "u", settings.MaxUrlLength, required: true, errors);
+            var referrer = InputChecks.ParseUrl(e.Referrer, prefix + "r", settings.MaxUrlLength, required: false, errors);
             var name = string.IsNullOrEmpty(e.Name) ? "pageview" : e.Name;
             if (name.Length > settings.MaxEventNameLength || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.' or ':'))
                 errors[prefix + "n"] = [$"1 to {settings.MaxEventNameLength} letters, digits, '_', '-', '.' or ':'."];
@@ -155,12 +156,12 @@ internal static class EventsApi
     private static async Task<(EventList? Events, ProblemHttpResult? Error)> ReadEventsAsync(HttpRequest request, EventsOptions settings)
     {
         var maxBytes = settings.MaxBodyBytes;
-        if (request.ContentLength > maxBytes) return (null, TooLarge($"The body may be at most {maxBytes} bytes."));
+        if (request.ContentLength > maxBytes) return (null, InputChecks.TooLarge($"The body may be at most {maxBytes} bytes."));
         var buffer = new byte[Math.Min(maxBytes + 1, (int)(request.ContentLength ?? maxBytes + 1))];
         var read = 0;
         int n;
         while (read < buffer.Length && (n = await request.Body.ReadAsync(buffer.AsMemory(read))) > 0) read += n;
-        if (read > maxBytes) return (null, TooLarge($"The body may be at most {maxBytes} bytes."));
+        if (read > maxBytes) return (null, InputChecks.TooLarge($"The body may be at most {maxBytes} bytes."));
         JsonDocument document;
         try
         {
@@ -168,7 +169,7 @@ internal static class EventsApi
         }
         catch (JsonException ex)
         {
-            return (null, BadBody($"The body is not JSON: {ex.Message}"));
+            return (null, InputChecks.BadBody($"The body is not JSON: {ex.Message}"));
         }
         using (document)
         {
@@ -178,10 +179,10 @@ internal static class EventsApi
                 var (e, error) = ReadEvent(root, "", settings);
                 return error is not null ? (null, error) : (new EventList([e], false), null);
             }
-            if (root.ValueKind != JsonValueKind.Array) return (null, BadBody("The body must be an event object or an array of events."));
+            if (root.ValueKind != JsonValueKind.Array) return (null, InputChecks.BadBody("The body must be an event object or an array of events."));
             var count = root.GetArrayLength();
-            if (count == 0) return (null, BadBody("The array holds no events."));
-            if (count > settings.MaxEventsPerRequest) return (null, TooLarge($"At most {settings.MaxEventsPerRequest} events per request (got {count})."));
+            if (count == 0) return (null, InputChecks.BadBody("The array holds no events."));
+            if (count > settings.MaxEventsPerRequest) return (null, InputChecks.TooLarge($"At most {settings.MaxEventsPerRequest} events per request (got {count})."));
             var list = new List<CollectEvent?>(count);
             var i = 0;
             foreach (var element in root.EnumerateArray())
@@ -196,9 +197,9 @@ internal static class EventsApi
 
     private static (CollectEvent? Event, ProblemHttpResult? Error) ReadEvent(JsonElement element, string field, EventsOptions settings)
     {
-        if (element.ValueKind != JsonValueKind.Object) return (null, BadBody("An event must be a JSON object.", field.Length > 0 ? field : "body"));
+        if (element.ValueKind != JsonValueKind.Object) return (null, InputChecks.BadBody("An event must be a JSON object.", field.Length > 0 ? field : "body"));
         if (element.GetRawText().Length > settings.MaxEventBytes)
-            return (null, TooLarge($"One event may be at most {settings.MaxEventBytes} bytes{(field.Length > 0 ? $" ({field})" : "")}."));
+            return (null, InputChecks.TooLarge($"One event may be at most {settings.MaxEventBytes} bytes{(field.Length > 0 ? $" ({field})" : "")}."));
         try
         {
             return (element.Deserialize(EventsJson.Default.CollectEvent), null);
@@ -208,35 +209,12 @@ internal static class EventsApi
             // Name the offending property ("w", "[2].w") when the serializer knows it.
             var property = ex.Path is { Length: > 2 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : null;
             var key = property is null ? (field.Length > 0 ? field : "body") : field.Length > 0 ? $"{field}.{property}" : property;
-            return (null, BadBody($"The event is not the expected object: {ex.Message}", key));
+            return (null, InputChecks.BadBody($"The event is not the expected object: {ex.Message}", key));
         }
     }
 
-    private static ProblemHttpResult TooLarge(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload Too Large", detail: detail);
 
-    private static ProblemHttpResult BadBody(string detail, string field = "body") =>
-        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request", detail: detail,
-            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [detail] } });
 
-    private static Uri? ParseUrl(string? text, string field, int maxLength, bool required, Dictionary<string, string[]> errors)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            if (required) errors[field] = ["An absolute http(s) URL is required."];
-            return null;
-        }
-        if (text.Length > maxLength)
-        {
-            errors[field] = [$"At most {maxLength} characters."];
-            return null;
-        }
-        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
-            return uri;
-        // A referrer that is not an http(s) URL (android-app://…) is ignored rather than refused.
-        if (required) errors[field] = [$"'{text}' is not an absolute http(s) URL."];
-        return null;
-    }
 
     private sealed record EventList(List<CollectEvent?> Items, bool IsArray)
     {

@@ -1,3 +1,4 @@
+using CustomerLab.Edge.Hosting;
 using System.Text.Json;
 using CustomerLab.Edge.Cookies;
 using CustomerLab.Edge.Phones;
@@ -30,8 +31,8 @@ internal static partial class NumbersApi
         var (request, bodyError) = await ReadBodyAsync(context.Request, settings.MaxBodyBytes);
         if (bodyError is not null) return bodyError;
         var errors = new Dictionary<string, string[]>();
-        var page = ParseUrl(request!.PageUrl, "u", settings.MaxUrlLength, required: true, errors);
-        var referrer = ParseUrl(request.Referrer, "r", settings.MaxUrlLength, required: false, errors);
+        var page = InputChecks.ParseUrl(request!.PageUrl, "u", settings.MaxUrlLength, required: true, errors);
+        var referrer = InputChecks.ParseUrl(request.Referrer, "r", settings.MaxUrlLength, required: false, errors);
         if (string.IsNullOrWhiteSpace(request.SiteKey) || !SiteValidation.SiteKeyPattern().IsMatch(request.SiteKey))
             errors["k"] = ["The site key is required: 3 to 64 letters, digits, '-' or '_'."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
@@ -119,48 +120,25 @@ internal static partial class NumbersApi
     private static async Task<(NumberRequest? Request, ProblemHttpResult? Error)> ReadBodyAsync(HttpRequest request, int maxBytes)
     {
         if (request.ContentLength > maxBytes)
-            return (null, TooLarge(maxBytes));
+            return (null, InputChecks.TooLarge($"The body may be at most {maxBytes} bytes."));
         var buffer = new byte[Math.Min(maxBytes + 1, (int)(request.ContentLength ?? maxBytes + 1))];
         var read = 0;
         int n;
         while (read < buffer.Length && (n = await request.Body.ReadAsync(buffer.AsMemory(read))) > 0) read += n;
-        if (read > maxBytes) return (null, TooLarge(maxBytes));
+        if (read > maxBytes) return (null, InputChecks.TooLarge($"The body may be at most {maxBytes} bytes."));
         try
         {
             var body = JsonSerializer.Deserialize(buffer.AsSpan(0, read), NumberJson.Default.NumberRequest);
-            return body is null ? (null, BadBody("The body must be a JSON object.")) : (body, null);
+            return body is null ? (null, InputChecks.BadBody("The body must be a JSON object.")) : (body, null);
         }
         catch (JsonException ex)
         {
-            return (null, BadBody($"The body is not the expected JSON: {ex.Message}"));
+            return (null, InputChecks.BadBody($"The body is not the expected JSON: {ex.Message}"));
         }
     }
 
-    private static ProblemHttpResult TooLarge(int maxBytes) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Payload Too Large", detail: $"The body may be at most {maxBytes} bytes.");
 
-    private static ProblemHttpResult BadBody(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Bad Request", detail: detail,
-            extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["body"] = [detail] } });
 
-    private static Uri? ParseUrl(string? text, string field, int maxLength, bool required, Dictionary<string, string[]> errors)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            if (required) errors[field] = ["An absolute http(s) URL is required."];
-            return null;
-        }
-        if (text.Length > maxLength)
-        {
-            errors[field] = [$"At most {maxLength} characters."];
-            return null;
-        }
-        if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
-            return uri;
-        // A referrer that is not an http(s) URL (android-app://…) is ignored rather than refused.
-        if (required) errors[field] = [$"'{text}' is not an absolute http(s) URL."];
-        return null;
-    }
 
     [LoggerMessage(5001, LogLevel.Warning, "Redis unavailable for site {SiteKey}; answered with the default number: {Error}", EventName = "NumberRedisFallback")]
     private static partial void LogRedisFallback(ILogger logger, string siteKey, string error);
