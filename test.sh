@@ -24,13 +24,21 @@ npm test --prefix tag-js --silent >"$tag_log" 2>&1
 tag_status=$?
 if [ "$tag_status" -ne 0 ]; then cat "$tag_log"; fi
 echo "tag-js: $(grep -E "^# (tests|pass|fail) " "$tag_log" | sed 's/^# //' | paste -sd, - | sed 's/,/, /g')"
-dotnet test tests/CustomerLab.Tests/CustomerLab.Tests.csproj -c "$CONFIGURATION" --no-build -nologo \
-  --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
+# Default (minimal) console output: failures in full, then "Passed!/Failed! - Failed: N, Passed: N, ...".
+dotnet test tests/CustomerLab.Tests/CustomerLab.Tests.csproj -c "$CONFIGURATION" --no-build -nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 
 # One plain closing line for CI: "N passed, N failed".
-summary=$(grep -E "^(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+" "$log" | tail -n 1)
+summary=$(grep -E "(Passed|Failed)! +- +Failed: +[0-9]+, +Passed: +[0-9]+" "$log" | tail -n 1 || true)
+if [ -z "$summary" ]; then
+  # The detailed logger's form: "Total tests: N", "Passed: N", "Failed: N", "Skipped: N" on their own lines.
+  total=$(grep -E "^ *Total tests: *[0-9]+" "$log" | tail -n 1 | grep -oE "[0-9]+" || true)
+  if [ -n "$total" ]; then
+    count() { grep -E "^ *$1: *[0-9]+ *$" "$log" | tail -n 1 | grep -oE "[0-9]+" || echo 0; }
+    summary="Failed: $(count Failed), Passed: $(count Passed), Skipped: $(count Skipped),"
+  fi
+fi
 if [ -z "$summary" ]; then
   echo "tests: no summary line from dotnet test (exit $status)"
   exit $(( status == 0 ? 1 : status ))
