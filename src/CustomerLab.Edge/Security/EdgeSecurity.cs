@@ -62,13 +62,37 @@ internal static class EdgeSecurity
             else if (path.StartsWithSegments("/demo"))
                 SetPagePolicy(headers, DemoPolicy);
 
+            // Endpoints echo an accepted Origin into Access-Control-Allow-Origin: one with control characters (which
+            // Kestrel would not parse anyway, but other servers in front might pass) never gets that far.
+            if (context.Request.Headers.Origin.ToString().AsSpan().ContainsAnyInRange('\u0000', '\u001f') ||
+                context.Request.Headers.Origin.ToString().Contains('\u007f'))
+                return WriteProblemAsync(context, StatusCodes.Status400BadRequest, "Bad Request", "The Origin header is malformed.");
             if (context.Request.ContentLength > options.MaxRequestBodyBytes)
                 return WriteProblemAsync(context, StatusCodes.Status413PayloadTooLarge, "Payload Too Large",
                     $"The body may be at most {options.MaxRequestBodyBytes} bytes.");
-            return next(context);
+            return NextAsync(context, next);
         });
         app.UseRateLimiter();
         return app;
+    }
+
+    /// <summary>
+    /// Malformed input that the framework itself refuses while an endpoint reads it (form limits, a body over Kestrel's
+    /// cap, a broken request) is the client's fault: a 400/413 problem, not a 500.
+    /// </summary>
+    private static async Task NextAsync(HttpContext context, RequestDelegate next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception ex) when (!context.Response.HasStarted && ex is InvalidDataException or BadHttpRequestException)
+        {
+            var status = ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
+            context.Response.Clear();
+            await WriteProblemAsync(context, status, status == StatusCodes.Status413PayloadTooLarge ? "Payload Too Large" : "Bad Request",
+                "The request could not be read: " + ex.Message);
+        }
     }
 
     private static void SetPagePolicy(IHeaderDictionary headers, string policy)
@@ -107,7 +131,7 @@ internal static class EdgeSecurity
     {
         context.Response.StatusCode = status;
         if (status == StatusCodes.Status413PayloadTooLarge) context.Response.Headers.Connection = "close";
-        return context.Response.WriteAsJsonAsync(new { type = status == StatusCodes.Status429TooManyRequests ? "https://tools.ietf.org/html/rfc6585#section-4" : "https://tools.ietf.org/html/rfc9110#section-15.5.14", title, status, detail },
+        return context.Response.WriteAsJsonAsync(new { type = status switch { 429 => "https://tools.ietf.org/html/rfc6585#section-4", 413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14", _ => "https://tools.ietf.org/html/rfc9110#section-15.5.1" }, title, status, detail },
             (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", context.RequestAborted);
     }
 }
