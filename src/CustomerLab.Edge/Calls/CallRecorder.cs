@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using ClickHouse.Driver;
 using ClickHouse.Driver.ADO.Parameters;
 using ClickHouse.Driver.Utility;
+using CustomerLab.Edge.ClickHouse.Migrations;
 using CustomerLab.Edge.Phones;
 using StackExchange.Redis;
 
@@ -14,7 +15,8 @@ namespace CustomerLab.Edge.Calls;
 /// writes the whole row with a version that only grows with the lifecycle, so the table keeps one row per call.
 /// The write is synchronous: a webhook is acknowledged only once its row is stored (else 503, and the provider retries).
 /// </summary>
-internal sealed partial class CallRecorder(CallAttributor attributor, IConnectionMultiplexer redis, ClickHouseClient clickHouse, TimeProvider time, ILogger<CallRecorder> logger)
+internal sealed partial class CallRecorder(CallAttributor attributor, IConnectionMultiplexer redis, ClickHouseClient clickHouse, SchemaState schema,
+    TimeProvider time, ILogger<CallRecorder> logger)
 {
     /// <summary>How long a call's state is kept in Redis for its later webhooks.</summary>
     private static readonly TimeSpan StateLifetime = TimeSpan.FromDays(2);
@@ -35,8 +37,12 @@ internal sealed partial class CallRecorder(CallAttributor attributor, IConnectio
     internal sealed record CallState(DateTimeOffset StartedAt, string TrackingNumber, string Caller, string CallerRegion, string CallerCountry,
         Attribution Attribution, uint PreviousCalls, string FirstCallId, int Rank, string Status, int Duration);
 
+    /// <summary>Longest wait for the schema at start-up before a webhook is answered 503 (the provider retries).</summary>
+    private static readonly TimeSpan SchemaWait = TimeSpan.FromSeconds(10);
+
     public async Task<CallState> RecordAsync(CallEvent e, CancellationToken cancellationToken)
     {
+        await schema.WhenReady(cancellationToken).WaitAsync(SchemaWait, cancellationToken);
         var key = (RedisKey)$"cl:call:{e.Provider}:{e.CallId}";
         var db = redis.GetDatabase();
         CallState state;

@@ -63,7 +63,8 @@ internal static class CallsApi
         }
         catch (Exception ex) when (ex is RedisException or HttpRequestException or ClickHouseServerException or TimeoutException)
         {
-            // Not stored: say so, so the provider retries, rather than acknowledge a call that is lost.
+            // Not stored (a store is down, or the schema is still being migrated at start-up): say so, so the
+            // provider retries, rather than acknowledge a call that is lost.
             return Problem(StatusCodes.Status503ServiceUnavailable, $"The call could not be stored now: {ex.Message}");
         }
     }

@@ -9,10 +9,11 @@ public sealed class NumbersEdgeFixture(GarnetFixture garnet, ClickHouseHostFixtu
 
     public ClickHouseHostFixture ClickHouse => clickHouse;
 
-    public ValueTask InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
-        _ = Edge.Server; // start the host now, not in the first test
-        return ValueTask.CompletedTask;
+        // Start the host now and wait for its schema, so no test races the start-up migrations.
+        using var http = Edge.CreateClient();
+        await Poll.UntilAsync(async () => (await http.GetAsync("/readyz")).IsSuccessStatusCode, TimeSpan.FromSeconds(60), "the test edge's /readyz");
     }
 
     public ValueTask DisposeAsync() => Edge.DisposeAsync();
