@@ -1,5 +1,5 @@
-// The report page: asks for an admin API key (kept in sessionStorage for this tab only), loads the site's report
-// from /admin/reports/{site} and draws four charts. window.__report tells tests when drawing is done.
+// The report page (signed in): loads the site's report from /report/data/{site} with the login cookie and draws
+// four charts. window.__report tells tests when drawing is done.
 import {
   Chart, BarController, BarElement, LineController, LineElement, PointElement,
   CategoryScale, LinearScale, Legend, Tooltip,
@@ -51,13 +51,13 @@ function render(report) {
 }
 
 function load() {
-  var key = sessionStorage.getItem('cl-admin-key');
   var site = $('site').value.trim();
-  if (!key || !site) { status('Enter the site key and an admin API key.'); return; }
+  if (!site) { status('Enter a site key.'); return; }
   window.__report = { state: 'loading' };
-  fetch('/admin/reports/' + encodeURIComponent(site) + '?days=' + encodeURIComponent($('days').value), { headers: { 'X-Api-Key': key } })
+  fetch('/report/data/' + encodeURIComponent(site) + '?days=' + encodeURIComponent($('days').value), { credentials: 'same-origin' })
     .then(function (r) {
-      if (!r.ok) throw new Error(r.status === 401 ? 'The admin key was refused.' : 'The report failed (' + r.status + ').');
+      if (r.status === 401) { location.href = '/login?returnUrl=' + encodeURIComponent(location.pathname + location.search); throw new Error('Signed out.'); }
+      if (!r.ok) throw new Error('The report failed (' + r.status + ').');
       return r.json();
     })
     .then(render)
@@ -66,9 +66,6 @@ function load() {
 
 $('form').addEventListener('submit', function (e) {
   e.preventDefault();
-  var key = $('key').value;
-  if (key) sessionStorage.setItem('cl-admin-key', key);
-  $('key').value = '';
   load();
 });
 var params = new URLSearchParams(location.search);

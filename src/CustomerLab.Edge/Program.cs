@@ -1,3 +1,4 @@
+using CustomerLab.Edge.Accounts;
 using CustomerLab.Edge.Calls;
 using CustomerLab.Edge.ClickHouse;
 using CustomerLab.Edge.Events;
@@ -15,6 +16,8 @@ using CustomerLab.Edge.Tag;
 
 // `privacy export|delete --visitor ID | --phone NUMBER`: an access or deletion request, without the web host.
 if (PrivacyCli.IsCommand(args)) return await PrivacyCli.RunAsync(args);
+// `users add|remove NAME`: report page users (password from $CUSTOMERLAB_PASSWORD or stdin).
+if (AccountsCli.IsCommand(args)) return await AccountsCli.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -30,6 +33,7 @@ builder.Services.AddClickHouseStore();
 // Features: number pools (sites, leases, cookies, lease history).
 builder.Services.AddNumberPools();
 builder.Services.AddCalls();
+builder.Services.AddAccounts();
 // Collect pipeline: /v1/collect, enrichment, the durable spool, the ClickHouse shipper, /metrics.
 builder.Services.AddEvents();
 // The browser tag (/cl.js, /t/{version}/cl.js) and the demo page, with output caching.
@@ -46,6 +50,8 @@ builder.Services.AddEdgeHealthChecks();
 var app = builder.Build();
 
 app.UseEdgeSecurity();
+app.UseAuthentication();
+app.UseAuthorization();
 
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapEdgeHealth();
@@ -56,6 +62,7 @@ app.MapPrivacyAdmin();
 app.MapCalls();
 app.MapCallExports();
 app.MapReports();
+app.MapLogin();
 app.MapTag();
 app.MapEvents();
 app.MapEdgeMetrics();

@@ -21,10 +21,10 @@ internal static class ReportPage
         <form id="form">
           <label>Site <input id="site" name="site" required placeholder="site key"></label>
           <label>Days <select id="days"><option>7</option><option selected>30</option><option>90</option></select></label>
-          <label>Admin key <input id="key" type="password" autocomplete="off" placeholder="kept for this tab only"></label>
           <button type="submit">Show</button>
         </form>
-        <p id="status">Enter the site key and an admin API key.</p>
+        <form method="post" action="/logout" style="padding-top:0"><button type="submit">Sign out</button></form>
+        <p id="status">Enter a site key.</p>
         <main>
           <section><h2>Calls by channel</h2><div class="chart"><canvas id="calls"></canvas></div></section>
           <section><h2>Session-to-call conversion by source</h2><div class="chart"><canvas id="conversion"></canvas></div></section>

@@ -10,7 +10,8 @@ namespace CustomerLab.Edge.Reports;
 /// <summary>
 /// The analyst report: <c>GET /report</c> (a page with four Chart.js charts: calls by channel over time, conversion by
 /// source, pool use, attribution rate), its bundled script <c>/report/report.js</c> (built from report-js/, no CDN),
-/// and the data behind it, <c>GET /admin/reports/{site}?days=30</c>, from the analyst views, behind the admin key.
+/// and the data behind it from the analyst views: <c>GET /report/data/{site}?days=30</c> for signed-in users
+/// (<see cref="Accounts.LoginApi"/>), <c>GET /admin/reports/{site}</c> with an admin key.
 /// </summary>
 internal static class ReportsApi
 {
@@ -23,8 +24,11 @@ internal static class ReportsApi
 
     public static IEndpointRouteBuilder MapReports(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/report", () => TypedResults.Content(ReportPage.Html, "text/html; charset=utf-8")).ExcludeFromDescription();
+        // The page and its data for signed-in users; the same data for API clients with an admin key.
+        app.MapGet("/report", () => TypedResults.Content(ReportPage.Html, "text/html; charset=utf-8"))
+            .RequireAuthorization(Accounts.LoginApi.Policy).ExcludeFromDescription();
         app.MapGet("/report/report.js", Script).ExcludeFromDescription();
+        app.MapGet("/report/data/{site}", GetAsync).RequireAuthorization(Accounts.LoginApi.Policy).ExcludeFromDescription();
         app.MapGroup("/admin/reports").AddEndpointFilter<AdminKeyFilter>().WithTags("Admin").MapGet("/{site}", GetAsync);
         return app;
     }

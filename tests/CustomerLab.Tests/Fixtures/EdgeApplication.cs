@@ -17,6 +17,9 @@ public sealed class EdgeApplication(string redisUrl, string clickHouseUrl, strin
 {
     public string Database { get; } = database;
 
+    /// <summary>The Redis the edge uses.</summary>
+    public string RedisUrl { get; } = redisUrl;
+
     /// <summary>The admin API key the test edge accepts (its SHA-256 is what is configured).</summary>
     public const string AdminKey = "test-admin-key";
 
@@ -51,7 +54,7 @@ public sealed class EdgeApplication(string redisUrl, string clickHouseUrl, strin
         {
             var settings = new Dictionary<string, string?>
             {
-                ["Redis:Url"] = redisUrl,
+                ["Redis:Url"] = RedisUrl,
                 ["ClickHouse:Url"] = clickHouseUrl,
                 ["ClickHouse:Database"] = Database,
                 ["Cookies:SigningKey"] = CookieSigningKey,

@@ -51,10 +51,22 @@ public sealed class CallJourneyBrowserTests(TagBrowserFixture fixture) : IClassF
             Assert.Equal((session, "BROWSER-GCLID", "attributed", "journey"), (reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
         }
 
-        // The report page, logged in with the admin key, draws its four charts with this call in them.
+        // An analyst created with the CLI signs in; the report page draws its four charts with this call in them.
+        var name = "analyst" + Guid.NewGuid().ToString("N")[..8];
+        Environment.SetEnvironmentVariable(CustomerLab.Edge.Accounts.AccountsCli.PasswordVariable, "correct horse battery staple");
+        try
+        {
+            Assert.Equal(0, await CustomerLab.Edge.Accounts.AccountsCli.RunAsync(["users", "add", name, $"--Redis:Url={fixture.Edge.RedisUrl}"]));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(CustomerLab.Edge.Accounts.AccountsCli.PasswordVariable, null);
+        }
         var report = await context.NewPageAsync();
         await report.GotoAsync($"{fixture.BaseUrl}/report?site={site}");
-        await report.FillAsync("#key", EdgeApplication.AdminKey);
+        Assert.Contains("/login", report.Url);
+        await report.FillAsync("input[name=name]", name);
+        await report.FillAsync("input[name=password]", "correct horse battery staple");
         await report.ClickAsync("button[type=submit]");
         await report.WaitForFunctionAsync("() => window.__report && window.__report.state === 'drawn'");
         var drawn = JsonDocument.Parse(await report.EvaluateAsync<string>("() => JSON.stringify(window.__report)")).RootElement;
