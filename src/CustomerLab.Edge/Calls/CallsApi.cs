@@ -11,8 +11,9 @@ internal static class CallsApi
     public static IEndpointRouteBuilder MapCalls(this IEndpointRouteBuilder app)
     {
         var calls = app.MapGroup("/v1/calls").WithTags("Calls").DisableAntiforgery();
-        calls.MapPost("/twilio", TwilioAsync).Accepts<IFormCollection>("application/x-www-form-urlencoded");
-        calls.MapPost("/", GenericAsync).Accepts<GenericCallBody>("application/json");
+        // No Accepts(...) metadata: it would turn a wrong Content-Type into an empty 415; the handlers answer problem+json.
+        calls.MapPost("/twilio", TwilioAsync).WithDescription("Twilio's application/x-www-form-urlencoded voice webhook, signed with X-Twilio-Signature.");
+        calls.MapPost("/", GenericAsync).WithDescription("Generic JSON call event (see GenericCallBody), signed with X-Signature-256: sha256=HEX.");
         return app;
     }
 
@@ -21,11 +22,19 @@ internal static class CallsApi
     private static async Task<Results<Ok<CallAccepted>, ValidationProblem, ProblemHttpResult>> TwilioAsync(
         HttpContext context, CallRecorder recorder, IOptions<CallOptions> options, TimeProvider time)
     {
-        if (!context.Request.HasFormContentType)
+        if (!string.Equals(context.Request.ContentType?.Split(';')[0].Trim(), "application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
             return Problem(StatusCodes.Status400BadRequest, "Twilio posts application/x-www-form-urlencoded.");
         if (context.Request.ContentLength > options.Value.MaxBodyBytes)
             return Problem(StatusCodes.Status413PayloadTooLarge, $"The body may be at most {options.Value.MaxBodyBytes} bytes.");
-        var form = await context.Request.ReadFormAsync(context.RequestAborted);
+        IFormCollection form;
+        try
+        {
+            form = await context.Request.ReadFormAsync(context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return Problem(StatusCodes.Status400BadRequest, $"The form body cannot be read: {ex.Message}");
+        }
         if (!TwilioWebhook.IsSigned(context.Request, form, options.Value))
             return Problem(StatusCodes.Status401Unauthorized, $"The {TwilioWebhook.SignatureHeader} header is missing or does not match.");
         var (call, missing) = TwilioWebhook.Read(form, time.GetUtcNow());

@@ -20,7 +20,7 @@ internal static class EventsApi
     {
         var v1 = app.MapGroup("/v1").WithTags("Events");
         v1.MapPost("/collect", HandleAsync)
-            .Accepts<CollectEvent>("text/plain", "application/json")
+            .WithDescription("Body (text/plain or application/json): one event {\"k\",\"n\",\"u\",\"r\",\"t\",\"w\"} or an array of up to 50.")
             .WithSummary("Record pageviews (one event or an array of up to 50); 202 once they are durable in the spool.");
         v1.MapMethods("/collect", ["OPTIONS"], SiteCors.Preflight).ExcludeFromDescription();
         return app;

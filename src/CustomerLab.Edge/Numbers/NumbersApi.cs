@@ -16,7 +16,7 @@ internal static partial class NumbersApi
     {
         var v1 = app.MapGroup("/v1").WithTags("Numbers");
         v1.MapPost("/number", HandleAsync)
-            .Accepts<NumberRequest>("text/plain", "application/json")
+            .WithDescription("Body (text/plain or application/json): {\"k\": site key, \"u\": page URL, \"r\": referrer}.")
             .WithSummary("Lease a tracking number to this visitor's session (or renew it).");
         v1.MapMethods("/number", ["OPTIONS"], SiteCors.Preflight).ExcludeFromDescription();
         return app;

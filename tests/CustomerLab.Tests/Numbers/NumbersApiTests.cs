@@ -175,6 +175,21 @@ public sealed class NumbersApiTests(NumbersEdgeFixture fixture) : IClassFixture<
         Assert.NotEqual(genuine, client.Cookies[VisitorCookies.SessionCookie]);
     }
 
+    [Theory]
+    [InlineData("application/x-www-form-urlencoded")] // what curl -d sends
+    [InlineData("application/json")]
+    public async Task Number_IsAnswered_WhateverTheBodysContentType(string contentType)
+    {
+        using var client = new EdgeClient(fixture.Edge);
+        var site = NumbersEdgeFixture.NewSiteKey();
+        await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(1));
+
+        var response = await client.RequestNumberAsync(site, Page, configure: r =>
+            r.Content!.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     [Fact]
     public async Task UnknownSite_Is404ProblemJson()
     {
