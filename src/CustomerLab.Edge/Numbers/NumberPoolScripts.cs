@@ -21,21 +21,29 @@ namespace CustomerLab.Edge.Numbers;
 /// </summary>
 internal static class NumberPoolScripts
 {
-    /// <summary>Shared by the scripts that reclaim: ends expired leases (at most ARGV limit) and appends them to <c>out</c>.</summary>
-    private const string ReclaimFunction = """
+    /// <summary>
+    /// Shared by every script that ends leases (KEYS 1-6 as above): <c>end_lease</c> takes the number out of the live
+    /// maps and frees it, released at <c>free_score</c> (or drops it from the pool when it was retired); <c>reclaim</c>
+    /// ends expired leases (at most <c>limit</c>) and appends (number, info, expiryMs) to <c>out</c>.
+    /// </summary>
+    private const string EndLeaseFunctions = """
+        local function end_lease(n, free_score)
+          redis.call('ZREM', KEYS[2], n)
+          redis.call('HDEL', KEYS[3], n)
+          redis.call('HDEL', KEYS[4], n)
+          if redis.call('SREM', KEYS[5], n) == 1 then
+            redis.call('SREM', KEYS[6], n)
+          else
+            redis.call('ZADD', KEYS[1], free_score, n)
+          end
+        end
+
         local function reclaim(now, limit, out)
           local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now, 'LIMIT', 0, limit)
           for _, n in ipairs(expired) do
             local expiry = redis.call('ZSCORE', KEYS[2], n)
             local info = redis.call('HGET', KEYS[4], n) or ''
-            redis.call('ZREM', KEYS[2], n)
-            redis.call('HDEL', KEYS[3], n)
-            redis.call('HDEL', KEYS[4], n)
-            if redis.call('SREM', KEYS[5], n) == 1 then
-              redis.call('SREM', KEYS[6], n)
-            else
-              redis.call('ZADD', KEYS[1], expiry, n)
-            end
+            end_lease(n, expiry)
             out[#out + 1] = n
             out[#out + 1] = info
             out[#out + 1] = expiry
@@ -51,7 +59,7 @@ internal static class NumberPoolScripts
     /// is 1 when this call counted a new exhaustion, 0 for a session already waiting),
     /// and reclaimed is a flat list of (number, info, expiryMs) for every lease this call ended.
     /// </summary>
-    public const string Assign = ReclaimFunction + """
+    public const string Assign = EndLeaseFunctions + """
 
         local now = tonumber(ARGV[1])
         local hold = tonumber(ARGV[2])
@@ -128,19 +136,13 @@ internal static class NumberPoolScripts
     /// ARGV: number, session id, now ms, pool id. Returns {info, expiryMs} of the lease, or false when the session
     /// does not hold it.
     /// </summary>
-    public const string Release = """
+    public const string Release = EndLeaseFunctions + """
+
         local n, session, now = ARGV[1], ARGV[2], ARGV[3]
         if redis.call('HGET', KEYS[3], n) ~= session then return false end
         local info = redis.call('HGET', KEYS[4], n)
         local expiry = redis.call('ZSCORE', KEYS[2], n)
-        redis.call('ZREM', KEYS[2], n)
-        redis.call('HDEL', KEYS[3], n)
-        redis.call('HDEL', KEYS[4], n)
-        if redis.call('SREM', KEYS[5], n) == 1 then
-          redis.call('SREM', KEYS[6], n)
-        else
-          redis.call('ZADD', KEYS[1], now, n)
-        end
+        end_lease(n, now)
         if redis.call('HGET', KEYS[7], ARGV[4]) == n then redis.call('HDEL', KEYS[7], ARGV[4]) end
         return {info, expiry}
         """;
@@ -149,7 +151,7 @@ internal static class NumberPoolScripts
     /// End expired leases without assigning (used by stats and tests). KEYS: free, leases, holder, info, retired, all.
     /// ARGV: now ms, limit. Returns the flat (number, info, expiryMs) list.
     /// </summary>
-    public const string Reclaim = ReclaimFunction + """
+    public const string Reclaim = EndLeaseFunctions + """
 
         local out = {}
         reclaim(tonumber(ARGV[1]), tonumber(ARGV[2]), out)
