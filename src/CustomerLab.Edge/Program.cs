@@ -25,6 +25,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOpenApi();
 builder.Services.AddProblemDetails();
+// The hot answers serialize with source-generated metadata (no reflection per type).
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, NumberJson.Default));
 
 // Stores: Redis (or embedded Garnet when no URL is configured) and ClickHouse (with migrations).
 builder.Services.AddRedisStore();

@@ -47,7 +47,20 @@ public static class PhoneNumberParsing
     }
 
     /// <summary>The display forms of a number already known to be valid E.164.</summary>
-    public static PhoneNumberFormats FromE164(string e164) => Format(Util.Parse(e164, null));
+    public static PhoneNumberFormats FromE164(string e164)
+    {
+        // Hot path of /v1/number: libphonenumber's parse and four formats cost more than the rest of the answer, and
+        // the numbers are the sites' own (few), so their forms are kept. The cap only guards against misuse.
+        if (FormatsByE164.TryGetValue(e164, out var known)) return known;
+        var formats = Format(Util.Parse(e164, null));
+        if (FormatsByE164.Count < MaxCachedNumbers) FormatsByE164.TryAdd(e164, formats);
+        return formats;
+    }
+
+    /// <summary>Most numbers whose display forms are kept in memory.</summary>
+    private const int MaxCachedNumbers = 100_000;
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, PhoneNumberFormats> FormatsByE164 = new(StringComparer.Ordinal);
 
     private static readonly PhoneNumberOfflineGeocoder Geocoder = PhoneNumberOfflineGeocoder.GetInstance();
 
