@@ -53,13 +53,50 @@ public sealed partial class SiteStore(IConnectionMultiplexer redis, TimeProvider
         }
     }
 
-    /// <summary>Stores the site and refreshes this edge's copy at once.</summary>
-    public async Task SaveAsync(SiteConfig config)
+    /// <summary>
+    /// Compare-and-set of a site's JSON: KEYS[1] the config key; ARGV[1] the JSON read before the change ('' when
+    /// there was none), ARGV[2] the new JSON. Returns 1 when stored, 0 when another edge changed it meanwhile.
+    /// </summary>
+    private const string CompareAndSetScript = """
+        local current = redis.call('GET', KEYS[1]) or ''
+        if current ~= ARGV[1] then return 0 end
+        redis.call('SET', KEYS[1], ARGV[2])
+        return 1
+        """;
+
+    /// <summary>Most attempts of one update when other edges keep changing the same site.</summary>
+    private const int MaxUpdateAttempts = 10;
+
+    /// <summary>
+    /// Changes a site from its current state in Redis, never from this edge's cached copy, and stores the result only
+    /// if no other edge changed the site in between (else reads again and retries): two admins adding pools through
+    /// two edges both keep their pool. <paramref name="change"/> gets null for a new site and returns the new state, or
+    /// null to store nothing (the returned value is then null).
+    /// </summary>
+    public async Task<SiteConfig?> UpdateAsync(string siteKey, Func<SiteConfig?, SiteConfig?> change)
     {
-        var json = JsonSerializer.SerializeToUtf8Bytes(config, SiteJson.Default.SiteConfig);
-        await Db.StringSetAsync(ConfigKey(config.SiteKey), json);
-        await Db.SetAddAsync(SitesIndex, config.SiteKey);
-        _cache[config.SiteKey] = (config, time.GetTimestamp());
+        for (var attempt = 0; attempt < MaxUpdateAttempts; attempt++)
+        {
+            var before = await Db.StringGetAsync(ConfigKey(siteKey));
+            var current = before.IsNull ? null : JsonSerializer.Deserialize((byte[])before!, SiteJson.Default.SiteConfig);
+            if (change(current) is not { } updated) return null;
+            var json = JsonSerializer.Serialize(updated, SiteJson.Default.SiteConfig);
+            var stored = (int)await Db.ScriptEvaluateAsync(CompareAndSetScript, [ConfigKey(siteKey)], [before.IsNull ? "" : before, json]);
+            if (stored == 1)
+            {
+                await Db.SetAddAsync(SitesIndex, siteKey);
+                _cache[siteKey] = (updated, time.GetTimestamp());
+                return updated;
+            }
+        }
+        throw new RedisException($"Site '{siteKey}' kept changing under {MaxUpdateAttempts} attempts to update it.");
+    }
+
+    /// <summary>The site as Redis has it now, bypassing this edge's copy (for the admin API).</summary>
+    public async Task<SiteConfig?> GetFreshAsync(string siteKey)
+    {
+        var json = await Db.StringGetAsync(ConfigKey(siteKey));
+        return json.IsNull ? null : JsonSerializer.Deserialize((byte[])json!, SiteJson.Default.SiteConfig);
     }
 
     /// <summary>Every site key, sorted.</summary>

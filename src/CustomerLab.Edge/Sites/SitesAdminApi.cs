@@ -26,7 +26,7 @@ internal static class SitesAdminApi
 
     private static async Task<Results<Ok<SiteView>, ProblemHttpResult>> GetSiteAsync(string siteKey, SiteStore store, NumberPool pool)
     {
-        if (await store.GetAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
+        if (await store.GetFreshAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
         var pools = new List<PoolView>(site.Pools.Count);
         foreach (var p in site.Pools)
             pools.Add(new PoolView(p.Id, p.Match, p.OverflowNumber, await pool.GetStatsAsync(siteKey, p.Id)));
@@ -35,18 +35,20 @@ internal static class SitesAdminApi
 
     private static async Task<Results<Ok<SiteConfig>, ValidationProblem>> PutSiteAsync(string siteKey, SiteRequest request, SiteStore store)
     {
-        var existing = await store.GetAsync(siteKey);
         var errors = new Dictionary<string, string[]>();
-        var site = SiteValidation.ToSite(siteKey, request, existing?.Pools ?? [], errors);
-        if (site is null) return TypedResults.ValidationProblem(errors);
-        await store.SaveAsync(site);
-        return TypedResults.Ok(site);
+        // From the site as Redis has it now (not this edge's cached copy), so pools added through another edge stay.
+        var site = await store.UpdateAsync(siteKey, existing =>
+        {
+            errors.Clear();
+            return SiteValidation.ToSite(siteKey, request, existing?.Pools ?? [], errors);
+        });
+        return site is null ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(site);
     }
 
     private static async Task<Results<Ok<PoolView>, ValidationProblem, ProblemHttpResult>> PutPoolAsync(
         string siteKey, string poolId, PoolRequest request, SiteStore store, NumberPool pool, NumberIndex index)
     {
-        if (await store.GetAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
+        if (await store.GetFreshAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
         var errors = new Dictionary<string, string[]>();
         if (!SiteValidation.PoolIdPattern().IsMatch(poolId))
             errors["poolId"] = ["1 to 32 lower-case letters, digits, '-' or '_'."];
@@ -56,10 +58,9 @@ internal static class SitesAdminApi
         if (await FindNumberInOtherPoolAsync(site, poolId, numbers, pool) is { } clash) return clash;
 
         var config = new PoolConfig { Id = poolId, Match = request.Match, OverflowNumber = overflow };
-        var pools = site.Pools.Where(p => p.Id != poolId).ToList();
-        var position = site.Pools.ToList().FindIndex(p => p.Id == poolId);
-        pools.Insert(position < 0 ? pools.Count : position, config);
-        await store.SaveAsync(CopyWithPools(site, pools));
+        // Read-modify-write on the current site in Redis: a pool added meanwhile through another edge is kept.
+        if (await store.UpdateAsync(siteKey, current => current is null ? null : CopyWithPools(current, WithPool(current.Pools, config))) is null)
+            return SiteNotFound(siteKey);
         await pool.AddNumbersAsync(siteKey, poolId, numbers);
         await index.AddAsync(siteKey, poolId, numbers);
         if (overflow is not null) await index.AddOverflowAsync(siteKey, poolId, overflow);
@@ -69,7 +70,7 @@ internal static class SitesAdminApi
     private static async Task<Results<Ok<PoolView>, ValidationProblem, ProblemHttpResult>> AddNumbersAsync(
         string siteKey, string poolId, NumbersRequest request, SiteStore store, NumberPool pool, NumberIndex index)
     {
-        if (await store.GetAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
+        if (await store.GetFreshAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
         if (site.Pools.FirstOrDefault(p => p.Id == poolId) is not { } config) return PoolNotFound(siteKey, poolId);
         var errors = new Dictionary<string, string[]>();
         if (request.Numbers is not { Count: > 0 }) errors["numbers"] = ["At least one number is required."];
@@ -84,7 +85,7 @@ internal static class SitesAdminApi
     private static async Task<Results<Ok<RetireResponse>, ProblemHttpResult, ValidationProblem>> RetireNumberAsync(
         string siteKey, string poolId, string number, SiteStore store, NumberPool pool)
     {
-        if (await store.GetAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
+        if (await store.GetFreshAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
         if (site.Pools.All(p => p.Id != poolId)) return PoolNotFound(siteKey, poolId);
         var errors = new Dictionary<string, string[]>();
         if (SiteValidation.ParseNumber(number, "number", site.Region, errors) is not { } e164) return TypedResults.ValidationProblem(errors);
@@ -97,7 +98,7 @@ internal static class SitesAdminApi
 
     private static async Task<Results<Ok<PoolStats>, ProblemHttpResult>> GetStatsAsync(string siteKey, string poolId, SiteStore store, NumberPool pool)
     {
-        if (await store.GetAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
+        if (await store.GetFreshAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
         if (site.Pools.All(p => p.Id != poolId)) return PoolNotFound(siteKey, poolId);
         return TypedResults.Ok(await pool.GetStatsAsync(siteKey, poolId));
     }
@@ -112,6 +113,16 @@ internal static class SitesAdminApi
                 return Problem(StatusCodes.Status409Conflict, $"{clash} is already in pool '{other.Id}'; retire it there first.");
         }
         return null;
+    }
+
+    /// <summary>The pool list with <paramref name="pool"/> replacing the one of the same id in place, or appended.</summary>
+    private static List<PoolConfig> WithPool(IReadOnlyList<PoolConfig> pools, PoolConfig pool)
+    {
+        var list = pools.ToList();
+        var position = list.FindIndex(p => p.Id == pool.Id);
+        if (position < 0) list.Add(pool);
+        else list[position] = pool;
+        return list;
     }
 
     private static SiteConfig CopyWithPools(SiteConfig site, IReadOnlyList<PoolConfig> pools) => new()

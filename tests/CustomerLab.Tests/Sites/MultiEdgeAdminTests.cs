@@ -1,0 +1,33 @@
+using System.Net;
+using CustomerLab.Tests.Fixtures;
+using CustomerLab.Tests.Numbers;
+
+namespace CustomerLab.Tests.Sites;
+
+/// <summary>Admin changes through several edges behind one load balancer (found by the two-edge load test).</summary>
+public sealed class MultiEdgeAdminTests(GarnetFixture garnet, ClickHouseHostFixture clickHouse)
+{
+    [Fact]
+    public async Task PoolsAddedThroughDifferentEdges_AreAllKept_EvenWhileAnEdgeHoldsAnOlderCopy()
+    {
+        var database = EdgeApplication.DatabaseFor(nameof(MultiEdgeAdminTests));
+        await using var edgeA = new EdgeApplication(garnet.Url, clickHouse.BaseUrl, database);
+        await using var edgeB = new EdgeApplication(garnet.Url, clickHouse.BaseUrl, database);
+        using var a = new EdgeClient(edgeA);
+        using var b = new EdgeClient(edgeB);
+        var site = NumbersEdgeFixture.NewSiteKey();
+
+        // Edge A creates the site (and keeps a copy without pools for 10 s), B adds one pool, A adds another.
+        Assert.True((await a.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}", new { domains = new[] { "example.com" }, defaultNumber = "+12025550199" })).IsSuccessStatusCode);
+        await b.AddPoolAsync(site, "paid", NumbersEdgeFixture.Numbers(1, 160), match: new { paidClickId = true });
+        await a.AddPoolAsync(site, "organic", NumbersEdgeFixture.Numbers(1, 161));
+        // And A updates the site itself, which must not drop B's pool either.
+        Assert.True((await a.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}", new { domains = new[] { "example.com" }, defaultNumber = "+12025550198" })).IsSuccessStatusCode);
+
+        var pools = (await EdgeClient.JsonAsync(await b.AdminAsync(HttpMethod.Get, $"/admin/sites/{site}")))
+            .GetProperty("pools").EnumerateArray().Select(p => p.GetProperty("id").GetString()).ToList();
+        Assert.Equal(["paid", "organic"], pools);
+        var paid = await EdgeClient.JsonAsync(await a.RequestNumberAsync(site, "https://www.example.com/?gclid=x"));
+        Assert.Equal((HttpStatusCode.OK, "paid"), (HttpStatusCode.OK, paid.GetProperty("pool").GetString()));
+    }
+}
