@@ -67,6 +67,20 @@ internal static partial class NumbersApi
         var source = TrafficSource.From(page, referrer);
         // A session keeps the pool chosen at its start, so the number does not change as utm parameters vanish.
         var pool = site.Pools.FirstOrDefault(p => p.Id == sessionPool) ?? source.ChoosePool(site.Pools);
+        if (pool is null || (sessionPool is not null && pool.Id != sessionPool))
+        {
+            // This edge's copy of the site may predate a pool added through another edge (copies live 10 s): before
+            // giving a default number or moving a session to another pool, look at the site as Redis has it now.
+            try
+            {
+                if (await sites.GetFreshAsync(site.SiteKey).WaitAsync(redisTimeout) is { } fresh)
+                {
+                    site = fresh;
+                    pool = site.Pools.FirstOrDefault(p => p.Id == sessionPool) ?? source.ChoosePool(site.Pools);
+                }
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException) { }
+        }
         cookies.WriteVisitor(context.Response, visitorId);
         if (pool is null)
             return TypedResults.Ok(Default(site, null, "no_pool"));

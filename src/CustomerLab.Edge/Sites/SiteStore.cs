@@ -92,11 +92,14 @@ public sealed partial class SiteStore(IConnectionMultiplexer redis, TimeProvider
         throw new RedisException($"Site '{siteKey}' kept changing under {MaxUpdateAttempts} attempts to update it.");
     }
 
-    /// <summary>The site as Redis has it now, bypassing this edge's copy (for the admin API).</summary>
+    /// <summary>The site as Redis has it now, bypassing this edge's copy (which it then replaces).</summary>
     public async Task<SiteConfig?> GetFreshAsync(string siteKey)
     {
         var json = await Db.StringGetAsync(ConfigKey(siteKey));
-        return json.IsNull ? null : JsonSerializer.Deserialize((byte[])json!, SiteJson.Default.SiteConfig);
+        if (json.IsNull) return null;
+        var config = JsonSerializer.Deserialize((byte[])json!, SiteJson.Default.SiteConfig)!;
+        _cache[siteKey] = (config, time.GetTimestamp());
+        return config;
     }
 
     /// <summary>Every site key, sorted.</summary>
