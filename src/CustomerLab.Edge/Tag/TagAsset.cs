@@ -88,16 +88,7 @@ public sealed partial class TagAsset
         Changed?.Invoke(_build);
     }
 
-    private string? Search()
-    {
-        foreach (var start in _searchFrom)
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = System.IO.Path.Combine(dir.FullName, "tag-js", "dist", "cl.js");
-                if (File.Exists(candidate)) return candidate;
-            }
-        return null;
-    }
+    private string? Search() => Hosting.FileLocator.FindUpward(_searchFrom, System.IO.Path.Combine("tag-js", "dist", "cl.js"));
 
     private static byte[] Compress(byte[] raw, bool brotli)
     {
