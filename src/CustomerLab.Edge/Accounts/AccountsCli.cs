@@ -38,8 +38,7 @@ public static class AccountsCli
         var builder = WebApplication.CreateBuilder(args[3..]);
         builder.Logging.ClearProviders();
         // Talk to the running edge's embedded Garnet rather than start a second one over its data.
-        var redis = builder.Configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() ?? new RedisOptions();
-        if (redis.UsesEmbeddedServer) builder.Configuration["Redis:Url"] = $"redis://127.0.0.1:{redis.EmbeddedPort}";
+        RedisOptions.UseRunningEdgesServer(builder.Configuration);
         builder.Services.AddRedisStore();
         builder.Services.AddSingleton<AccountStore>();
         await using var app = builder.Build();

@@ -1,3 +1,4 @@
+using CustomerLab.Edge.Hosting;
 using System.Net;
 using System.Security.Claims;
 using CustomerLab.Edge.Cookies;
@@ -58,7 +59,7 @@ internal static partial class LoginApi
 
     private static async Task<IResult> SignInAsync(HttpContext context, AccountStore accounts, ILogger<AccountStore> logger)
     {
-        if (!IsSameOrigin(context.Request))
+        if (!SameOriginForm.IsAllowed(context.Request, allowNullOrigin: false))
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, detail: "Sign in from the login page itself.");
         if (!context.Request.HasFormContentType)
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, detail: "A form post is expected.");
@@ -78,14 +79,6 @@ internal static partial class LoginApi
         return TypedResults.Redirect(returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/report");
     }
 
-    private static bool IsSameOrigin(HttpRequest request)
-    {
-        var fetchSite = request.Headers["Sec-Fetch-Site"].ToString();
-        if (fetchSite.Length > 0 && fetchSite is not ("same-origin" or "none")) return false;
-        var origin = request.Headers.Origin.ToString();
-        return origin.Length == 0 || (Uri.TryCreate(origin, UriKind.Absolute, out var uri) &&
-                                      string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
-    }
 
     private static IResult Page(string? returnUrl, bool failed)
     {

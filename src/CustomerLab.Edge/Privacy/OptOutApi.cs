@@ -1,3 +1,4 @@
+using CustomerLab.Edge.Hosting;
 using System.Net;
 using CustomerLab.Edge.Cookies;
 using CustomerLab.Edge.Numbers;
@@ -33,7 +34,7 @@ internal static partial class OptOutApi
     private static async Task<IResult> OptOutAsync(HttpContext context, VisitorCookies cookies, SiteStore sites, NumberPool pools,
         LeaseHistoryWriter history, IOptions<CookieSettings> settings, ILogger<NumberPool> logger, string? k)
     {
-        if (!IsSameOrigin(context.Request)) return CrossSite();
+        if (!SameOriginForm.IsAllowed(context.Request, allowNullOrigin: true)) return CrossSite();
         var site = await FindSiteAsync(sites, k);
         // End the lease this browser's session holds, so no number stays tied to it.
         var (sessionId, poolId) = cookies.ReadSession(context.Request);
@@ -67,7 +68,7 @@ internal static partial class OptOutApi
 
     private static async Task<IResult> OptInAsync(HttpContext context, VisitorCookies cookies, SiteStore sites, string? k)
     {
-        if (!IsSameOrigin(context.Request)) return CrossSite();
+        if (!SameOriginForm.IsAllowed(context.Request, allowNullOrigin: true)) return CrossSite();
         var domain = CookieDomain(context.Request.Host.Host, await FindSiteAsync(sites, k));
         context.Response.Cookies.Delete(VisitorCookies.OptOutCookie, new CookieOptions { Path = "/", Domain = domain });
         if (domain is not null) context.Response.Cookies.Delete(VisitorCookies.OptOutCookie, new CookieOptions { Path = "/" });
@@ -85,18 +86,6 @@ internal static partial class OptOutApi
     private static string? CookieDomain(string host, SiteConfig? site) =>
         site?.Domains.FirstOrDefault(d => host.Length > d.Length && TrafficSource.HostMatches(host, d));
 
-    /// <summary>
-    /// Only the page itself may change the choice: a form on another site must not opt a visitor back in.
-    /// Browsers send Sec-Fetch-Site (and Origin) on form posts; a missing header (curl, old browsers) is allowed.
-    /// </summary>
-    private static bool IsSameOrigin(HttpRequest request)
-    {
-        var fetchSite = request.Headers["Sec-Fetch-Site"].ToString();
-        if (fetchSite.Length > 0 && fetchSite is not ("same-origin" or "none")) return false;
-        var origin = request.Headers.Origin.ToString();
-        return origin.Length == 0 || origin == "null" ||
-               (Uri.TryCreate(origin, UriKind.Absolute, out var uri) && string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase));
-    }
 
     private static IResult CrossSite() =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, detail: "The opt-out choice can only be changed from the opt-out page itself.");

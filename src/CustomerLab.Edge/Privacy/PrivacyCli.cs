@@ -34,9 +34,7 @@ public static class PrivacyCli
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
         // Never start a second embedded Garnet over the edge's data: talk to the running edge's one instead.
-        var redis = builder.Configuration.GetSection(RedisOptions.Section).Get<RedisOptions>() ?? new RedisOptions();
-        if (redis.UsesEmbeddedServer)
-            builder.Configuration["Redis:Url"] = $"redis://127.0.0.1:{redis.EmbeddedPort}";
+        RedisOptions.UseRunningEdgesServer(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRedisStore();
         builder.Services.AddClickHouseStore();

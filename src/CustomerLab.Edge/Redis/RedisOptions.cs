@@ -24,6 +24,16 @@ public sealed class RedisOptions
     /// <summary>How long one command may take before it fails, in milliseconds. The default is 1,000 ms.</summary>
     public int CommandTimeoutMs { get; set; } = 1_000;
 
+    /// <summary>
+    /// For command-line tools run beside an edge: when the configuration has no Redis URL, point it at the running
+    /// edge's embedded Garnet instead of letting the tool start a second server over the same data.
+    /// </summary>
+    public static void UseRunningEdgesServer(IConfiguration configuration)
+    {
+        var options = configuration.GetSection(Section).Get<RedisOptions>() ?? new RedisOptions();
+        if (options.UsesEmbeddedServer) configuration[$"{Section}:Url"] = $"redis://127.0.0.1:{options.EmbeddedPort}";
+    }
+
     /// <summary>True when no URL is configured, so the edge runs Garnet itself.</summary>
     public bool UsesEmbeddedServer => string.IsNullOrWhiteSpace(Url);
 }

@@ -113,23 +113,8 @@ public sealed class RedisClusterFixture : IAsyncLifetime
 
     private static async Task<(int ExitCode, string Output)> RunCliAsync(IEnumerable<string> args, TimeSpan timeout)
     {
-        var psi = new ProcessStartInfo(CliBinary) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (var arg in args) psi.ArgumentList.Add(arg);
-        using var process = Process.Start(psi)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"redis-cli {string.Join(' ', psi.ArgumentList)} did not finish in {timeout.TotalSeconds} s.");
-        }
-        return (process.ExitCode, await stdout + await stderr);
+        var outcome = await ProcessRunner.RunAsync(CliBinary, args, timeout);
+        return (outcome.ExitCode, outcome.StdOut + outcome.StdErr);
     }
 
     /// <summary>One cluster-enabled redis-server with its own directory, client port and bus port.</summary>

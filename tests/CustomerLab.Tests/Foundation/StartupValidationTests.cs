@@ -43,7 +43,7 @@ public sealed class StartupValidationTests
         Assert.Contains("ClickHouse:Database 'bad name'", outcome.StdErr);
     }
 
-    private static void AssertOneLineFailure(EdgeBinary.Outcome outcome, string expected)
+    private static void AssertOneLineFailure(ProcessRunner.Outcome outcome, string expected)
     {
         Assert.True(outcome.ExitCode == 78, $"exit code {outcome.ExitCode}, stderr: {outcome.StdErr}");
         var lines = outcome.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
