@@ -40,8 +40,10 @@ builder.Services.AddAccounts();
 builder.Services.AddEvents();
 // The browser tag (/cl.js, /t/{version}/cl.js) and the demo page, with output caching.
 builder.Services.AddTag();
-// Privacy: access and deletion requests (admin API and CLI); per-table retention (TTL) after the migrations.
+// Privacy: access and deletion requests (admin API and CLI), the follow-up pass of each deletion (this host only;
+// the CLI just schedules it); per-table retention (TTL) after the migrations.
 builder.Services.AddPrivacyRequests();
+builder.Services.AddPrivacyFollowUps();
 builder.Services.AddRetention();
 // Rate limits on /v1/*, request body cap, security headers and CSP on the HTML pages.
 builder.AddEdgeSecurity();

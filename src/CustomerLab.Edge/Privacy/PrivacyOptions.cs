@@ -17,4 +17,20 @@ public sealed class PrivacyOptions
 
     /// <summary>Most rows of one table an export returns; more are counted but not listed. The default is 100,000.</summary>
     public int MaxExportRows { get; set; } = 100_000;
+
+    /// <summary>
+    /// Seconds after a deletion when it runs once more by itself (the follow-up), to remove what was still on its way
+    /// (events in an edge's spool, lease-history rows in a writer's buffer) when it ran. The default is 120 s: many
+    /// times the normal shipping delay of about a second. 1 to 86,400.
+    /// </summary>
+    public int FollowUpDelaySeconds { get; set; } = 120;
+
+    /// <summary>How often each edge looks for due follow-ups, in seconds. The default is 5 s. 1 to 300.</summary>
+    public int FollowUpPollSeconds { get; set; } = 5;
+
+    /// <summary>Bounds of <see cref="FollowUpDelaySeconds"/> (a day at most: the subject's id waits in Redis that long).</summary>
+    public const int MinFollowUpDelaySeconds = 1, MaxFollowUpDelaySeconds = 86_400;
+
+    /// <summary>Bounds of <see cref="FollowUpPollSeconds"/>.</summary>
+    public const int MinFollowUpPollSeconds = 1, MaxFollowUpPollSeconds = 300;
 }

@@ -23,9 +23,15 @@ namespace CustomerLab.Edge.Privacy;
 /// sessions_agg, lease_history, calls rows carrying the visitor id). Phone: calls whose caller is the number and their
 /// Redis call states. ClickHouse rows go with lightweight <c>DELETE FROM</c> (synchronous by default).
 /// </para>
+/// <para>
+/// A deletion covers what is stored when it runs; what is still on its way (spooled events, buffered lease-history
+/// rows) lands later. So each completed deletion schedules a follow-up (<see cref="PrivacyFollowUpQueue"/>), which
+/// <see cref="PrivacyFollowUpService"/> runs as <see cref="FollowUpAsync"/>.
+/// </para>
 /// </summary>
 public sealed partial class PrivacyRequests(IConnectionMultiplexer redis, ClickHouseClient clickHouse, SiteStore sites, NumberPool pools,
-    IOptions<PrivacyOptions> options, IOptions<CookieSettings> cookieSettings, TimeProvider time, ILogger<PrivacyRequests> logger)
+    PrivacyFollowUpQueue followUps, IOptions<PrivacyOptions> options, IOptions<CookieSettings> cookieSettings, TimeProvider time,
+    ILogger<PrivacyRequests> logger)
 {
     private readonly PrivacyOptions _options = options.Value;
     private readonly byte[] _auditKey = AuditKeyFrom(options.Value, cookieSettings.Value);
@@ -34,28 +40,42 @@ public sealed partial class PrivacyRequests(IConnectionMultiplexer redis, ClickH
 
     /// <summary>Everything held about the subject, as one JSON object; recorded in the audit table.</summary>
     public Task<PrivacyOutcome> ExportAsync(PrivacySubject subject, string requestedBy, CancellationToken cancellationToken) =>
-        RunAsync("export", subject, requestedBy, delete: false, cancellationToken);
+        RunAsync("export", subject, requestedBy, delete: false, followUp: false, cancellationToken);
 
-    /// <summary>Removes everything held about the subject; returns what was removed (counts only); recorded in the audit table.</summary>
+    /// <summary>
+    /// Removes everything held about the subject and schedules the follow-up pass; returns what was removed (counts
+    /// only) and when the follow-up is due; recorded in the audit table. Not reported as completed unless the follow-up
+    /// is scheduled too (a retry of a failed request is harmless: deleting again finds nothing).
+    /// </summary>
     public Task<PrivacyOutcome> DeleteAsync(PrivacySubject subject, string requestedBy, CancellationToken cancellationToken) =>
-        RunAsync("delete", subject, requestedBy, delete: true, cancellationToken);
+        RunAsync("delete", subject, requestedBy, delete: true, followUp: true, cancellationToken);
+
+    /// <summary>
+    /// The follow-up pass of an earlier deletion: the same deletion, audited as <c>requested_by = 'follow-up'</c>, and
+    /// scheduling no further pass (so follow-ups end).
+    /// </summary>
+    public Task<PrivacyOutcome> FollowUpAsync(PrivacySubject subject, CancellationToken cancellationToken) =>
+        RunAsync("delete", subject, PrivacyFollowUpQueue.RequestedBy, delete: true, followUp: false, cancellationToken);
 
     /// <summary>The keyed hash stored in the audit table for <paramref name="subject"/> (hex HMAC-SHA256).</summary>
     public string SubjectHash(PrivacySubject subject) =>
         Convert.ToHexStringLower(HMACSHA256.HashData(_auditKey, Encoding.UTF8.GetBytes(subject.TypeName + ":" + subject.Value)));
 
-    private async Task<PrivacyOutcome> RunAsync(string action, PrivacySubject subject, string requestedBy, bool delete, CancellationToken cancellationToken)
+    private async Task<PrivacyOutcome> RunAsync(string action, PrivacySubject subject, string requestedBy, bool delete, bool followUp,
+        CancellationToken cancellationToken)
     {
         var requestId = Guid.CreateVersion7();
         var requestedAt = time.GetUtcNow();
         var data = new Dictionary<string, object?>();
         var counts = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        DateTimeOffset? followUpDueAt = null;
         try
         {
             if (subject.Type == PrivacySubjectType.Visitor)
                 await VisitorAsync(subject.Value, delete, data, counts, cancellationToken);
             else
                 await PhoneAsync(subject.Value, delete, data, counts, cancellationToken);
+            if (followUp) followUpDueAt = await followUps.EnqueueAsync(subject);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -67,7 +87,7 @@ public sealed partial class PrivacyRequests(IConnectionMultiplexer redis, ClickH
         }
         await AuditAsync(requestId, requestedAt, action, subject, requestedBy, "completed", counts, "", cancellationToken);
         LogCompleted(logger, action, requestId, subject.TypeName, counts.Values.Sum());
-        return new PrivacyOutcome(requestId, requestedAt, action, subject.TypeName, counts, delete ? null : data);
+        return new PrivacyOutcome(requestId, requestedAt, action, subject.TypeName, counts, delete ? null : data, followUpDueAt);
     }
 
     private async Task VisitorAsync(string visitorId, bool delete, Dictionary<string, object?> data, SortedDictionary<string, long> counts, CancellationToken cancellationToken)
@@ -248,6 +268,9 @@ public sealed partial class PrivacyRequests(IConnectionMultiplexer redis, ClickH
     private static partial void LogAuditFailed(ILogger logger, Guid requestId, string error);
 }
 
-/// <summary>One request's result: the audit id, what was found or removed per store and table, and (export) the data.</summary>
+/// <summary>
+/// One request's result: the audit id, what was found or removed per store and table, (export) the data, and (deletion)
+/// when its follow-up pass is due.
+/// </summary>
 public sealed record PrivacyOutcome(Guid RequestId, DateTimeOffset RequestedAt, string Action, string SubjectType,
-    IReadOnlyDictionary<string, long> Counts, IReadOnlyDictionary<string, object?>? Data);
+    IReadOnlyDictionary<string, long> Counts, IReadOnlyDictionary<string, object?>? Data, DateTimeOffset? FollowUpDueAt = null);
