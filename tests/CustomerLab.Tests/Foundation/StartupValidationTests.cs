@@ -43,7 +43,8 @@ public sealed class StartupValidationTests
         Assert.Contains("ClickHouse:Database 'bad name'", outcome.StdErr);
     }
 
-    private static void AssertOneLineFailure(ProcessRunner.Outcome outcome, string expected)
+    /// <summary>Exit code 78 and one "cannot start" line naming the problem, no stack trace (other features' start-up tests use it too).</summary>
+    internal static void AssertOneLineFailure(ProcessRunner.Outcome outcome, string expected)
     {
         Assert.True(outcome.ExitCode == 78, $"exit code {outcome.ExitCode}, stderr: {outcome.StdErr}");
         var lines = outcome.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -1,13 +1,9 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using ClickHouse.Driver;
-using CustomerLab.Edge.Cookies;
 using CustomerLab.Edge.Privacy;
 using CustomerLab.Tests.Calls;
 using CustomerLab.Tests.Fixtures;
-using CustomerLab.Tests.Numbers;
 using CustomerLab.Tests.Security;
 using Microsoft.Extensions.DependencyInjection;
 using StackExchange.Redis;
@@ -20,9 +16,6 @@ namespace CustomerLab.Tests.Privacy;
 /// </summary>
 public sealed class PrivacyRequestsTests(SecurityEdgeFixture fixture) : IClassFixture<SecurityEdgeFixture>
 {
-    private const string Landing = "https://www.example.com/landing?gclid=GCLID-PRIV&utm_source=google&utm_medium=cpc";
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
     [Fact]
     public async Task NothingAboutTheVisitorRemains_IfDeletedAfterPageviewsLeasesAndACall()
     {
@@ -69,8 +62,10 @@ public sealed class PrivacyRequestsTests(SecurityEdgeFixture fixture) : IClassFi
         Assert.Equal(0, stats.GetProperty("leasedNow").GetInt32());
 
         // Both requests are audited with the keyed hash only; the id itself appears nowhere in the audit table.
+        // (The deletion's follow-up pass, should it have run already, has a row of its own: not counted here.)
         var hash = fixture.Edge.Services.GetRequiredService<PrivacyRequests>().SubjectHash(new PrivacySubject(PrivacySubjectType.Visitor, visitorId));
-        Assert.Equal(2UL, await CountAsync(clickHouse, $"SELECT count() FROM privacy_audit WHERE subject_hash = '{hash}' AND outcome = 'completed'"));
+        Assert.Equal(2UL, await CountAsync(clickHouse,
+            $"SELECT count() FROM privacy_audit WHERE subject_hash = '{hash}' AND outcome = 'completed' AND requested_by != 'follow-up'"));
         Assert.Equal(0UL, await CountAsync(clickHouse, $"SELECT count() FROM privacy_audit WHERE position(toString(tuple(*)), '{visitorId}') > 0"));
         Assert.Equal(64, hash.Length);
     }
@@ -97,7 +92,7 @@ public sealed class PrivacyRequestsTests(SecurityEdgeFixture fixture) : IClassFi
         await using (redis)
             Assert.False(await redis.GetDatabase().KeyExistsAsync($"cl:call:{call["provider"]}:{call["callId"]}"));
         var hash = fixture.Edge.Services.GetRequiredService<PrivacyRequests>().SubjectHash(new PrivacySubject(PrivacySubjectType.Phone, caller));
-        Assert.Equal(2UL, await CountAsync(clickHouse, $"SELECT count() FROM privacy_audit WHERE subject_hash = '{hash}'"));
+        Assert.Equal(2UL, await CountAsync(clickHouse, $"SELECT count() FROM privacy_audit WHERE subject_hash = '{hash}' AND requested_by != 'follow-up'"));
         Assert.Equal(0UL, await CountAsync(clickHouse, $"SELECT count() FROM privacy_audit WHERE position(toString(tuple(*)), '{caller[1..]}') > 0"));
     }
 
@@ -146,25 +141,8 @@ public sealed class PrivacyRequestsTests(SecurityEdgeFixture fixture) : IClassFi
         Assert.Equal(HttpStatusCode.Forbidden, scoped.StatusCode);
     }
 
-    /// <summary>A visitor with a leased number and two pageviews that reached ClickHouse.</summary>
-    private async Task<(EdgeClient Client, string Site, string VisitorId, string SessionId, string Number)> VisitWithPageviewsAsync()
-    {
-        var client = new EdgeClient(fixture.Edge);
-        var site = SecurityEdgeFixture.NewSiteKey();
-        await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(3, first: 100 + Random.Shared.Next(90)));
-        var number = (await EdgeClient.JsonAsync(await client.RequestNumberAsync(site, Landing, "https://www.google.com/"))).GetProperty("number").GetString()!;
-        Assert.Equal(HttpStatusCode.Accepted, (await client.SendPageviewAsync(site, Landing, "https://www.google.com/", "Landing")).StatusCode);
-        Assert.Equal(HttpStatusCode.Accepted, (await client.SendPageviewAsync(site, "https://www.example.com/contact", Landing, "Contact")).StatusCode);
-        var visitorId = client.Cookies[VisitorCookies.VisitorCookie].Split('.')[0];
-        var sessionId = client.Cookies[VisitorCookies.SessionCookie].Split('~')[0];
-        using var clickHouse = fixture.ClickHouse.CreateClient(fixture.Edge.Database);
-        await Poll.UntilAsync(async () => await CountAsync(clickHouse, $"SELECT count() FROM pageviews FINAL WHERE visitor_id = '{visitorId}'") == 2,
-            TimeSpan.FromSeconds(30), "both pageviews in ClickHouse");
-        // The lease start travels on its own batch; a deletion that runs before it lands cannot see it.
-        await Poll.UntilAsync(async () => await CountAsync(clickHouse, $"SELECT count() FROM lease_history WHERE visitor_id = '{visitorId}'") > 0,
-            TimeSpan.FromSeconds(30), "the lease start in lease_history");
-        return (client, site, visitorId, sessionId, number);
-    }
+    private Task<(EdgeClient Client, string Site, string VisitorId, string SessionId, string Number)> VisitWithPageviewsAsync() =>
+        PrivacyVisits.WithPageviewsAsync(fixture.Edge, fixture.ClickHouse);
 
     private static string NewCaller() => "+1617555" + Random.Shared.Next(1000, 10000);
 
@@ -182,6 +160,5 @@ public sealed class PrivacyRequestsTests(SecurityEdgeFixture fixture) : IClassFi
         return (code, stdout.ToString(), stderr.ToString());
     }
 
-    private static async Task<ulong> CountAsync(ClickHouseClient clickHouse, string sql) =>
-        Convert.ToUInt64(await clickHouse.ExecuteScalarAsync(sql, cancellationToken: Ct));
+    private static Task<ulong> CountAsync(ClickHouseClient clickHouse, string sql) => PrivacyVisits.CountAsync(clickHouse, sql);
 }
