@@ -3,14 +3,14 @@ using CustomerLab.Tests.Fixtures;
 namespace CustomerLab.Tests.Privacy;
 
 /// <summary>
-/// One test edge on Garnet and the local ClickHouse host whose deletions are followed up within seconds (a 3 s delay,
+/// One test edge on Garnet and the local ClickHouse host whose deletions are followed up within seconds (a 5 s delay,
 /// polled every second) instead of the default two minutes. Its own fixture, so the other privacy tests' audit rows are
 /// not joined by follow-up rows while they count them.
 /// </summary>
 public sealed class PrivacyFollowUpFixture(GarnetFixture garnet, ClickHouseHostFixture clickHouse) : IAsyncLifetime
 {
     /// <summary>The configured follow-up delay: long enough for a test to put a late event in before the pass runs.</summary>
-    public const int DelaySeconds = 3;
+    public const int DelaySeconds = 5;
 
     public EdgeApplication Edge { get; } = new(garnet.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor("privacyfollowup"), new Dictionary<string, string?>
     {
