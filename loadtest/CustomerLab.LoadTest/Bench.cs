@@ -30,6 +30,20 @@ internal static class Bench
         return new BenchSite(Enumerable.Range(0, VisitorCount).Select(_ => new Visitor()).ToArray());
     }
 
+    /// <summary>
+    /// Traffic that is not measured, right after start-up: the baseline (when <paramref name="stack"/> is given) and the
+    /// edge's number and collect paths (when <paramref name="edgeUrl"/> is given), each for <paramref name="duration"/>.
+    /// </summary>
+    public static async Task WarmUpAsync(EdgeClient client, Stack? stack, string? edgeUrl, BenchSite? site, int concurrency, TimeSpan duration)
+    {
+        Console.WriteLine($"==> warm-up ({duration.TotalSeconds:0} s per server path, not measured)");
+        if (stack is not null) await BaselineClosedAsync(client, stack, concurrency, TimeSpan.Zero, duration);
+        if (string.IsNullOrEmpty(edgeUrl) || site is null) return;
+        // Collect first: its events reach ClickHouse while the number path warms, not while it is measured.
+        await CollectClosedAsync(client, edgeUrl, site, "warm-up", concurrency, TimeSpan.Zero, duration);
+        await NumberClosedAsync(client, edgeUrl, site, "warm-up", concurrency, TimeSpan.Zero, duration);
+    }
+
     public static Task<EndpointStats> BaselineClosedAsync(EdgeClient client, Stack stack, int concurrency, TimeSpan warmup, TimeSpan duration) =>
         Generator.ClosedAsync("baseline", "baseline", concurrency, warmup, duration, (_, _, _) => client.BaselineAsync($"http://127.0.0.1:{stack.BaselinePort}", Body));
 

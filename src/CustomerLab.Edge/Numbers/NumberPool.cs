@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using CustomerLab.Edge.Redis;
 using StackExchange.Redis;
 
 namespace CustomerLab.Edge.Numbers;
@@ -27,6 +28,7 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
     private const int ReclaimLimit = 256;
 
     private static readonly RedisValue ReclaimLimitValue = ReclaimLimit;
+    private static readonly RedisScript AssignScript = new(NumberPoolScripts.Assign);
     private static readonly RedisValue VisitorMemoryMs = (long)VisitorMemory.TotalMilliseconds;
 
     private readonly ConcurrentDictionary<(string Site, string Pool), PoolKeys> _keys = new();
@@ -43,7 +45,7 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var holdMs = (long)hold.TotalMilliseconds;
         var leaseId = Guid.CreateVersion7().ToString();
-        var raw = (RedisResult[])(await Db.ScriptEvaluateAsync(NumberPoolScripts.Assign, keys.AssignKeys(sessionId, visitorId),
+        var raw = (RedisResult[])(await AssignScript.EvaluateAsync(Db, keys.AssignKeys(sessionId, visitorId),
             [now, holdMs, sessionId, visitorId, leaseId, source, poolId, holdMs + SessionKeySlackMs, VisitorMemoryMs, ReclaimLimitValue]))!;
 
         var status = (LeaseStatus)(int)raw[0];

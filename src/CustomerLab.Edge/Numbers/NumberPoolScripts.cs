@@ -79,15 +79,18 @@ internal static class NumberPoolScripts
           redis.call('PEXPIRE', KEYS[10], ARGV[8])
         end
 
-        -- Heartbeat: the session still holds its number, so the lease slides.
+        -- Heartbeat: the session still holds its number, so the lease slides. The most frequent call of all, so it
+        -- writes only what changes (the expiry and the session key's TTL; the info only when the hold changed).
         local held = redis.call('HGET', KEYS[10], pool)
         if held and redis.call('HGET', KEYS[3], held) == session then
           local info = redis.call('HGET', KEYS[4], held)
-          local head, started = string.match(info, '^(.*)|([^|]*)|[^|]*$')
+          local head, started, held_for = string.match(info, '^(.*)|([^|]*)|([^|]*)$')
           local leaseId = string.match(info, '^([^|]*)|')
           redis.call('ZADD', KEYS[2], expiry, held)
-          redis.call('HSET', KEYS[4], held, table.concat({head, started, hold}, '|'))
-          touch_session(held)
+          if held_for ~= tostring(hold) then
+            redis.call('HSET', KEYS[4], held, table.concat({head, started, hold}, '|'))
+          end
+          redis.call('PEXPIRE', KEYS[10], ARGV[8])
           return result(2, held, leaseId, tonumber(started), expiry, 0)
         end
 
