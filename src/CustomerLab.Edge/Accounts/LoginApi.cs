@@ -20,7 +20,19 @@ internal static partial class LoginApi
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
         services.AddSingleton<AccountStore>();
-        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+        // The sign-in cookie matters only to the report pages, so it is no default scheme: the authentication
+        // middleware then leaves every other request alone (the tag's /v1 calls were each paying for a cookie handler,
+        // a parse of their Cookie header and a task; see loadtest/). The report endpoints' policy names the scheme.
+        // With one scheme registered, ASP.NET Core would make it the default anyway unless this switch says not to.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
+        const string Scheme = CookieAuthenticationDefaults.AuthenticationScheme;
+        services.AddAuthentication(options =>
+            {
+                options.DefaultSignInScheme = Scheme;
+                options.DefaultSignOutScheme = Scheme;
+                options.DefaultChallengeScheme = Scheme;
+                options.DefaultForbidScheme = Scheme;
+            })
             .AddCookie(options =>
             {
                 options.Cookie.Name = "cl_login";
@@ -41,7 +53,7 @@ internal static partial class LoginApi
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<IOptions<CookieSettings>>((options, cookies) =>
                 options.Cookie.SecurePolicy = cookies.Value.Secure ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest);
-        services.AddAuthorizationBuilder().AddPolicy(Policy, p => p.RequireAuthenticatedUser());
+        services.AddAuthorizationBuilder().AddPolicy(Policy, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
         return services;
     }
 

@@ -1,7 +1,9 @@
 using System.Buffers.Text;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace CustomerLab.Edge.Cookies;
 
@@ -23,6 +25,8 @@ public sealed class VisitorCookies(IOptions<CookieSettings> options)
     private readonly CookieSettings _settings = options.Value;
     /// <summary>Signing keys, the signing one first; all verify.</summary>
     private readonly byte[][] _keys = options.Value.ActiveKeys().Select(Encoding.UTF8.GetBytes).DefaultIfEmpty([]).ToArray();
+    private readonly ConcurrentDictionary<long, string> _sessionAttributes = new();
+    private readonly string _visitorAttributes = Attributes(options.Value, TimeSpan.FromDays(options.Value.VisitorDays));
 
     /// <summary>A new random id.</summary>
     public static string NewId()
@@ -48,11 +52,22 @@ public sealed class VisitorCookies(IOptions<CookieSettings> options)
     }
 
     public void WriteVisitor(HttpResponse response, string visitorId) =>
-        response.Cookies.Append(VisitorCookie, Sign(VisitorCookie, visitorId), Options(TimeSpan.FromDays(_settings.VisitorDays)));
+        AppendCookie(response, VisitorCookie, Sign(VisitorCookie, visitorId), _visitorAttributes);
 
     /// <summary>The session cookie lives as long as the lease hold and slides with every call.</summary>
     public void WriteSession(HttpResponse response, string sessionId, string poolId, TimeSpan hold) =>
-        response.Cookies.Append(SessionCookie, Sign(SessionCookie, sessionId + PoolSeparator + poolId), Options(hold));
+        AppendCookie(response, SessionCookie, Sign(SessionCookie, sessionId + PoolSeparator + poolId),
+            _sessionAttributes.GetOrAdd((long)hold.TotalSeconds, static (seconds, settings) => Attributes(settings, TimeSpan.FromSeconds(seconds)), _settings));
+
+    /// <summary>
+    /// Every /v1 answer sets both cookies, so their header is written in one string with attributes made once
+    /// (<see cref="ResponseCookies"/> would build a <see cref="CookieOptions"/> and a header object per cookie);
+    /// the text is what <see cref="CookieOptions.CreateCookieHeader"/> writes for these options.
+    /// </summary>
+    private static void AppendCookie(HttpResponse response, string name, string value, string attributes) =>
+        response.Headers.Append(HeaderNames.SetCookie, string.Concat(name, "=", Uri.EscapeDataString(value), attributes));
+
+    private static string Attributes(CookieSettings settings, TimeSpan maxAge) => Options(settings, maxAge).CreateCookieHeader("x", "").ToString()[2..];
 
     /// <summary>Deletes the visitor and session cookies (on opt-out), host-only and on <paramref name="domain"/>.</summary>
     public void Forget(HttpResponse response, string? domain)
@@ -65,11 +80,11 @@ public sealed class VisitorCookies(IOptions<CookieSettings> options)
         }
     }
 
-    private CookieOptions Options(TimeSpan maxAge) => new()
+    private static CookieOptions Options(CookieSettings settings, TimeSpan maxAge) => new()
     {
         HttpOnly = true,
-        Secure = _settings.Secure,
-        SameSite = _settings.SameSite,
+        Secure = settings.Secure,
+        SameSite = settings.SameSite,
         Path = "/",
         MaxAge = maxAge,
         IsEssential = true,

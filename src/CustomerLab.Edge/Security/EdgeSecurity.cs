@@ -36,12 +36,16 @@ internal static class EdgeSecurity
         builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<EdgeSecurityOptions>>((limiter, security) =>
         {
             var o = security.Value;
+            // Made once: a limiter's options are asked for only when its partition is new, but the factory is passed
+            // on every request.
+            Func<string, FixedWindowRateLimiterOptions> perIp = _ => Window(o.PermitsPerIp, o.WindowSeconds);
+            Func<string, FixedWindowRateLimiterOptions> perSite = _ => Window(o.PermitsPerSite, o.WindowSeconds);
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
                 PartitionedRateLimiter.Create<HttpContext, string>(context => context.Connection.RemoteIpAddress is null
                     ? RateLimitPartition.GetNoLimiter("no-ip") // no network peer: in-process host or a Unix socket behind a proxy
-                    : Partition(context, "ip:" + ClientIp(context), o.PermitsPerIp, o.WindowSeconds)),
-                PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, "site:" + OriginHost(context), o.PermitsPerSite, o.WindowSeconds)));
+                    : Partition(context, "ip:" + ClientIp(context), perIp)),
+                PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, "site:" + OriginHost(context), perSite)));
             limiter.OnRejected = OnRejectedAsync;
         });
         return builder;
@@ -102,16 +106,15 @@ internal static class EdgeSecurity
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
     }
 
-    private static RateLimitPartition<string> Partition(HttpContext context, string key, int permits, int windowSeconds)
+    private static RateLimitPartition<string> Partition(HttpContext context, string key, Func<string, FixedWindowRateLimiterOptions> options) =>
+        context.Request.Path.StartsWithSegments("/v1") ? RateLimitPartition.GetFixedWindowLimiter(key, options) : RateLimitPartition.GetNoLimiter("none");
+
+    private static FixedWindowRateLimiterOptions Window(int permits, int windowSeconds) => new()
     {
-        if (!context.Request.Path.StartsWithSegments("/v1")) return RateLimitPartition.GetNoLimiter("none");
-        return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = permits,
-            Window = TimeSpan.FromSeconds(windowSeconds),
-            QueueLimit = 0,
-        });
-    }
+        PermitLimit = permits,
+        Window = TimeSpan.FromSeconds(windowSeconds),
+        QueueLimit = 0,
+    };
 
     private static string ClientIp(HttpContext context) =>
         context.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4().ToString() : context.Connection.RemoteIpAddress!.ToString();
