@@ -108,6 +108,7 @@ internal sealed partial class Spool : IDisposable
     private async Task WriteLoopAsync()
     {
         var batch = new List<PendingWrite>();
+        var buffers = new List<ReadOnlyMemory<byte>>();
         var lastFsync = Environment.TickCount64;
         var dirty = false;
         var reader = _writes.Reader;
@@ -125,11 +126,19 @@ internal sealed partial class Spool : IDisposable
             }
             if (!await ready) break;
             batch.Clear();
+            buffers.Clear();
             long bytes = 0;
-            while (bytes < 4 * 1024 * 1024 && reader.TryRead(out var write)) { batch.Add(write); bytes += write.Buffer.Length; }
+            while (bytes < 4 * 1024 * 1024 && reader.TryRead(out var write))
+            {
+                batch.Add(write);
+                buffers.Add(write.Buffer);
+                bytes += write.Buffer.Length;
+            }
             try
             {
-                foreach (var write in batch) _active.Write(write.Buffer);
+                // The whole group in one gathering write (pwritev), not one system call per request.
+                RandomAccess.Write(_active.SafeFileHandle, buffers, _active.Position);
+                _active.Seek(bytes, SeekOrigin.Current);
                 if (_options.Fsync == SpoolFsync.Always || Environment.TickCount64 - lastFsync >= _options.FsyncIntervalMs)
                 {
                     dirty = true;
