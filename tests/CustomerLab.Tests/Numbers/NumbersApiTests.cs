@@ -27,8 +27,8 @@ public sealed class NumbersApiTests(NumbersEdgeFixture fixture) : IClassFixture<
         Assert.Equal("assigned", json.GetProperty("status").GetString());
         var number = json.GetProperty("number").GetString()!;
         Assert.Contains(number, pool);
-        Assert.Matches(@"^\(202\) 555-01\d\d$", json.GetProperty("national").GetString()!);
-        Assert.Matches(@"^\+1 202-555-01\d\d$", json.GetProperty("international").GetString()!);
+        Assert.Equal($"({number[2..5]}) {number[5..8]}-{number[8..]}", json.GetProperty("national").GetString());
+        Assert.Equal($"+1 {number[2..5]}-{number[5..8]}-{number[8..]}", json.GetProperty("international").GetString());
         Assert.Equal(["+12025550198"], json.GetProperty("targets").EnumerateArray().Select(t => t.GetString()!));
         var expires = json.GetProperty("expiresAt").GetDateTimeOffset();
         Assert.InRange(expires - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(31));

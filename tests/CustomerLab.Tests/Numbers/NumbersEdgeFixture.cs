@@ -21,7 +21,24 @@ public sealed class NumbersEdgeFixture(GarnetFixture garnet, ClickHouseHostFixtu
     /// <summary>A site key unique to one test.</summary>
     public static string NewSiteKey() => "s" + Guid.NewGuid().ToString("N")[..16];
 
-    /// <summary>Valid US numbers +1 202-555-01NN (the 555-01XX block is reserved for fiction).</summary>
-    public static string[] Numbers(int count, int first = 100) =>
-        Enumerable.Range(first, count).Select(i => $"+1202555{i:D4}").ToArray();
+    /// <summary>
+    /// Valid US numbers in the 555-01NN blocks (reserved for fiction). With <paramref name="first"/>: +1 202-555-01NN
+    /// from that index. Without: a block no other call in this test run gets, since every test edge shares one Redis
+    /// and its number index (a number added to a second site moves there, and calls to it are attributed there).
+    /// </summary>
+    public static string[] Numbers(int count, int? first = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, 100);
+        if (first is { } start) return Enumerable.Range(start, count).Select(i => $"+1202555{i:D4}").ToArray();
+        int block;
+        do
+        {
+            block = Interlocked.Add(ref _nextUnique, count) - count;
+        } while (block % 100 + count > 100); // a block never crosses into the next area code
+        var area = UniqueAreaCodes[block / 100 % UniqueAreaCodes.Length];
+        return Enumerable.Range(100 + block % 100, count).Select(i => $"+1{area}555{i:D4}").ToArray();
+    }
+
+    private static readonly string[] UniqueAreaCodes = ["312", "415", "212", "305", "713", "206", "303", "404", "503", "614", "702"];
+    private static int _nextUnique;
 }
