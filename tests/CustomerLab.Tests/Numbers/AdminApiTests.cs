@@ -67,9 +67,10 @@ public sealed class AdminApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
     {
         using var client = new EdgeClient(fixture.Edge);
         var site = NumbersEdgeFixture.NewSiteKey();
-        await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(2));
+        var main = NumbersEdgeFixture.Numbers(2);
+        await client.CreateSiteAsync(site, main);
 
-        var response = await client.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}/pools/paid", new { numbers = NumbersEdgeFixture.Numbers(1) });
+        var response = await client.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}/pools/paid", new { numbers = new[] { main[0] } });
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
     }
