@@ -7,26 +7,13 @@ namespace CustomerLab.Tests.Privacy;
 /// polled every second) instead of the default two minutes. Its own fixture, so the other privacy tests' audit rows are
 /// not joined by follow-up rows while they count them.
 /// </summary>
-public sealed class PrivacyFollowUpFixture(GarnetFixture garnet, ClickHouseHostFixture clickHouse) : IAsyncLifetime
-{
-    /// <summary>The configured follow-up delay: long enough for a test to put a late event in before the pass runs.</summary>
-    public const int DelaySeconds = 5;
-
-    public EdgeApplication Edge { get; } = new(garnet.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor("privacyfollowup"), new Dictionary<string, string?>
+public sealed class PrivacyFollowUpFixture(GarnetFixture garnet, ClickHouseHostFixture clickHouse)
+    : GarnetEdgeFixture(garnet, clickHouse, "privacyfollowup", new Dictionary<string, string?>
     {
         ["Privacy:FollowUpDelaySeconds"] = DelaySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Privacy:FollowUpPollSeconds"] = "1",
-    });
-
-    public ClickHouseHostFixture ClickHouse => clickHouse;
-
-    public string RedisUrl => garnet.Url;
-
-    public ValueTask InitializeAsync()
-    {
-        _ = Edge.Server;
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask DisposeAsync() => Edge.DisposeAsync();
+    })
+{
+    /// <summary>The configured follow-up delay: long enough for a test to put a late event in before the pass runs.</summary>
+    public const int DelaySeconds = 5;
 }

@@ -9,7 +9,14 @@ namespace CustomerLab.Tests.Security;
 /// (a new key first, the usual test key still verifying), a site-scoped admin key beside the global test key.
 /// Tests keep apart by site key.
 /// </summary>
-public sealed class SecurityEdgeFixture(GarnetFixture garnet, ClickHouseHostFixture clickHouse) : IAsyncLifetime
+public sealed class SecurityEdgeFixture(GarnetFixture garnet, ClickHouseHostFixture clickHouse)
+    : GarnetEdgeFixture(garnet, clickHouse, "security", new Dictionary<string, string?>
+    {
+        ["Cookies:SigningKeys:0"] = NewSigningKey,
+        ["Admin:Keys:0:Sha256"] = Sha256Hex(ScopedAdminKey),
+        ["Admin:Keys:0:Site"] = ScopedSite,
+        ["Admin:Keys:1:Sha256"] = Sha256Hex(GlobalKeysEntry),
+    })
 {
     /// <summary>The key that now signs; <see cref="EdgeApplication.CookieSigningKey"/> only verifies.</summary>
     public const string NewSigningKey = "rotated-signing-key-abcdefghijklmnopqrstuvwxyz0123";
@@ -19,26 +26,6 @@ public sealed class SecurityEdgeFixture(GarnetFixture garnet, ClickHouseHostFixt
 
     /// <summary>A second global key configured through <c>Admin:Keys</c> (no site).</summary>
     public const string GlobalKeysEntry = "global-admin-key-from-keys-list";
-
-    public EdgeApplication Edge { get; } = new(garnet.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor("security"), new Dictionary<string, string?>
-    {
-        ["Cookies:SigningKeys:0"] = NewSigningKey,
-        ["Admin:Keys:0:Sha256"] = Sha256Hex(ScopedAdminKey),
-        ["Admin:Keys:0:Site"] = ScopedSite,
-        ["Admin:Keys:1:Sha256"] = Sha256Hex(GlobalKeysEntry),
-    });
-
-    public ClickHouseHostFixture ClickHouse => clickHouse;
-
-    public string RedisUrl => garnet.Url;
-
-    public ValueTask InitializeAsync()
-    {
-        _ = Edge.Server;
-        return ValueTask.CompletedTask;
-    }
-
-    public ValueTask DisposeAsync() => Edge.DisposeAsync();
 
     public static string Sha256Hex(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
