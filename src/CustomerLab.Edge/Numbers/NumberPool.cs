@@ -111,6 +111,10 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
         return ReadEnded(keys, raw, 0, "expired");
     }
 
+    /// <summary>True when the number belongs to the pool (free, leased, or retiring until its lease ends).</summary>
+    public Task<bool> ContainsAsync(string siteKey, string poolId, string number) =>
+        Db.SetContainsAsync(KeysFor(siteKey, poolId).All, number);
+
     /// <summary>Adds numbers (E.164) to the pool; returns how many were new.</summary>
     public async Task<int> AddNumbersAsync(string siteKey, string poolId, IReadOnlyCollection<string> numbers)
     {

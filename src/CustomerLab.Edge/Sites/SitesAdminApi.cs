@@ -55,7 +55,7 @@ internal static class SitesAdminApi
         var overflow = request.OverflowNumber is null ? null : SiteValidation.ParseNumber(request.OverflowNumber, "overflowNumber", site.Region, errors);
         var numbers = SiteValidation.ParseNumbers(request.Numbers ?? [], "numbers", site.Region, errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-        if (await FindNumberInOtherPoolAsync(site, poolId, numbers, pool) is { } clash) return clash;
+        if (await FindNumberInOtherPoolAsync(site, poolId, numbers, pool, index) is { } clash) return clash;
 
         var config = new PoolConfig { Id = poolId, Match = request.Match, OverflowNumber = overflow };
         // Read-modify-write on the current site in Redis: a pool added meanwhile through another edge is kept.
@@ -76,7 +76,7 @@ internal static class SitesAdminApi
         if (request.Numbers is not { Count: > 0 }) errors["numbers"] = ["At least one number is required."];
         var numbers = SiteValidation.ParseNumbers(request.Numbers ?? [], "numbers", site.Region, errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-        if (await FindNumberInOtherPoolAsync(site, poolId, numbers, pool) is { } clash) return clash;
+        if (await FindNumberInOtherPoolAsync(site, poolId, numbers, pool, index) is { } clash) return clash;
         await pool.AddNumbersAsync(siteKey, poolId, numbers);
         await index.AddAsync(siteKey, poolId, numbers);
         return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId)));
@@ -103,14 +103,25 @@ internal static class SitesAdminApi
         return TypedResults.Ok(await pool.GetStatsAsync(siteKey, poolId));
     }
 
-    /// <summary>A number in two pools could be leased twice at once; refuse it.</summary>
-    private static async Task<ProblemHttpResult?> FindNumberInOtherPoolAsync(SiteConfig site, string poolId, List<string> numbers, NumberPool pool)
+    /// <summary>
+    /// A number in two pools could be leased twice at once, and a call to it credited to the wrong one: refuse it,
+    /// whether the other pool is this site's or another site's. Another site is not named (a site-scoped key may ask).
+    /// </summary>
+    private static async Task<ProblemHttpResult?> FindNumberInOtherPoolAsync(SiteConfig site, string poolId, List<string> numbers, NumberPool pool, NumberIndex index)
     {
         foreach (var other in site.Pools.Where(p => p.Id != poolId))
         {
             var members = (await pool.SnapshotAsync(site.SiteKey, other.Id)).All;
             if (numbers.FirstOrDefault(members.Contains) is { } clash)
                 return Problem(StatusCodes.Status409Conflict, $"{clash} is already in pool '{other.Id}'; retire it there first.");
+        }
+        var owners = await Task.WhenAll(numbers.Select(index.FindAsync));
+        for (var i = 0; i < numbers.Count; i++)
+        {
+            // The index keeps retired numbers (for late calls); only a number still in the other site's pool clashes.
+            if (owners[i] is { IsOverflow: false } owner && owner.SiteKey != site.SiteKey &&
+                await pool.ContainsAsync(owner.SiteKey, owner.PoolId, numbers[i]))
+                return Problem(StatusCodes.Status409Conflict, $"{numbers[i]} is already in another site's pool; retire it there first.");
         }
         return null;
     }

@@ -76,6 +76,29 @@ public sealed class AdminApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
     }
 
     [Fact]
+    public async Task NumberInAnotherSitesPool_IsRefusedWith409_UntilRetiredThere()
+    {
+        using var client = new EdgeClient(fixture.Edge);
+        var (first, second) = (NumbersEdgeFixture.NewSiteKey(), NumbersEdgeFixture.NewSiteKey());
+        var numbers = NumbersEdgeFixture.Numbers(2);
+        await client.CreateSiteAsync(first, numbers);
+        await client.CreateSiteAsync(second, NumbersEdgeFixture.Numbers(1));
+
+        var taken = await client.AdminAsync(HttpMethod.Post, $"/admin/sites/{second}/pools/main/numbers", new { numbers = new[] { numbers[0] } });
+        var takenByPut = await client.AdminAsync(HttpMethod.Put, $"/admin/sites/{second}/pools/paid", new { numbers = new[] { numbers[1] } });
+        var retired = await client.AdminAsync(HttpMethod.Delete, $"/admin/sites/{first}/pools/main/numbers/{Uri.EscapeDataString(numbers[0])}");
+        var moved = await client.AdminAsync(HttpMethod.Post, $"/admin/sites/{second}/pools/main/numbers", new { numbers = new[] { numbers[0] } });
+
+        Assert.Equal(HttpStatusCode.Conflict, taken.StatusCode);
+        var problem = await EdgeClient.JsonAsync(taken);
+        Assert.Contains("another site", problem.GetProperty("detail").GetString());
+        Assert.DoesNotContain(first, problem.GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.Conflict, takenByPut.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, retired.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+    }
+
+    [Fact]
     public async Task UnknownSiteOrPool_Is404()
     {
         using var client = new EdgeClient(fixture.Edge);

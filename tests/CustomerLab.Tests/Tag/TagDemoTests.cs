@@ -1,3 +1,4 @@
+using CustomerLab.Tests.Numbers;
 using Microsoft.Playwright;
 
 namespace CustomerLab.Tests.Tag;
@@ -12,7 +13,7 @@ public sealed class TagDemoTests(TagBrowserFixture fixture) : IClassFixture<TagB
     public async Task DemoPage_SwapsEveryFormat_LateAndChangedContent_AndSpaRoutes_ButNotTheIgnoredZone()
     {
         var site = TagBrowserFixture.NewSiteKey();
-        await fixture.CreateSiteAsync(site, ["+12025550198"], [.. Enumerable.Range(100, 20).Select(i => $"+1202555{i:D4}")], "+12025550199");
+        await fixture.CreateSiteAsync(site, ["+12025550198"], NumbersEdgeFixture.Numbers(20), "+12025550199");
         await using var context = await fixture.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
         var errors = new List<string>();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using CustomerLab.Tests.Fixtures;
+using CustomerLab.Tests.Numbers;
 using Microsoft.Playwright;
 
 namespace CustomerLab.Tests.Tag;
@@ -13,7 +14,7 @@ public sealed class TagPageviewTests(TagBrowserFixture fixture) : IClassFixture<
     {
         await fixture.WaitReadyAsync();
         var site = TagBrowserFixture.NewSiteKey();
-        await fixture.CreateSiteAsync(site, ["+12025550198"], ["+13125550142", "+13125550143"], "+13125550199");
+        await fixture.CreateSiteAsync(site, ["+12025550198"], NumbersEdgeFixture.Numbers(2), "+13125550199");
         await using var context = await fixture.NewContextAsync();
         var page = await context.NewPageAsync();
         var collects = new ConcurrentQueue<string>();

@@ -1,3 +1,4 @@
+using CustomerLab.Tests.Numbers;
 using System.Text;
 using Microsoft.Playwright;
 
@@ -43,7 +44,7 @@ public sealed class TagPerformanceTests(TagBrowserFixture fixture) : IClassFixtu
     public async Task FirstSwap_OnA5000NodePage_MedianOf20Loads()
     {
         var site = TagBrowserFixture.NewSiteKey();
-        await fixture.CreateSiteAsync(site, ["+12025550198"], [.. Enumerable.Range(100, 20).Select(i => $"+1202555{i:D4}")], "+12025550199");
+        await fixture.CreateSiteAsync(site, ["+12025550198"], NumbersEdgeFixture.Numbers(20), "+12025550199");
         var html = Page(site);
         var timings = new List<double>();
         for (var i = 0; i < Loads; i++)

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using CustomerLab.Tests.Fixtures;
+using CustomerLab.Tests.Numbers;
 using Microsoft.Playwright;
 
 namespace CustomerLab.Tests.Tag;
@@ -66,7 +67,7 @@ public sealed class TagPrivacyTests(TagBrowserFixture fixture) : IClassFixture<T
     public async Task OptOutCookie_NoRequestLeavesThePage_AndNumbersAreUntouched()
     {
         var site = TagBrowserFixture.NewSiteKey();
-        await fixture.CreateSiteAsync(site, ["+12025550198"], ["+13125550142"], "+13125550199");
+        await fixture.CreateSiteAsync(site, ["+12025550198"], NumbersEdgeFixture.Numbers(1), "+13125550199");
         await using var context = await fixture.NewContextAsync();
         await context.AddCookiesAsync([new Cookie { Name = "_clopt", Value = "1", Url = fixture.BaseUrl }]);
         var (page, watch) = await OpenAsync(context, site, "/optedout");
@@ -80,7 +81,7 @@ public sealed class TagPrivacyTests(TagBrowserFixture fixture) : IClassFixture<T
     public async Task OptOutThroughTheEdgesOptOutPage_NoRequestLeavesThePage()
     {
         var site = TagBrowserFixture.NewSiteKey();
-        await fixture.CreateSiteAsync(site, ["+12025550198"], ["+13125550142"], "+13125550199");
+        await fixture.CreateSiteAsync(site, ["+12025550198"], NumbersEdgeFixture.Numbers(1), "+13125550199");
         await using var context = await fixture.NewContextAsync();
         var optOut = await context.NewPageAsync();
         var response = await optOut.GotoAsync($"{fixture.BaseUrl}/optout?k={site}");
@@ -100,7 +101,7 @@ public sealed class TagPrivacyTests(TagBrowserFixture fixture) : IClassFixture<T
     public async Task GlobalPrivacyControl_NoRequestLeavesThePage_AndNumbersAreUntouched()
     {
         var site = TagBrowserFixture.NewSiteKey();
-        await fixture.CreateSiteAsync(site, ["+12025550198"], ["+13125550142"], "+13125550199");
+        await fixture.CreateSiteAsync(site, ["+12025550198"], NumbersEdgeFixture.Numbers(1), "+13125550199");
         await using var context = await fixture.NewContextAsync(new BrowserNewContextOptions
         {
             // Chromium has no GPC setting: do what GPC browsers (Firefox, Brave, DuckDuckGo) do, header and property.
@@ -137,7 +138,7 @@ public sealed class TagPrivacyTests(TagBrowserFixture fixture) : IClassFixture<T
     public async Task EdgeTooSlow_PageIsRevealedUnchangedAfterTheDefaultTimeout_AndTheLateAnswerIsIgnored()
     {
         var site = TagBrowserFixture.NewSiteKey();
-        await fixture.CreateSiteAsync(site, ["+12025550198"], ["+13125550142"], "+13125550199");
+        await fixture.CreateSiteAsync(site, ["+12025550198"], NumbersEdgeFixture.Numbers(1), "+13125550199");
         await using var context = await fixture.NewContextAsync();
         var answered = new TaskCompletionSource<string>();
         var ct = TestContext.Current.CancellationToken; // TestContext.Current is not there on Playwright's callback thread

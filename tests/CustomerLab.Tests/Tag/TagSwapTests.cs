@@ -1,4 +1,5 @@
 using System.Text;
+using CustomerLab.Tests.Numbers;
 using Microsoft.Playwright;
 using static CustomerLab.Tests.Tag.PhoneTemplates;
 
@@ -8,7 +9,8 @@ namespace CustomerLab.Tests.Tag;
 public sealed class TagSwapTests(TagBrowserFixture fixture) : IClassFixture<TagBrowserFixture>
 {
     private const string UsTarget = "+12025550198";
-    private static readonly string[] UsPool = ["+13125550142", "+13125550143", "+13125550144"];
+    /// <summary>A US pool of three numbers no other test's site holds (a number belongs to one pool of one site).</summary>
+    private static string[] NewUsPool() => NumbersEdgeFixture.Numbers(3);
 
     /// <summary>The NANP forms of issue 4 and a few more, as text.</summary>
     private static readonly string[] NanpText =
@@ -28,7 +30,8 @@ public sealed class TagSwapTests(TagBrowserFixture fixture) : IClassFixture<TagB
     public async Task EveryNanpFormat_IsSwappedWithItsFormatKept()
     {
         var site = TagBrowserFixture.NewSiteKey();
-        await fixture.CreateSiteAsync(site, [UsTarget], UsPool, "+13125550199");
+        var usPool = NewUsPool();
+        await fixture.CreateSiteAsync(site, [UsTarget], usPool, "+13125550199");
         var target = Nsn(UsTarget);
         var html = new StringBuilder("<!doctype html><html><head>").Append(fixture.TagScript(site)).Append("</head><body>");
         for (var i = 0; i < NanpText.Length; i++) html.Append($"<p id=\"f{i}\">{Fill(NanpText[i], target)}</p>");
@@ -45,7 +48,7 @@ public sealed class TagSwapTests(TagBrowserFixture fixture) : IClassFixture<TagB
 
         Assert.NotNull(answer);
         var number = answer.Value.GetProperty("number").GetString()!;
-        Assert.Contains(number, UsPool);
+        Assert.Contains(number, usPool);
         var leased = Nsn(number);
         for (var i = 0; i < NanpText.Length; i++)
             Assert.Equal(Fill(NanpText[i], leased), await page.InnerTextAsync($"#f{i}"));
@@ -97,7 +100,8 @@ public sealed class TagSwapTests(TagBrowserFixture fixture) : IClassFixture<TagB
     public async Task IgnoredZones_AreLeftAlone_WhileTheRestIsSwapped()
     {
         var site = TagBrowserFixture.NewSiteKey();
-        await fixture.CreateSiteAsync(site, [UsTarget], UsPool, "+13125550199");
+        var usPool = NewUsPool();
+        await fixture.CreateSiteAsync(site, [UsTarget], usPool, "+13125550199");
         await using var context = await fixture.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync(await fixture.ServePageAsync(context, "/ignored",
@@ -128,7 +132,8 @@ public sealed class TagSwapTests(TagBrowserFixture fixture) : IClassFixture<TagB
     public async Task LateInsertedAndInPlaceChangedNumbers_AreSwapped_ButNotInIgnoredZones()
     {
         var site = TagBrowserFixture.NewSiteKey();
-        await fixture.CreateSiteAsync(site, [UsTarget], UsPool, "+13125550199");
+        var usPool = NewUsPool();
+        await fixture.CreateSiteAsync(site, [UsTarget], usPool, "+13125550199");
         await using var context = await fixture.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync(await fixture.ServePageAsync(context, "/late",
@@ -164,7 +169,8 @@ public sealed class TagSwapTests(TagBrowserFixture fixture) : IClassFixture<TagB
     public async Task QueuedCallsAndSwapAgain_Work_ThroughTheApi()
     {
         var site = TagBrowserFixture.NewSiteKey();
-        await fixture.CreateSiteAsync(site, [UsTarget], UsPool, "+13125550199");
+        var usPool = NewUsPool();
+        await fixture.CreateSiteAsync(site, [UsTarget], usPool, "+13125550199");
         await using var context = await fixture.NewContextAsync();
         var page = await context.NewPageAsync();
         // A call queued by the stub before the tag loaded is replayed once the answer is in.
@@ -185,7 +191,8 @@ public sealed class TagSwapTests(TagBrowserFixture fixture) : IClassFixture<TagB
     public async Task AntiFlicker_HidesTelLinksUntilSwapped_ThenShowsTheLeasedNumber()
     {
         var site = TagBrowserFixture.NewSiteKey();
-        await fixture.CreateSiteAsync(site, [UsTarget], UsPool, "+13125550199");
+        var usPool = NewUsPool();
+        await fixture.CreateSiteAsync(site, [UsTarget], usPool, "+13125550199");
         await using var context = await fixture.NewContextAsync();
         var page = await context.NewPageAsync();
         var release = new TaskCompletionSource();
