@@ -28,7 +28,12 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
     private const int ReclaimLimit = 256;
 
     private static readonly RedisValue ReclaimLimitValue = ReclaimLimit;
+    // Every pool script is sent by its hash (see RedisScript), the hot assign script and the admin ones alike.
     private static readonly RedisScript AssignScript = new(NumberPoolScripts.Assign);
+    private static readonly RedisScript ReleaseScript = new(NumberPoolScripts.Release);
+    private static readonly RedisScript ReclaimScript = new(NumberPoolScripts.Reclaim);
+    private static readonly RedisScript AddScript = new(NumberPoolScripts.Add);
+    private static readonly RedisScript RetireScript = new(NumberPoolScripts.Retire);
     private static readonly RedisValue VisitorMemoryMs = (long)VisitorMemory.TotalMilliseconds;
 
     private readonly ConcurrentDictionary<(string Site, string Pool), PoolKeys> _keys = new();
@@ -92,7 +97,7 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
     {
         var keys = KeysFor(siteKey, poolId);
         var now = time.GetUtcNow();
-        var result = await Db.ScriptEvaluateAsync(NumberPoolScripts.Release,
+        var result = await ReleaseScript.EvaluateAsync(Db,
             [keys.Free, keys.Leases, keys.Holder, keys.Info, keys.Retired, keys.All, keys.Session(sessionId)],
             [number, sessionId, now.ToUnixTimeMilliseconds(), poolId]);
         if (result.IsNull || result.Resp2Type != ResultType.Array) return null;
@@ -106,7 +111,7 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
     public async Task<IReadOnlyList<EndedLease>> ReclaimAsync(string siteKey, string poolId)
     {
         var keys = KeysFor(siteKey, poolId);
-        var raw = (RedisResult[])(await Db.ScriptEvaluateAsync(NumberPoolScripts.Reclaim, keys.ReclaimKeys,
+        var raw = (RedisResult[])(await ReclaimScript.EvaluateAsync(Db, keys.ReclaimKeys,
             [time.GetUtcNow().ToUnixTimeMilliseconds(), ReclaimLimitValue]))!;
         return ReadEnded(keys, raw, 0, "expired");
     }
@@ -123,14 +128,14 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
         var args = new RedisValue[numbers.Count];
         var i = 0;
         foreach (var n in numbers) args[i++] = n;
-        return (int)await Db.ScriptEvaluateAsync(NumberPoolScripts.Add, keys.AdminKeys, args);
+        return (int)await AddScript.EvaluateAsync(Db, keys.AdminKeys, args);
     }
 
     /// <summary>Retires a number: gone now if free, else after its current lease; never handed out again.</summary>
     public async Task<RetireOutcome> RetireAsync(string siteKey, string poolId, string number)
     {
         var keys = KeysFor(siteKey, poolId);
-        return (RetireOutcome)(int)await Db.ScriptEvaluateAsync(NumberPoolScripts.Retire, keys.AdminKeys, [number]);
+        return (RetireOutcome)(int)await RetireScript.EvaluateAsync(Db, keys.AdminKeys, [number]);
     }
 
     /// <summary>The pool's sets and maps, read in one MULTI so they are consistent with each other.</summary>

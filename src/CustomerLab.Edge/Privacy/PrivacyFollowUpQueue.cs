@@ -1,4 +1,5 @@
 using CustomerLab.Edge.ClickHouse;
+using CustomerLab.Edge.Redis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -28,6 +29,9 @@ public sealed class PrivacyFollowUpQueue(IConnectionMultiplexer redis, IOptions<
     /// <summary>The queue's Redis key.</summary>
     public RedisKey Key { get; } = "cl:privacy:followup:" + clickHouse.Value.Database;
 
+    private static readonly RedisScript ClaimScript = new(PrivacyFollowUpScripts.Claim);
+    private static readonly RedisScript ReleaseScript = new(PrivacyFollowUpScripts.Release);
+
     private IDatabase Db => redis.GetDatabase();
 
     /// <summary>
@@ -46,17 +50,17 @@ public sealed class PrivacyFollowUpQueue(IConnectionMultiplexer redis, IOptions<
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var claimedUntil = now + (long)ClaimDuration.TotalMilliseconds;
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(PrivacyFollowUpScripts.Claim, [Key], [now, claimedUntil, limit]))!;
+        var result = (RedisResult[])(await ClaimScript.EvaluateAsync(Db, [Key], [now, claimedUntil, limit]))!;
         return [.. result.Select(r => new ClaimedFollowUp((string)r!, claimedUntil))];
     }
 
     /// <summary>The follow-up ran: removes the member (unless a newer deletion rescheduled it meanwhile).</summary>
     public Task CompleteAsync(ClaimedFollowUp claimed) =>
-        Db.ScriptEvaluateAsync(PrivacyFollowUpScripts.Release, [Key], [claimed.Member, claimed.ClaimedUntilMs, RedisValue.EmptyString]);
+        ReleaseScript.EvaluateAsync(Db, [Key], [claimed.Member, claimed.ClaimedUntilMs, RedisValue.EmptyString]);
 
     /// <summary>The follow-up failed or was interrupted: it is due again at <paramref name="due"/>.</summary>
     public Task RescheduleAsync(ClaimedFollowUp claimed, DateTimeOffset due) =>
-        Db.ScriptEvaluateAsync(PrivacyFollowUpScripts.Release, [Key], [claimed.Member, claimed.ClaimedUntilMs, due.ToUnixTimeMilliseconds()]);
+        ReleaseScript.EvaluateAsync(Db, [Key], [claimed.Member, claimed.ClaimedUntilMs, due.ToUnixTimeMilliseconds()]);
 
     /// <summary>The queue member of a subject: <c>visitor:ID</c> or <c>phone:+E164</c>.</summary>
     public static string Member(PrivacySubject subject) => subject.TypeName + ":" + subject.Value;

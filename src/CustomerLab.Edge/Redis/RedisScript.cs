@@ -5,7 +5,7 @@ using StackExchange.Redis;
 namespace CustomerLab.Edge.Redis;
 
 /// <summary>
-/// A Lua script sent by its SHA-1 (<c>EVALSHA</c>), for scripts on hot paths. Passing the script's text instead makes
+/// A Lua script sent by its SHA-1 (<c>EVALSHA</c>): how the edge runs every script. Passing the script's text instead makes
 /// the client look the text up in its script cache on every call (hashing and comparing a few kilobytes); this does it
 /// once. A server that does not know the script (restarted, flushed, another cluster node) gets the text once.
 /// </summary>

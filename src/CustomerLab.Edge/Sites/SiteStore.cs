@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using CustomerLab.Edge.Redis;
 using StackExchange.Redis;
 
 namespace CustomerLab.Edge.Sites;
@@ -64,6 +65,8 @@ public sealed partial class SiteStore(IConnectionMultiplexer redis, TimeProvider
         return 1
         """;
 
+    private static readonly RedisScript CompareAndSet = new(CompareAndSetScript);
+
     /// <summary>Most attempts of one update when other edges keep changing the same site.</summary>
     private const int MaxUpdateAttempts = 10;
 
@@ -81,7 +84,7 @@ public sealed partial class SiteStore(IConnectionMultiplexer redis, TimeProvider
             var current = before.IsNull ? null : JsonSerializer.Deserialize((byte[])before!, SiteJson.Default.SiteConfig);
             if (change(current) is not { } updated) return null;
             var json = JsonSerializer.Serialize(updated, SiteJson.Default.SiteConfig);
-            var stored = (int)await Db.ScriptEvaluateAsync(CompareAndSetScript, [ConfigKey(siteKey)], [before.IsNull ? "" : before, json]);
+            var stored = (int)await CompareAndSet.EvaluateAsync(Db, [ConfigKey(siteKey)], [before.IsNull ? "" : before, json]);
             if (stored == 1)
             {
                 await Db.SetAddAsync(SitesIndex, siteKey);

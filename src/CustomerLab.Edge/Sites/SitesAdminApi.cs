@@ -109,19 +109,17 @@ internal static class SitesAdminApi
     /// </summary>
     private static async Task<ProblemHttpResult?> FindNumberInOtherPoolAsync(SiteConfig site, string poolId, List<string> numbers, NumberPool pool, NumberIndex index)
     {
-        foreach (var other in site.Pools.Where(p => p.Id != poolId))
-        {
-            var members = (await pool.SnapshotAsync(site.SiteKey, other.Id)).All;
-            if (numbers.FirstOrDefault(members.Contains) is { } clash)
-                return Problem(StatusCodes.Status409Conflict, $"{clash} is already in pool '{other.Id}'; retire it there first.");
-        }
+        // The number index names every number's pool (the admin API writes it with each addition); it also keeps retired
+        // numbers for late calls, so only a number still in that pool clashes.
         var owners = await Task.WhenAll(numbers.Select(index.FindAsync));
         for (var i = 0; i < numbers.Count; i++)
         {
-            // The index keeps retired numbers (for late calls); only a number still in the other site's pool clashes.
-            if (owners[i] is { IsOverflow: false } owner && owner.SiteKey != site.SiteKey &&
-                await pool.ContainsAsync(owner.SiteKey, owner.PoolId, numbers[i]))
-                return Problem(StatusCodes.Status409Conflict, $"{numbers[i]} is already in another site's pool; retire it there first.");
+            if (owners[i] is not { IsOverflow: false } owner || (owner.SiteKey == site.SiteKey && owner.PoolId == poolId) ||
+                !await pool.ContainsAsync(owner.SiteKey, owner.PoolId, numbers[i]))
+                continue;
+            return Problem(StatusCodes.Status409Conflict, owner.SiteKey == site.SiteKey
+                ? $"{numbers[i]} is already in pool '{owner.PoolId}'; retire it there first."
+                : $"{numbers[i]} is already in another site's pool; retire it there first.");
         }
         return null;
     }
