@@ -108,7 +108,6 @@ internal sealed partial class Spool : IDisposable
     private async Task WriteLoopAsync()
     {
         var batch = new List<PendingWrite>();
-        var buffers = new List<ReadOnlyMemory<byte>>();
         var lastFsync = Environment.TickCount64;
         var dirty = false;
         var reader = _writes.Reader;
@@ -126,18 +125,12 @@ internal sealed partial class Spool : IDisposable
             }
             if (!await ready) break;
             batch.Clear();
-            buffers.Clear();
             long bytes = 0;
-            while (bytes < 4 * 1024 * 1024 && reader.TryRead(out var write))
-            {
-                batch.Add(write);
-                buffers.Add(write.Buffer);
-                bytes += write.Buffer.Length;
-            }
+            while (bytes < 4 * 1024 * 1024 && reader.TryRead(out var write)) { batch.Add(write); bytes += write.Buffer.Length; }
             try
             {
                 // The whole group in one gathering write (pwritev), not one system call per request.
-                RandomAccess.Write(_active.SafeFileHandle, buffers, _active.Position);
+                RandomAccess.Write(_active.SafeFileHandle, [.. batch.Select(w => (ReadOnlyMemory<byte>)w.Buffer)], _active.Position);
                 _active.Seek(bytes, SeekOrigin.Current);
                 if (_options.Fsync == SpoolFsync.Always || Environment.TickCount64 - lastFsync >= _options.FsyncIntervalMs)
                 {
