@@ -96,7 +96,7 @@ internal sealed class EdgeClient : IDisposable
     private static string JsonString(string value) => JsonSerializer.Serialize(value);
 
     /// <summary>The answer's top-level <c>number</c>, <c>status</c> and <c>reason</c>, read without building a tree.</summary>
-    internal static (string? Number, string? Status, string? Reason) ReadNumberAnswer(ReadOnlySpan<byte> json)
+    private static (string? Number, string? Status, string? Reason) ReadNumberAnswer(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json);
         string? number = null, status = null, reason = null;
