@@ -31,4 +31,10 @@ public sealed class ClickHouseOptions
 
     /// <summary>HTTP timeout for one request, in seconds. The default is 30 s.</summary>
     public int TimeoutSeconds { get; set; } = 30;
+
+    /// <summary>
+    /// Compress request and answer bodies. The default (unset) compresses unless <see cref="Url"/> is a loopback
+    /// address: there, compressing costs CPU at both ends and saves nothing.
+    /// </summary>
+    public bool? Compression { get; set; }
 }

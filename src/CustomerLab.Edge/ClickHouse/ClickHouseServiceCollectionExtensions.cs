@@ -37,6 +37,7 @@ internal static class ClickHouseServiceCollectionExtensions
             Password = options.Password,
             Database = options.Database,
             Timeout = TimeSpan.FromSeconds(options.TimeoutSeconds),
+            UseCompression = options.Compression ?? !uri.IsLoopback,
         };
     }
 }

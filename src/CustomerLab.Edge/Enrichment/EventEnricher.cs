@@ -79,7 +79,7 @@ internal sealed partial class EventEnricher : IDisposable
             DeviceFamily = agent.DeviceFamily,
             DeviceBrand = agent.DeviceBrand,
             DeviceType = agent.DeviceType,
-            ScreenWidth = screenWidth ?? 0,
+            ScreenWidth = Math.Clamp(screenWidth ?? 0, 0, ushort.MaxValue),
             CountryCode = geo.CountryCode,
             Region = geo.Region,
             City = geo.City,

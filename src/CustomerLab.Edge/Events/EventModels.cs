@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -33,15 +34,16 @@ public sealed class CollectEvent
 public sealed record CollectResponse(int Accepted);
 
 /// <summary>
-/// An event after validation and enrichment: what the spool holds (as JSON) and what becomes one row of
-/// <c>pageviews</c>. Property names are the column names.
+/// An event after validation and enrichment: what the spool holds and what becomes one row of <c>pageviews</c>.
+/// In the spool it is JSON with the table's column names (<see cref="SpoolJson"/>), so a batch of records joined by
+/// newlines is already an <c>INSERT … FORMAT JSONEachRow</c> body: the shipper sends the bytes as they are on disk.
 /// </summary>
 public sealed class EnrichedEvent
 {
     public Guid EventId { get; set; }
     public string SiteId { get; set; } = "";
     public string EventName { get; set; } = "pageview";
-    public DateTime Timestamp { get; set; }
+    [JsonConverter(typeof(ClickHouseDateTimeConverter))] public DateTime Timestamp { get; set; }
     public string VisitorId { get; set; } = "";
     public string SessionId { get; set; } = "";
     public string Url { get; set; } = "";
@@ -67,6 +69,7 @@ public sealed class EnrichedEvent
     public string DeviceFamily { get; set; } = "";
     public string DeviceBrand { get; set; } = "";
     public string DeviceType { get; set; } = "";
+    /// <summary>0 to 65,535 (the column is UInt16).</summary>
     public int ScreenWidth { get; set; }
     public string CountryCode { get; set; } = "";
     public string Region { get; set; } = "";
@@ -76,26 +79,33 @@ public sealed class EnrichedEvent
     public string[] BotReasons { get; set; } = [];
     public string UserAgent { get; set; } = "";
 
-    /// <summary>The <c>pageviews</c> columns, in the order of <see cref="ToRow"/>.</summary>
-    internal static readonly string[] Columns =
-    [
-        "event_id", "site_id", "event_name", "timestamp", "visitor_id", "session_id", "url", "host", "path", "title",
-        "referrer", "referrer_host", "source", "medium", "channel", "utm_source", "utm_medium", "utm_campaign", "utm_term",
-        "utm_content", "click_id_type", "click_id", "browser", "browser_version", "os", "os_version", "device_family",
-        "device_brand", "device_type", "screen_width", "country_code", "region", "city", "ip_prefix", "is_bot",
-        "bot_reasons", "user_agent",
-    ];
-
-    internal object?[] ToRow() =>
-    [
-        EventId, SiteId, EventName, Timestamp, VisitorId, SessionId, Url, Host, Path, Title,
-        Referrer, ReferrerHost, Source, Medium, Channel, UtmSource, UtmMedium, UtmCampaign, UtmTerm,
-        UtmContent, ClickIdType, ClickId, Browser, BrowserVersion, Os, OsVersion, DeviceFamily,
-        DeviceBrand, DeviceType, (ushort)Math.Clamp(ScreenWidth, 0, ushort.MaxValue), CountryCode, Region, City, IpPrefix, IsBot,
-        BotReasons, UserAgent,
-    ];
+    /// <summary>The <c>pageviews</c> columns a spool record fills: its JSON property names.</summary>
+    internal static readonly string[] Columns = [.. SpoolJson.Default.EnrichedEvent.Properties.Select(p => p.Name)];
 }
 
+/// <summary>
+/// A <see cref="DateTime"/> (UTC) as ClickHouse's <c>DateTime64(3)</c> reads it in any input format:
+/// <c>"2026-11-29 13:00:00.123"</c>. Reading also takes ISO 8601 (spool records of earlier versions).
+/// </summary>
+internal sealed class ClickHouseDateTimeConverter : JsonConverter<DateTime>
+{
+    public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        DateTime.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+
+    public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options)
+    {
+        Span<byte> text = stackalloc byte[23];
+        (value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : value).TryFormat(text, out var written, "yyyy-MM-dd HH:mm:ss.fff", CultureInfo.InvariantCulture);
+        writer.WriteStringValue(text[..written]);
+    }
+}
+
+/// <summary>The spool's record format: an <see cref="EnrichedEvent"/> with the <c>pageviews</c> column names.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(EnrichedEvent))]
+internal sealed partial class SpoolJson : JsonSerializerContext;
+
+/// <summary>The API's JSON; <see cref="EnrichedEvent"/> here only to read spool records of earlier versions.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(CollectEvent))]
 [JsonSerializable(typeof(CollectResponse))]

@@ -115,16 +115,15 @@ internal static class EventsApi
         var hasLanguage = context.Request.Headers.AcceptLanguage.Count > 0;
         var ip = ClientIp(context, settings.ClientIpHeader);
         var now = time.GetUtcNow().UtcDateTime;
-        var payloads = new byte[parsed.Length][];
+        var enriched = new EnrichedEvent[parsed.Length];
         for (var i = 0; i < parsed.Length; i++)
         {
             var (page, referrer, name, title, width) = parsed[i];
-            var enriched = enricher.Enrich(site.SiteKey, name, page, referrer, title, width, visitorId, sessionId, userAgent, hasLanguage, ip, now);
-            payloads[i] = JsonSerializer.SerializeToUtf8Bytes(enriched, EventsJson.Default.EnrichedEvent);
+            enriched[i] = enricher.Enrich(site.SiteKey, name, page, referrer, title, width, visitorId, sessionId, userAgent, hasLanguage, ip, now);
         }
         try
         {
-            await spool.AppendAsync(Spool.Frame(payloads), payloads.Length);
+            await spool.AppendAsync(SpoolRecords.Frame(enriched), enriched.Length);
         }
         catch (Exception ex) when (ex is SpoolFullException or IOException)
         {
@@ -132,8 +131,8 @@ internal static class EventsApi
             context.Response.Headers.RetryAfter = "30";
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, detail: ex.Message);
         }
-        metrics.Accepted(payloads.Length);
-        return TypedResults.Accepted((string?)null, new CollectResponse(payloads.Length));
+        metrics.Accepted(enriched.Length);
+        return TypedResults.Accepted((string?)null, new CollectResponse(enriched.Length));
     }
 
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -11,7 +12,7 @@ namespace CustomerLab.Edge.Events;
 /// <summary>
 /// Ships the spool into ClickHouse's <c>pageviews</c>: batches of up to <see cref="EventsOptions.BatchMaxRows"/> rows
 /// or <see cref="EventsOptions.BatchMaxBytes"/> bytes, or what arrived within <see cref="EventsOptions.FlushIntervalMs"/>,
-/// one segment at a time, in RowBinary through ClickHouse.Driver. Each batch carries
+/// one segment at a time, as JSONEachRow (the records' bytes as they are) through ClickHouse.Driver. Each batch carries
 /// <c>insert_deduplication_token = "{segment}:{start}-{end}"</c>. Before an insert the batch's range is written to
 /// <c>shipper.state</c>, so after a crash the same range is sent again with the same token; ClickHouse drops it if it
 /// already has it (and ReplacingMergeTree on the event id catches anything else). Transient failures are retried
@@ -70,7 +71,9 @@ internal sealed partial class Shipper(
                     var left = _options.FlushIntervalMs - (Environment.TickCount64 - firstSeenTick);
                     if (left > 0)
                     {
-                        await spool.Appended.WaitAsync(TimeSpan.FromMilliseconds(Math.Min(left, 100)), stoppingToken);
+                        // A timer, not the commit signal: at thousands of commits a second, waking for each only to
+                        // find the batch not yet full costs more than the check every 100 ms.
+                        await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(left, 100)), stoppingToken);
                         continue;
                     }
                 }
@@ -97,24 +100,51 @@ internal sealed partial class Shipper(
     /// <summary>Inserts the records, retrying transient failures; splits a malformed batch and dead-letters its bad rows.</summary>
     private async Task ShipAsync(List<SpoolRecord> records, CancellationToken cancellationToken)
     {
-        var rows = new List<object?[]>(records.Count);
-        var decoded = new List<SpoolRecord>(records.Count);
+        var rows = new List<SpoolRecord>(records.Count);
         foreach (var record in records)
         {
-            EnrichedEvent? e = null;
-            if (record.Payload is not null)
-                try { e = JsonSerializer.Deserialize(record.Payload, EventsJson.Default.EnrichedEvent); }
-                catch (JsonException) { }
-            if (e is null) { DeadLetter([record], "the spool record is damaged or not an event"); continue; }
-            rows.Add(e.ToRow());
-            decoded.Add(record);
+            var row = record.Payload is null ? null : Row(record.Payload);
+            if (row is null) { DeadLetter([record], "the spool record is damaged or not an event"); continue; }
+            rows.Add(ReferenceEquals(row, record.Payload) ? record : record with { Payload = row });
         }
-        if (rows.Count > 0) await InsertAsync(decoded, rows, cancellationToken);
+        if (rows.Count > 0) await InsertAsync(rows, cancellationToken);
     }
 
-    private async Task InsertAsync(List<SpoolRecord> records, List<object?[]> rows, CancellationToken cancellationToken)
+    private static byte[]? Row(byte[] payload)
+    {
+        try { return SpoolRecords.AsRow(payload); }
+        catch (JsonException) { return null; }
+    }
+
+    /// <summary>
+    /// One <c>INSERT INTO pageviews (columns) FORMAT JSONEachRow</c> whose body is the records' bytes as the spool holds
+    /// them, a newline after each: nothing is decoded or re-encoded on the way.
+    /// </summary>
+    private async Task InsertAsync(List<SpoolRecord> records, CancellationToken cancellationToken)
     {
         var token = string.Create(CultureInfo.InvariantCulture, $"{records[0].Segment}:{records[0].Offset}-{records[^1].End}");
+        var length = 0;
+        foreach (var record in records) length += record.Payload!.Length + 1;
+        var body = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            var at = 0;
+            foreach (var record in records)
+            {
+                record.Payload!.CopyTo(body, at);
+                at += record.Payload.Length;
+                body[at++] = (byte)'\n';
+            }
+            await InsertWithRetriesAsync(records, body, length, token, cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(body);
+        }
+    }
+
+    private async Task InsertWithRetriesAsync(List<SpoolRecord> records, byte[] body, int length, string token, CancellationToken cancellationToken)
+    {
         var delay = TimeSpan.FromMilliseconds(100);
         var maxDelay = TimeSpan.FromMilliseconds(_options.MaxRetryDelayMs);
         while (true)
@@ -122,34 +152,33 @@ internal sealed partial class Shipper(
             var started = Stopwatch.GetTimestamp();
             try
             {
-                await client.InsertBinaryAsync(Table, EnrichedEvent.Columns, rows, new InsertOptions
+                var options = new QueryOptions
                 {
-                    // One request per batch, so the deduplication token covers exactly this batch.
-                    BatchSize = rows.Count + 1,
-                    MaxDegreeOfParallelism = 1,
-                    UseSchemaCache = true,
+                    // The deduplication token covers exactly this batch; a retry after a crash sends the same range.
                     CustomSettings = new Dictionary<string, object> { ["insert_deduplication_token"] = token },
-                }, cancellationToken);
-                metrics.Batch(rows.Count, Stopwatch.GetElapsedTime(started).TotalSeconds);
-                Interlocked.Add(ref _shipped, rows.Count);
-                LogShipped(logger, rows.Count, token);
+                };
+                using var response = await client.InsertRawStreamAsync(Table, new MemoryStream(body, 0, length, writable: false), "JSONEachRow", EnrichedEvent.Columns,
+                    client.Settings.UseCompression, options, cancellationToken);
+                metrics.Batch(records.Count, Stopwatch.GetElapsedTime(started).TotalSeconds);
+                Interlocked.Add(ref _shipped, records.Count);
+                LogShipped(logger, records.Count, token);
                 return;
             }
             catch (ClickHouseServerException ex) when (MalformedCodes.Contains(ex.ErrorCode))
             {
                 metrics.ClickHouseError("malformed");
-                LogMalformed(logger, rows.Count, token, ex.ErrorCode, ex.Message);
-                if (rows.Count == 1) { DeadLetter(records, $"ClickHouse error {ex.ErrorCode}: {ex.Message}"); return; }
-                var half = rows.Count / 2;
-                await InsertAsync(records[..half], rows[..half], cancellationToken);
-                await InsertAsync(records[half..], rows[half..], cancellationToken);
+                LogMalformed(logger, records.Count, token, ex.ErrorCode, ex.Message);
+                if (records.Count == 1) { DeadLetter(records, $"ClickHouse error {ex.ErrorCode}: {ex.Message}"); return; }
+                var half = records.Count / 2;
+                await InsertAsync(records[..half], cancellationToken);
+                await InsertAsync(records[half..], cancellationToken);
                 return;
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException or ClickHouseServerException or InvalidOperationException
                                        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 metrics.ClickHouseError("transient");
-                LogRetry(logger, rows.Count, token, delay.TotalSeconds, ex.GetType().Name, ex.Message);
+                LogRetry(logger, records.Count, token, delay.TotalSeconds, ex.GetType().Name, ex.Message);
                 await Task.Delay(delay, cancellationToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maxDelay.Ticks));
             }

@@ -22,7 +22,7 @@ internal sealed partial class Spool : IDisposable
     private readonly EventMetrics _metrics;
     private readonly ILogger<Spool> _logger;
     private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly SemaphoreSlim _appended = new(0, int.MaxValue);
+    private readonly SemaphoreSlim _appended = new(0, 1);
     private readonly Lock _segmentsLock = new();
     private readonly SortedDictionary<long, long> _sealed = new(); // sealed segment → its length
     private readonly Task _writerLoop;
@@ -70,25 +70,8 @@ internal sealed partial class Spool : IDisposable
     /// <summary>Signalled after each group commit, so the shipper wakes up.</summary>
     public SemaphoreSlim Appended => _appended;
 
-    /// <summary>Frames <paramref name="payloads"/> into one buffer (the caller's thread does the copying).</summary>
-    public static byte[] Frame(IReadOnlyList<byte[]> payloads)
-    {
-        var size = 0;
-        foreach (var p in payloads) size += HeaderBytes + p.Length;
-        var buffer = new byte[size];
-        var at = 0;
-        foreach (var p in payloads)
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(buffer.AsSpan(at), p.Length);
-            BinaryPrimitives.WriteUInt32LittleEndian(buffer.AsSpan(at + 4), Crc32.Compute(p));
-            p.CopyTo(buffer.AsSpan(at + HeaderBytes));
-            at += HeaderBytes + p.Length;
-        }
-        return buffer;
-    }
-
     /// <summary>
-    /// Appends framed records (<see cref="Frame"/>) holding <paramref name="events"/> events; completes when they are
+    /// Appends framed records (<see cref="SpoolRecords.Frame"/>) holding <paramref name="events"/> events; completes when they are
     /// durable. Throws <see cref="SpoolFullException"/> when the quota would be exceeded.
     /// </summary>
     public Task AppendAsync(byte[] framed, int events)
@@ -152,7 +135,8 @@ internal sealed partial class Spool : IDisposable
                 foreach (var write in batch) write.Done.TrySetResult();
                 CheckQuota();
                 if (_active.Position >= _options.SegmentBytes) Roll(ref lastFsync, ref dirty);
-                _appended.Release();
+                // One pending signal at most: a shipper that slept through many commits wakes once, not once per commit.
+                if (_appended.CurrentCount == 0) _appended.Release();
             }
             catch (Exception ex)
             {

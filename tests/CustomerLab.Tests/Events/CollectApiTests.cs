@@ -48,6 +48,43 @@ public sealed class CollectApiTests(EventsEdgeFixture fixture) : IClassFixture<E
             TimeSpan.FromSeconds(30), "the session row with two pageviews");
     }
 
+    [Fact]
+    public async Task EveryFieldArrivesAsSent_IfItHoldsQuotesControlCharactersAndNonAsciiText()
+    {
+        // The spool's records go to ClickHouse as they are (JSONEachRow): what JSON escapes must come out as it went in.
+        using var http = NoCookies(fixture.Edge);
+        var site = NewSiteKey();
+        await CreateSiteAsync(http, site);
+        const string title = "Ünïcode \"quoted\" back\\slash\nnew line\ttab 😀 Привет \u0001";
+        const string page = "https://www.example.com/caf%C3%A9?q=%22x%22&utm_campaign=%C3%A9t%C3%A9";
+        var before = DateTime.UtcNow.AddSeconds(-1);
+        var body = JsonSerializer.Serialize(new { k = site, n = "sign_up:step-2.done", u = page, r = "", t = title, w = 100_000 });
+
+        const string googlebot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+        var response = await CollectAsync(http, body, userAgent: googlebot);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        await Poll.UntilAsync(async () => await ScalarAsync(fixture.ClickHouse, Db, $"SELECT count() FROM pageviews WHERE site_id = '{site}'") == 1,
+            TimeSpan.FromSeconds(30), "the event in pageviews");
+        using var client = fixture.ClickHouse.CreateClient(Db);
+        using var reader = await client.ExecuteReaderAsync(
+            $"SELECT title, url, utm_campaign, event_name, screen_width, toUnixTimestamp64Milli(timestamp), toString(event_id), toUInt8(is_bot), " +
+            $"arrayStringConcat(bot_reasons, ','), user_agent, length(visitor_id) FROM pageviews WHERE site_id = '{site}'", cancellationToken: Ct);
+        Assert.True(reader.Read());
+        Assert.Equal(title, reader.GetValue(0));
+        Assert.Equal(page, reader.GetValue(1));
+        Assert.Equal("été", reader.GetValue(2));
+        Assert.Equal("sign_up:step-2.done", reader.GetValue(3));
+        Assert.Equal(65535, Convert.ToInt32(reader.GetValue(4), System.Globalization.CultureInfo.InvariantCulture)); // UInt16: clamped, not wrapped
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(reader.GetValue(5), System.Globalization.CultureInfo.InvariantCulture)).UtcDateTime;
+        Assert.InRange(at, before, DateTime.UtcNow.AddSeconds(1));
+        Assert.Equal(7, Guid.Parse((string)reader.GetValue(6)).Version);
+        Assert.Equal(1, Convert.ToInt32(reader.GetValue(7), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains("crawler_list", ((string)reader.GetValue(8)).Split(','));
+        Assert.Equal(googlebot, reader.GetValue(9));
+        Assert.True(Convert.ToInt32(reader.GetValue(10), System.Globalization.CultureInfo.InvariantCulture) > 0);
+    }
+
     [Theory]
     [InlineData("""{"u":"https://www.example.com/"}""", "k")]
     [InlineData("""{"k":"SITE","r":"https://x.example/"}""", "u")]

@@ -116,6 +116,60 @@ public sealed class DeliveryTests(GarnetFixture garnet, ClickHouseHostFixture sh
     }
 
     [Fact]
+    public async Task EventsArrive_IfClickHouseCompressionIsOn()
+    {
+        // Tests reach ClickHouse on loopback, where compression is off by default; a remote ClickHouse gets compressed bodies.
+        var spool = RepoPaths.NewTempDirectory("spool-compressed");
+        var settings = Settings(spool);
+        settings["ClickHouse:Compression"] = "true";
+        await using var edge = new EdgeApplication(garnet.Url, sharedClickHouse.BaseUrl, EdgeApplication.DatabaseFor("eventszip"), settings);
+        using var http = NoCookies(edge);
+        await WaitReadyAsync(http);
+        var site = NewSiteKey();
+        await CreateSiteAsync(http, site);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await CollectAsync(http, Batch(site, ["/z/1", "/z/2", "/z/3"]))).StatusCode);
+
+        await Poll.UntilAsync(async () => await ScalarAsync(sharedClickHouse, edge.Database, $"SELECT count() FROM pageviews WHERE site_id = '{site}'") >= 3,
+            TimeSpan.FromSeconds(30), "three compressed rows");
+        Assert.Equal(3UL, await ScalarAsync(sharedClickHouse, edge.Database, $"SELECT uniqExact(path) FROM pageviews WHERE site_id = '{site}'"));
+    }
+
+    [Fact]
+    public async Task SpoolRecordsOfTheEarlierFormat_AreShipped_IfAnUpgradedEdgeFindsThem()
+    {
+        // Versions before the JSONEachRow spool wrote camelCase records ({"eventId":…}); an edge upgraded with some still
+        // on disk ships them with the rest.
+        var spool = RepoPaths.NewTempDirectory("spool-legacy");
+        var database = EdgeApplication.DatabaseFor("eventslegacy");
+        var site = NewSiteKey();
+        var directory = Directory.CreateDirectory(Path.Combine(spool, database)).FullName;
+        var at = new DateTime(2026, 11, 2, 9, 30, 15, 250, DateTimeKind.Utc);
+        var legacy = new[] { "/old/1", "/old/2" }.Select(path => System.Text.Encoding.UTF8.GetBytes(
+            $$"""{"eventId":"{{Guid.CreateVersion7(at)}}","siteId":"{{site}}","eventName":"pageview","timestamp":"2026-11-02T09:30:15.25Z","visitorId":"v1","sessionId":"s1","url":"https://www.example.com{{path}}","host":"www.example.com","path":"{{path}}","title":"Old","referrer":"","referrerHost":"","source":"","medium":"","channel":"direct","utmSource":"","utmMedium":"","utmCampaign":"","utmTerm":"","utmContent":"","clickIdType":"","clickId":"","browser":"Chrome","browserVersion":"124","os":"Windows","osVersion":"10","deviceFamily":"Other","deviceBrand":"","deviceType":"desktop","screenWidth":1280,"countryCode":"GB","region":"","city":"","ipPrefix":"81.2.69.0","isBot":false,"botReasons":[],"userAgent":"UA"}""")).ToList();
+        using (var file = File.Create(Path.Combine(directory, "000000000001.seg")))
+            foreach (var payload in legacy)
+            {
+                var header = new byte[8];
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header, payload.Length);
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(4), CustomerLab.Edge.Events.Crc32.Compute(payload));
+                file.Write(header);
+                file.Write(payload);
+            }
+
+        using var edge = await EdgeProcess.StartAsync(garnet.Url, sharedClickHouse.BaseUrl, database, spool, flushMs: 100);
+        await CreateSiteAsync(edge.Http, site);
+        Assert.Equal(HttpStatusCode.Accepted, (await CollectAsync(edge.Http, Batch(site, ["/new/1"]))).StatusCode);
+
+        await Poll.UntilAsync(async () => await ScalarAsync(sharedClickHouse, database, "SELECT count() FROM pageviews FINAL") >= 3,
+            TimeSpan.FromSeconds(60), "the two old records and the new one", () => edge.Output);
+        Assert.Equal(3UL, await ScalarAsync(sharedClickHouse, database, "SELECT count() FROM pageviews FINAL"));
+        Assert.Equal(2UL, await ScalarAsync(sharedClickHouse, database,
+            $"SELECT count() FROM pageviews WHERE path LIKE '/old/%' AND title = 'Old' AND channel = 'direct' AND screen_width = 1280 " +
+            $"AND timestamp = toDateTime64('2026-11-02 09:30:15.250', 3, 'UTC') AND country_code = 'GB' AND site_id = '{site}'"));
+    }
+
+    [Fact]
     public async Task MalformedBatch_GoesToTheDeadLetterFile_IfClickHouseRejectsIt_AndTheRestFlows()
     {
         var spool = RepoPaths.NewTempDirectory("spool-dead");

@@ -1,0 +1,58 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Text.Json;
+
+namespace CustomerLab.Edge.Events;
+
+/// <summary>
+/// The spool's records of events: each an <see cref="EnrichedEvent"/> as one line of JSONEachRow (column names,
+/// <see cref="SpoolJson"/>), framed as <c>[length:int32 LE][crc32:uint32 LE][payload]</c>.
+/// </summary>
+internal static class SpoolRecords
+{
+    [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
+    [ThreadStatic] private static Utf8JsonWriter? t_writer;
+
+    /// <summary>
+    /// The framed records of <paramref name="events"/> in one new buffer. The JSON is written once, into a buffer
+    /// this thread reuses, and copied once into the frame the spool keeps until the write completes.
+    /// </summary>
+    public static byte[] Frame(ReadOnlySpan<EnrichedEvent> events)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
+        buffer.ResetWrittenCount();
+        Span<int> ends = events.Length <= 64 ? stackalloc int[events.Length] : new int[events.Length];
+        for (var i = 0; i < events.Length; i++)
+        {
+            writer.Reset(buffer);
+            JsonSerializer.Serialize(writer, events[i], SpoolJson.Default.EnrichedEvent);
+            ends[i] = buffer.WrittenCount;
+        }
+        var json = buffer.WrittenSpan;
+        var framed = new byte[json.Length + events.Length * Spool.HeaderBytes];
+        int from = 0, at = 0;
+        foreach (var end in ends)
+        {
+            var payload = json[from..end];
+            BinaryPrimitives.WriteInt32LittleEndian(framed.AsSpan(at), payload.Length);
+            BinaryPrimitives.WriteUInt32LittleEndian(framed.AsSpan(at + 4), Crc32.Compute(payload));
+            payload.CopyTo(framed.AsSpan(at + Spool.HeaderBytes));
+            at += Spool.HeaderBytes + payload.Length;
+            from = end;
+        }
+        if (buffer.Capacity > 1 << 20) t_buffer = null; // one huge request does not pin a megabyte per thread
+        return framed;
+    }
+
+    /// <summary>
+    /// A payload as a JSONEachRow line of the current format; records that versions before it wrote (camelCase
+    /// property names, first <c>eventId</c>) are rewritten. Throws <see cref="JsonException"/> for what is not an event.
+    /// </summary>
+    public static byte[] AsRow(byte[] payload)
+    {
+        if (!payload.AsSpan().StartsWith("{\"eventId\""u8)) return payload;
+        var legacy = JsonSerializer.Deserialize(payload, EventsJson.Default.EnrichedEvent) ?? throw new JsonException("null event");
+        return JsonSerializer.SerializeToUtf8Bytes(legacy, SpoolJson.Default.EnrichedEvent);
+    }
+}
