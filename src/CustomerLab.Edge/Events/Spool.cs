@@ -7,7 +7,8 @@ namespace CustomerLab.Edge.Events;
 
 /// <summary>
 /// The durable local spool between <c>POST /v1/collect</c> and ClickHouse: append-only segment files
-/// (<c>{seq:D12}.seg</c>) of records framed as <c>[length:int32 LE][crc32:uint32 LE][payload]</c>.
+/// (<c>{seq:D12}.seg</c>) of records framed as <c>[length:int32 LE][crc32:uint32 LE][payload]</c>, laid out with zeros
+/// ahead of the records while a segment is active (a zero length ends the records; <see cref="SpoolFiles"/>).
 /// Writers hand a framed buffer to one writer loop, which writes everything that queued up meanwhile and then
 /// fsyncs once (group commit) before completing all of them, so 202 is only answered for events on disk.
 /// On start every segment is scanned; a torn or corrupt tail (a write cut by SIGKILL or power loss) is cut off
@@ -29,6 +30,8 @@ internal sealed partial class Spool : IDisposable
     private FileStream _active = null!;
     private long _activeSegment;
     private long _committedOffset; // bytes of the active segment that are durable (per policy)
+    private long _laidOut;         // bytes of the active segment that exist on disk (records, then zeros)
+    private const long LayOutBytes = 1 << 20;
     private long _totalBytes;      // bytes of all segments on disk
     private long _pendingEvents;   // events on disk not yet acknowledged
     private long _reservedBytes;   // bytes queued for the writer, counted against the quota
@@ -112,6 +115,7 @@ internal sealed partial class Spool : IDisposable
             while (bytes < 4 * 1024 * 1024 && reader.TryRead(out var write)) { batch.Add(write); bytes += write.Buffer.Length; }
             try
             {
+                LayOutAhead(_active.Position + bytes);
                 // The whole group in one gathering write (pwritev), not one system call per request.
                 RandomAccess.Write(_active.SafeFileHandle, [.. batch.Select(w => (ReadOnlyMemory<byte>)w.Buffer)], _active.Position);
                 _active.Seek(bytes, SeekOrigin.Current);
@@ -145,7 +149,7 @@ internal sealed partial class Spool : IDisposable
                 LogWriteFailed(_logger, ex.Message);
                 Interlocked.Add(ref _reservedBytes, -bytes);
                 foreach (var write in batch) write.Done.TrySetException(new IOException("The spool could not write the events.", ex));
-                try { _active.SetLength(Volatile.Read(ref _committedOffset)); Roll(ref lastFsync, ref dirty); } catch (IOException) { }
+                try { Roll(ref lastFsync, ref dirty); } catch (IOException) { }
             }
         }
         if (dirty) Fsync(ref lastFsync, ref dirty);
@@ -153,15 +157,31 @@ internal sealed partial class Spool : IDisposable
 
     private void Fsync(ref long lastFsync, ref bool dirty)
     {
-        _active.Flush(flushToDisk: true);
+        SpoolFiles.DataSync(_active.SafeFileHandle);
         lastFsync = Environment.TickCount64;
         dirty = false;
     }
 
+    /// <summary>
+    /// Zeros ahead of the records, a <see cref="LayOutBytes"/> step at a time, so that a group commit overwrites blocks
+    /// the file already has and its fdatasync forces only data (see <see cref="SpoolFiles"/>).
+    /// </summary>
+    private void LayOutAhead(long end)
+    {
+        if (end <= _laidOut) return;
+        var to = Math.Max(end, Math.Min(_laidOut + LayOutBytes, Math.Max(_options.SegmentBytes, end)));
+        SpoolFiles.ZeroFill(_active.SafeFileHandle, _laidOut, to);
+        _laidOut = to;
+    }
+
+    /// <summary>Seals the active segment at its committed length (its laid-out zeros cut off) and opens the next.</summary>
     private void Roll(ref long lastFsync, ref bool dirty)
     {
-        Fsync(ref lastFsync, ref dirty);
-        var length = _active.Length;
+        var length = Volatile.Read(ref _committedOffset);
+        _active.SetLength(length);
+        _active.Flush(flushToDisk: true); // data and the new size
+        lastFsync = Environment.TickCount64;
+        dirty = false;
         _active.Dispose();
         lock (_segmentsLock) _sealed[_activeSegment] = length;
         OpenSegment(_activeSegment + 1);
@@ -175,6 +195,7 @@ internal sealed partial class Spool : IDisposable
             _active = stream;
             Volatile.Write(ref _committedOffset, 0);
             _activeSegment = sequence;
+            _laidOut = 0;
         }
         SyncDirectory();
     }
@@ -278,7 +299,10 @@ internal sealed partial class Spool : IDisposable
             var (valid, events, fileLength) = Scan(path);
             if (valid < fileLength)
             {
-                LogTornTail(_logger, path, fileLength - valid);
+                // A tail of zeros is the segment laid out ahead of its records (the edge stopped without cutting it);
+                // anything else is a write cut short or damaged.
+                if (SpoolFiles.IsZeroFrom(path, valid)) LogLaidOutTail(_logger, path, fileLength - valid);
+                else LogTornTail(_logger, path, fileLength - valid);
                 using var f = new FileStream(path, FileMode.Open, FileAccess.Write);
                 f.SetLength(valid);
                 f.Flush(flushToDisk: true);
@@ -342,9 +366,10 @@ internal sealed partial class Spool : IDisposable
         try { _writerLoop.Wait(TimeSpan.FromSeconds(10)); } catch (AggregateException) { }
         lock (_segmentsLock)
         {
-            var empty = _active.Length == 0;
+            var length = Volatile.Read(ref _committedOffset);
+            try { _active.SetLength(length); } catch (IOException) { } // the laid-out zeros; recovery would cut them too
             _active.Dispose();
-            if (empty) File.Delete(SegmentPath(_activeSegment));
+            if (length == 0) File.Delete(SegmentPath(_activeSegment));
         }
         _lock.Dispose();
     }
@@ -365,6 +390,9 @@ internal sealed partial class Spool : IDisposable
 
     [LoggerMessage(6104, LogLevel.Warning, "Spool segment {Path}: cut {Bytes} bytes of a torn or corrupt tail", EventName = "SpoolTornTail")]
     private static partial void LogTornTail(ILogger logger, string path, long bytes);
+
+    [LoggerMessage(6108, LogLevel.Debug, "Spool segment {Path}: cut {Bytes} bytes of zeros laid out ahead of its records", EventName = "SpoolLaidOutTail")]
+    private static partial void LogLaidOutTail(ILogger logger, string path, long bytes);
 
     [LoggerMessage(6105, LogLevel.Information, "Spool recovered {Segments} segments with {Events} events ({Bytes} bytes) in {Directory}", EventName = "SpoolRecovered")]
     private static partial void LogRecovered(ILogger logger, int segments, long events, long bytes, string directory);

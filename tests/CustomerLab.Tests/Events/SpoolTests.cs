@@ -1,0 +1,103 @@
+using System.Buffers.Binary;
+using CustomerLab.Edge.ClickHouse;
+using CustomerLab.Edge.Events;
+using CustomerLab.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace CustomerLab.Tests.Events;
+
+/// <summary>The spool on its own: segments laid out with zeros, cut to their records when sealed, recovered after a crash.</summary>
+public sealed class SpoolTests : IDisposable
+{
+    private const string Database = "spooltest";
+    private readonly string _path = RepoPaths.NewTempDirectory("spool-unit");
+    private readonly CollectingLoggerProvider _logs = new();
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    private string SegmentDirectory => Path.Combine(_path, Database);
+
+    private Spool Open(long segmentBytes = 16L << 20) => new(
+        Options.Create(new EventsOptions { SpoolPath = _path, SegmentBytes = segmentBytes }),
+        Options.Create(new ClickHouseOptions { Database = Database }),
+        new EventMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+        new LoggerFactory([_logs]).CreateLogger<Spool>());
+
+    private static byte[] Framed(params string[] payloads)
+    {
+        var frames = payloads.Select(p => System.Text.Encoding.UTF8.GetBytes(p)).Select(p =>
+        {
+            var frame = new byte[Spool.HeaderBytes + p.Length];
+            BinaryPrimitives.WriteInt32LittleEndian(frame, p.Length);
+            BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), Crc32.Compute(p));
+            p.CopyTo(frame, Spool.HeaderBytes);
+            return frame;
+        });
+        return [.. frames.SelectMany(f => f)];
+    }
+
+    private static List<string> ReadAll(Spool spool)
+    {
+        var payloads = new List<string>();
+        for (var from = 0L; spool.Readable(from) is { } readable; from = readable.Segment + 1)
+            payloads.AddRange(spool.Read(readable.Segment, 0, readable.End, int.MaxValue, int.MaxValue)
+                .Select(r => System.Text.Encoding.UTF8.GetString(r.Payload!)));
+        return payloads;
+    }
+
+    [Fact]
+    public async Task ActiveSegment_IsLaidOutWithZeros_AndCutToItsRecords_WhenTheSpoolStops()
+    {
+        var framed = Framed("{\"a\":1}", "{\"b\":2}");
+        using (var spool = Open())
+        {
+            await spool.AppendAsync(framed, 2);
+            var segment = Assert.Single(Directory.GetFiles(SegmentDirectory, "*.seg"));
+            Assert.True(new FileInfo(segment).Length >= 1 << 20, "the active segment is laid out ahead of its records");
+            Assert.Equal(["{\"a\":1}", "{\"b\":2}"], ReadAll(spool));
+        }
+        var sealedSegment = Assert.Single(Directory.GetFiles(SegmentDirectory, "*.seg"));
+        Assert.Equal(framed.Length, new FileInfo(sealedSegment).Length);
+        using var reopened = Open();
+        Assert.Equal(2, reopened.PendingEvents);
+        Assert.Equal(["{\"a\":1}", "{\"b\":2}"], ReadAll(reopened));
+    }
+
+    [Fact]
+    public async Task RecordsPastTheFirstLaidOutMegabyte_AndPastARoll_AreAllRead()
+    {
+        var payload = "{\"p\":\"" + new string('x', 10_000) + "\"}";
+        using var spool = Open(segmentBytes: 3L << 20);
+        for (var i = 0; i < 400; i++) await spool.AppendAsync(Framed(payload), 1); // 4 MB: two segments, zeros laid out 1 MiB at a time
+
+        Assert.Equal(2, Directory.GetFiles(SegmentDirectory, "*.seg").Length);
+        Assert.Equal(400, ReadAll(spool).Count(p => p == payload));
+        Assert.Equal(400, spool.PendingEvents);
+    }
+
+    [Fact]
+    public void ZeroTail_IsCutQuietly_ButATornTail_IsCutWithAWarning()
+    {
+        Directory.CreateDirectory(SegmentDirectory);
+        var records = Framed("{\"a\":1}", "{\"b\":2}");
+        // A crash leaves the active segment with its laid-out zeros; a write cut short leaves half a record.
+        File.WriteAllBytes(Path.Combine(SegmentDirectory, "000000000001.seg"), [.. records, .. new byte[1 << 20]]);
+        File.WriteAllBytes(Path.Combine(SegmentDirectory, "000000000002.seg"), [.. records, .. Framed("{\"c\":3}").AsSpan(0, 10), .. new byte[100]]);
+
+        using var spool = Open();
+
+        Assert.Equal(4, spool.PendingEvents);
+        Assert.Equal(["{\"a\":1}", "{\"b\":2}", "{\"a\":1}", "{\"b\":2}"], ReadAll(spool));
+        Assert.Equal(records.Length, new FileInfo(Path.Combine(SegmentDirectory, "000000000001.seg")).Length);
+        Assert.Equal(records.Length, new FileInfo(Path.Combine(SegmentDirectory, "000000000002.seg")).Length);
+        var torn = Assert.Single(_logs.Lines, l => l.Contains("torn", StringComparison.Ordinal));
+        Assert.Contains("000000000002.seg", torn);
+    }
+
+    public void Dispose()
+    {
+        _services.Dispose();
+        try { Directory.Delete(_path, recursive: true); } catch (IOException) { }
+    }
+}
