@@ -17,6 +17,9 @@ internal sealed class EndpointStats(string name, string phase)
     public string Phase { get; } = phase;
     public DateTime StartedAt { get; } = DateTime.UtcNow;
     public LongHistogram Histogram { get; } = NewHistogram();
+
+    /// <summary>Open loop: how late the generator sent each request after it was due (its own error, inside the latency).</summary>
+    public LongHistogram SendLateness { get; } = NewHistogram();
     public long Requests { get; private set; }
     public long Errors { get; private set; }
     public Dictionary<string, long> Outcomes { get; } = [];
@@ -40,6 +43,11 @@ internal sealed class EndpointStats(string name, string phase)
         }
     }
 
+    public void RecordLateness(long micros)
+    {
+        lock (_gate) SendLateness.RecordValue(Math.Clamp(micros, 1, 60_000_000));
+    }
+
     public double DurationSeconds { get; set; }
     public double RequestsPerSecond => DurationSeconds > 0 ? Requests / DurationSeconds : 0;
     public double Ms(double percentile) => Requests == 0 ? 0 : Histogram.GetValueAtPercentile(percentile) / 1000.0;
@@ -53,13 +61,15 @@ internal sealed class EndpointStats(string name, string phase)
 
     public EndpointResult ToResult() => new(Name, Phase, Requests, Errors, Math.Round(DurationSeconds, 2), Math.Round(RequestsPerSecond, 1),
         Math.Round(Ms(50), 3), Math.Round(Ms(90), 3), Math.Round(Ms(99), 3), Math.Round(Ms(99.9), 3), Math.Round(Histogram.GetMaxValue() / 1000.0, 3),
-        new Dictionary<string, long>(Outcomes), Series());
+        new Dictionary<string, long>(Outcomes), Series(),
+        SendLateness.TotalCount == 0 ? null : Math.Round(SendLateness.GetValueAtPercentile(99) / 1000.0, 3));
 }
 
 internal sealed record SecondPoint(int Second, long Count, long Errors, double P50Ms, double P99Ms);
 
 internal sealed record EndpointResult(string Endpoint, string Phase, long Requests, long Errors, double Seconds, double RequestsPerSecond,
-    double P50Ms, double P90Ms, double P99Ms, double P999Ms, double MaxMs, Dictionary<string, long> Outcomes, IReadOnlyList<SecondPoint> PerSecond);
+    double P50Ms, double P90Ms, double P99Ms, double P999Ms, double MaxMs, Dictionary<string, long> Outcomes, IReadOnlyList<SecondPoint> PerSecond,
+    double? SendLatenessP99Ms);
 
 /// <summary>One request of a generator: returns whether it succeeded and a short outcome label (status, answer kind).</summary>
 internal delegate Task<(bool Ok, string Outcome)> Operation(int worker, long sequence, CancellationToken cancellationToken);
@@ -92,32 +102,50 @@ internal static class Generator
 
     /// <summary>
     /// Open loop at a fixed rate: request k is due at k/rate; latency is measured from when it was due (so a stalled
-    /// server cannot hide its queueing: no coordinated omission). <paramref name="concurrency"/> bounds requests in flight.
+    /// server cannot hide its queueing: no coordinated omission). <paramref name="concurrency"/> bounds requests in flight;
+    /// when all are in flight the next request waits, and that wait counts in its latency.
+    /// One pacer thread sleeps until each due time (clock_nanosleep, absolute) and sends the request itself: with
+    /// Task.Delay the timer's millisecond granularity and the thread-pool hop after it sent requests up to 4 ms late at
+    /// p99 (measured), the generator's own error, which was counted as the server's latency. How late the pacer still
+    /// sends is recorded beside the latency (<see cref="EndpointStats.SendLateness"/>).
     /// </summary>
     public static async Task<EndpointStats> OpenAsync(string name, string phase, double rate, int concurrency, TimeSpan duration, Operation operation)
     {
         var stats = new EndpointStats(name, phase);
         var total = (long)(rate * duration.TotalSeconds);
-        var sw = Stopwatch.StartNew();
-        long next = -1;
-        var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
+        var free = new Stack<int>(Enumerable.Range(0, concurrency).Reverse());
+        var slots = new SemaphoreSlim(concurrency);
+        var sequences = new long[concurrency]; // per worker id, so one id's visitors never have two requests in flight
+        var requests = new List<Task>((int)Math.Min(total, 1_000_000));
+        var start = Stopwatch.GetTimestamp();
+
+        async Task SendAsync(int w, long seq, long due)
         {
-            while (true)
+            bool ok; string outcome;
+            try { (ok, outcome) = await operation(w, seq, CancellationToken.None); }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException) { (ok, outcome) = (false, ex.GetType().Name); }
+            stats.Record((long)Stopwatch.GetElapsedTime(due).TotalMicroseconds, ok, outcome);
+            lock (free) free.Push(w);
+            slots.Release();
+        }
+
+        var pacer = new Thread(() =>
+        {
+            for (long k = 0; k < total; k++)
             {
-                var k = Interlocked.Increment(ref next);
-                if (k >= total) return;
-                var dueMs = k * 1000.0 / rate;
-                var wait = dueMs - sw.Elapsed.TotalMilliseconds;
-                if (wait > 1) await Task.Delay(TimeSpan.FromMilliseconds(wait));
-                var start = Math.Min(sw.Elapsed.TotalMilliseconds, Math.Max(dueMs, 0));
-                bool ok; string outcome;
-                try { (ok, outcome) = await operation(w, k, CancellationToken.None); }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException) { (ok, outcome) = (false, ex.GetType().Name); }
-                stats.Record((long)((sw.Elapsed.TotalMilliseconds - start) * 1000), ok, outcome);
+                var due = start + (long)(k * (double)Stopwatch.Frequency / rate);
+                Pacing.SleepUntil(due);
+                slots.Wait();
+                int w;
+                lock (free) w = free.Pop();
+                stats.RecordLateness((long)Stopwatch.GetElapsedTime(due).TotalMicroseconds);
+                requests.Add(SendAsync(w, sequences[w]++, due));
             }
-        })).ToArray();
-        await Task.WhenAll(workers);
-        stats.DurationSeconds = sw.Elapsed.TotalSeconds;
+        }) { IsBackground = true, Name = "open-loop pacer" };
+        pacer.Start();
+        await Task.Run(pacer.Join);
+        await Task.WhenAll(requests);
+        stats.DurationSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         return stats;
     }
 
@@ -161,5 +189,26 @@ internal sealed class ResourceSampler : IAsyncDisposable
     {
         await _cts.CancelAsync();
         await _loop;
+    }
+}
+
+/// <summary>Sleeping until an instant with the kernel's precision (tens of µs), not the runtime timer's (a millisecond and a thread hop).</summary>
+internal static class Pacing
+{
+    private const int ClockMonotonic = 1, AbsoluteTime = 1;
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]
+    private struct TimeSpec { public long Seconds; public long Nanoseconds; }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_nanosleep")]
+    private static extern int ClockNanosleep(int clock, int flags, ref TimeSpec request, IntPtr remaining);
+
+    /// <summary>Blocks the calling thread until <paramref name="timestamp"/> (<see cref="Stopwatch"/>, CLOCK_MONOTONIC on Linux).</summary>
+    public static void SleepUntil(long timestamp)
+    {
+        if (Stopwatch.GetTimestamp() >= timestamp) return;
+        var ns = (long)(timestamp * (1_000_000_000.0 / Stopwatch.Frequency));
+        var request = new TimeSpec { Seconds = ns / 1_000_000_000, Nanoseconds = ns % 1_000_000_000 };
+        while (ClockNanosleep(ClockMonotonic, AbsoluteTime, ref request, IntPtr.Zero) == 4) { } // EINTR: sleep on
     }
 }

@@ -45,6 +45,9 @@ internal static class Report
                 sb.AppendLine($"| {e.Phase} | {e.Endpoint} | {e.Requests} | {F(e.RequestsPerSecond, "0")} | {F(e.P50Ms)} | {F(e.P90Ms)} | {F(e.P99Ms)} | {F(e.P999Ms)} | {e.Errors} | {string.Join(", ", e.Outcomes.OrderByDescending(o => o.Value).Select(o => $"{o.Key} {o.Value}"))} |");
             sb.AppendLine();
         }
+        if (r.Endpoints.Where(e => e.SendLatenessP99Ms is not null).ToList() is { Count: > 0 } open)
+            sb.AppendLine("Open-loop phases: the generator sent each request at most this late after it was due, at p99 (its own error, included in the " +
+                "latency above): " + string.Join(", ", open.Select(e => $"{e.Phase} {F(e.SendLatenessP99Ms!.Value)} ms")) + ".").AppendLine();
         if (r.Ratios.Count > 0)
             sb.AppendLine("Ratios to the bare Kestrel baseline (closed loop, same generator, same run): " + string.Join(", ", r.Ratios.Select(x => $"{x.Key} = {F(x.Value * 100, "0.#")}%")) + ".").AppendLine();
         foreach (var (label, m) in new[] { ("Visitor model", r.Model), ("Visitor model through nginx (2 edges)", r.NginxModel) })
