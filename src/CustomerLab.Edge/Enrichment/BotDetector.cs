@@ -18,7 +18,7 @@ internal sealed class BotDetector
     private static readonly string[] HeadlessMarkers = ["HeadlessChrome", "PhantomJS", "SlimerJS", "Puppeteer", "Playwright", "Selenium", "WebDriver", "Chrome-Lighthouse"];
 
     private readonly Regex[] _crawlers;
-    private readonly ConcurrentDictionary<string, bool> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, AgentMarks> _cache = new(StringComparer.Ordinal);
     private readonly int _cacheSize;
 
     public BotDetector(string crawlerUserAgentsJsonPath, int cacheSize)
@@ -45,25 +45,30 @@ internal sealed class BotDetector
         else
         {
             if (agent.IsSpider) Add(UapSpider);
-            if (IsListedCrawler(userAgent)) Add(CrawlerList);
-            foreach (var marker in HeadlessMarkers)
-                if (userAgent.Contains(marker, StringComparison.OrdinalIgnoreCase)) { Add(Headless); break; }
+            var marks = Classify(userAgent);
+            if ((marks & AgentMarks.Listed) != 0) Add(CrawlerList);
+            if ((marks & AgentMarks.Headless) != 0) Add(Headless);
         }
         if (!hasAcceptLanguage) Add(NoAcceptLanguage);
         return reasons?.ToArray() ?? [];
     }
 
-    private bool IsListedCrawler(string userAgent)
+    [Flags]
+    private enum AgentMarks : byte { None = 0, Listed = 1, Headless = 2 }
+
+    /// <summary>What the user agent string alone says, worked out once per distinct string (the lists are long).</summary>
+    private AgentMarks Classify(string userAgent)
     {
-        if (_cache.TryGetValue(userAgent, out var listed)) return listed;
-        listed = false;
+        if (_cache.TryGetValue(userAgent, out var marks)) return marks;
         foreach (var regex in _crawlers)
         {
-            try { if (regex.IsMatch(userAgent)) { listed = true; break; } }
+            try { if (regex.IsMatch(userAgent)) { marks |= AgentMarks.Listed; break; } }
             catch (RegexMatchTimeoutException) { }
         }
+        foreach (var marker in HeadlessMarkers)
+            if (userAgent.Contains(marker, StringComparison.OrdinalIgnoreCase)) { marks |= AgentMarks.Headless; break; }
         if (_cache.Count >= _cacheSize) _cache.Clear();
-        _cache.TryAdd(userAgent, listed);
-        return listed;
+        _cache.TryAdd(userAgent, marks);
+        return marks;
     }
 }

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.Extensions.Options;
@@ -231,7 +232,7 @@ internal sealed partial class Spool : IDisposable
             if (records.Count > 0 && bytes + HeaderBytes + length > maxBytes) break;
             var payload = new byte[length];
             file.ReadExactly(payload);
-            var ok = Crc32.Compute(payload) == BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
+            var ok = Crc32.HashToUInt32(payload) == BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
             records.Add(new SpoolRecord(segment, at, at + HeaderBytes + length, ok ? payload : null));
             at += HeaderBytes + length;
             bytes += HeaderBytes + length;
@@ -331,7 +332,7 @@ internal sealed partial class Spool : IDisposable
             if (size <= 0 || at + HeaderBytes + size > length) break;
             if (buffer.Length < size) buffer = new byte[size];
             file.ReadExactly(buffer, 0, size);
-            if (Crc32.Compute(buffer.AsSpan(0, size)) != BinaryPrimitives.ReadUInt32LittleEndian(header[4..])) break;
+            if (Crc32.HashToUInt32(buffer.AsSpan(0, size)) != BinaryPrimitives.ReadUInt32LittleEndian(header[4..])) break;
             at += HeaderBytes + size;
             events++;
         }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Text.Json;
 
 namespace CustomerLab.Edge.Events;
@@ -36,7 +37,7 @@ internal static class SpoolRecords
         {
             var payload = json[from..end];
             BinaryPrimitives.WriteInt32LittleEndian(framed.AsSpan(at), payload.Length);
-            BinaryPrimitives.WriteUInt32LittleEndian(framed.AsSpan(at + 4), Crc32.Compute(payload));
+            BinaryPrimitives.WriteUInt32LittleEndian(framed.AsSpan(at + 4), Crc32.HashToUInt32(payload));
             payload.CopyTo(framed.AsSpan(at + Spool.HeaderBytes));
             at += Spool.HeaderBytes + payload.Length;
             from = end;

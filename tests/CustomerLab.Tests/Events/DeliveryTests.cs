@@ -152,7 +152,7 @@ public sealed class DeliveryTests(GarnetFixture garnet, ClickHouseHostFixture sh
             {
                 var header = new byte[8];
                 System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header, payload.Length);
-                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(4), CustomerLab.Edge.Events.Crc32.Compute(payload));
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(4), System.IO.Hashing.Crc32.HashToUInt32(payload));
                 file.Write(header);
                 file.Write(payload);
             }

@@ -30,7 +30,7 @@ public sealed class SpoolTests : IDisposable
         {
             var frame = new byte[Spool.HeaderBytes + p.Length];
             BinaryPrimitives.WriteInt32LittleEndian(frame, p.Length);
-            BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), Crc32.Compute(p));
+            BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), System.IO.Hashing.Crc32.HashToUInt32(p));
             p.CopyTo(frame, Spool.HeaderBytes);
             return frame;
         });
