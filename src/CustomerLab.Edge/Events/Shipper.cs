@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -123,28 +122,6 @@ internal sealed partial class Shipper(
     private async Task InsertAsync(List<SpoolRecord> records, CancellationToken cancellationToken)
     {
         var token = string.Create(CultureInfo.InvariantCulture, $"{records[0].Segment}:{records[0].Offset}-{records[^1].End}");
-        var length = 0;
-        foreach (var record in records) length += record.Payload!.Length + 1;
-        var body = ArrayPool<byte>.Shared.Rent(length);
-        try
-        {
-            var at = 0;
-            foreach (var record in records)
-            {
-                record.Payload!.CopyTo(body, at);
-                at += record.Payload.Length;
-                body[at++] = (byte)'\n';
-            }
-            await InsertWithRetriesAsync(records, body, length, token, cancellationToken);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(body);
-        }
-    }
-
-    private async Task InsertWithRetriesAsync(List<SpoolRecord> records, byte[] body, int length, string token, CancellationToken cancellationToken)
-    {
         var delay = TimeSpan.FromMilliseconds(100);
         var maxDelay = TimeSpan.FromMilliseconds(_options.MaxRetryDelayMs);
         while (true)
@@ -157,7 +134,7 @@ internal sealed partial class Shipper(
                     // The deduplication token covers exactly this batch; a retry after a crash sends the same range.
                     CustomSettings = new Dictionary<string, object> { ["insert_deduplication_token"] = token },
                 };
-                using var response = await client.InsertRawStreamAsync(Table, new MemoryStream(body, 0, length, writable: false), "JSONEachRow", EnrichedEvent.Columns,
+                using var response = await client.InsertRawStreamAsync(Table, new RecordLinesStream(records), "JSONEachRow", EnrichedEvent.Columns,
                     client.Settings.UseCompression, options, cancellationToken);
                 metrics.Batch(records.Count, Stopwatch.GetElapsedTime(started).TotalSeconds);
                 Interlocked.Add(ref _shipped, records.Count);

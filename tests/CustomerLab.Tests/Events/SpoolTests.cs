@@ -95,6 +95,23 @@ public sealed class SpoolTests : IDisposable
         Assert.Contains("000000000002.seg", torn);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(4096)]
+    public void RecordLines_AreThePayloadsWithANewlineAfterEach_WhateverTheReadSize(int readSize)
+    {
+        var records = new[] { "{\"a\":1}", "{}", "{\"long\":\"" + new string('z', 5000) + "\"}" }
+            .Select((p, i) => new SpoolRecord(1, i, i + 1, System.Text.Encoding.UTF8.GetBytes(p))).ToList();
+        using var stream = new RecordLinesStream(records);
+        using var all = new MemoryStream();
+        var buffer = new byte[readSize];
+        int read;
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0) all.Write(buffer, 0, read);
+
+        Assert.Equal(string.Concat(records.Select(r => System.Text.Encoding.UTF8.GetString(r.Payload!) + "\n")), System.Text.Encoding.UTF8.GetString(all.ToArray()));
+    }
+
     public void Dispose()
     {
         _services.Dispose();
