@@ -14,11 +14,11 @@ internal sealed class RecordLinesStream(IReadOnlyList<SpoolRecord> records) : St
         var written = 0;
         while (written < buffer.Length && _record < records.Count)
         {
-            var payload = records[_record].Payload!;
+            var payload = records[_record].Payload!.Value.Span;
             if (_offset < payload.Length)
             {
                 var n = Math.Min(payload.Length - _offset, buffer.Length - written);
-                payload.AsSpan(_offset, n).CopyTo(buffer[written..]);
+                payload.Slice(_offset, n).CopyTo(buffer[written..]);
                 _offset += n;
                 written += n;
                 continue;

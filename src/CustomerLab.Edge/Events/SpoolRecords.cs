@@ -50,10 +50,10 @@ internal static class SpoolRecords
     /// A payload as a JSONEachRow line of the current format; records that versions before it wrote (camelCase
     /// property names, first <c>eventId</c>) are rewritten. Throws <see cref="JsonException"/> for what is not an event.
     /// </summary>
-    public static byte[] AsRow(byte[] payload)
+    public static ReadOnlyMemory<byte> AsRow(ReadOnlyMemory<byte> payload)
     {
-        if (!payload.AsSpan().StartsWith("{\"eventId\""u8)) return payload;
-        var legacy = JsonSerializer.Deserialize(payload, EventsJson.Default.EnrichedEvent) ?? throw new JsonException("null event");
+        if (!payload.Span.StartsWith("{\"eventId\""u8)) return payload;
+        var legacy = JsonSerializer.Deserialize(payload.Span, EventsJson.Default.EnrichedEvent) ?? throw new JsonException("null event");
         return JsonSerializer.SerializeToUtf8Bytes(legacy, SpoolJson.Default.EnrichedEvent);
     }
 }

@@ -40,9 +40,10 @@ public sealed class SpoolTests : IDisposable
     private static List<string> ReadAll(Spool spool)
     {
         var payloads = new List<string>();
+        var buffer = new byte[16];
         for (var from = 0L; spool.Readable(from) is { } readable; from = readable.Segment + 1)
-            payloads.AddRange(spool.Read(readable.Segment, 0, readable.End, int.MaxValue, int.MaxValue)
-                .Select(r => System.Text.Encoding.UTF8.GetString(r.Payload!)));
+            payloads.AddRange(spool.Read(readable.Segment, 0, readable.End, int.MaxValue, int.MaxValue, ref buffer)
+                .Select(r => System.Text.Encoding.UTF8.GetString(r.Payload!.Value.Span)));
         return payloads;
     }
 
@@ -74,6 +75,30 @@ public sealed class SpoolTests : IDisposable
         Assert.Equal(2, Directory.GetFiles(SegmentDirectory, "*.seg").Length);
         Assert.Equal(400, ReadAll(spool).Count(p => p == payload));
         Assert.Equal(400, spool.PendingEvents);
+    }
+
+    [Fact]
+    public async Task Batches_StopBeforeTheRecordThatWouldPassMaxBytes_ButAlwaysTakeTheFirst()
+    {
+        using var spool = Open();
+        var small = "{\"s\":\"" + new string('a', 100) + "\"}";
+        var big = "{\"b\":\"" + new string('b', 5000) + "\"}";
+        await spool.AppendAsync(Framed(small, small, big, small), 4);
+        var readable = spool.Readable(0)!.Value;
+        var buffer = new byte[16];
+
+        // Payloads are slices of the buffer until the next read into it: each batch is read out before the next.
+        List<string> Texts(List<SpoolRecord> records) => [.. records.Select(r => System.Text.Encoding.UTF8.GetString(r.Payload!.Value.Span))];
+        var first = spool.Read(readable.Segment, 0, readable.End, int.MaxValue, 300, ref buffer);          // two small ones fit in 300 bytes
+        var firstTexts = Texts(first);
+        var second = spool.Read(readable.Segment, first[^1].End, readable.End, int.MaxValue, 300, ref buffer); // the big one alone, though over 300
+        var secondTexts = Texts(second);
+        var third = spool.Read(readable.Segment, second[^1].End, readable.End, 1, 300, ref buffer);
+
+        Assert.Equal([small, small], firstTexts);
+        Assert.Equal([big], secondTexts);
+        Assert.Equal([small], Texts(third));
+        Assert.Equal(readable.End, third[^1].End);
     }
 
     [Fact]
@@ -109,7 +134,7 @@ public sealed class SpoolTests : IDisposable
         int read;
         while ((read = stream.Read(buffer, 0, buffer.Length)) > 0) all.Write(buffer, 0, read);
 
-        Assert.Equal(string.Concat(records.Select(r => System.Text.Encoding.UTF8.GetString(r.Payload!) + "\n")), System.Text.Encoding.UTF8.GetString(all.ToArray()));
+        Assert.Equal(string.Concat(records.Select(r => System.Text.Encoding.UTF8.GetString(r.Payload!.Value.Span) + "\n")), System.Text.Encoding.UTF8.GetString(all.ToArray()));
     }
 
     public void Dispose()
