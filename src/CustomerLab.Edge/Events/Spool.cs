@@ -57,7 +57,9 @@ internal sealed partial class Spool : IDisposable
             throw new Hosting.StartupException($"The spool directory {Directory} is in use by another edge (Events:SpoolPath): {ex.Message}", ex);
         }
         Recover();
-        OpenSegment(_sealed.Count == 0 ? 1 : _sealed.Keys.Max() + 1);
+        // Never a number used before, even when every segment was shipped and deleted: the shipper's saved position
+        // names a segment by number, and a new file under an old number would be read from that old position.
+        OpenSegment(Math.Max(_sealed.Count == 0 ? 1 : _sealed.Keys.Max() + 1, ReadLastSequence() + 1));
         metrics.ObserveSpool(() => Interlocked.Read(ref _pendingEvents), () => Interlocked.Read(ref _totalBytes), _options.SpoolQuotaBytes);
         _writerLoop = Task.Factory.StartNew(WriteLoopAsync, TaskCreationOptions.LongRunning).Unwrap();
     }
@@ -190,6 +192,7 @@ internal sealed partial class Spool : IDisposable
 
     private void OpenSegment(long sequence)
     {
+        WriteLastSequence(sequence);
         var stream = new FileStream(SegmentPath(sequence), FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
         lock (_segmentsLock)
         {
@@ -297,7 +300,7 @@ internal sealed partial class Spool : IDisposable
         var count = 0;
         using var file = new FileStream(SegmentPath(segment), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
         Span<byte> header = stackalloc byte[HeaderBytes];
-        for (var at = from; at + HeaderBytes <= end;)
+        for (var at = from; at + HeaderBytes <= end && at + HeaderBytes <= file.Length;)
         {
             file.Position = at;
             file.ReadExactly(header);
@@ -305,6 +308,30 @@ internal sealed partial class Spool : IDisposable
             if (at <= end) count++;
         }
         return count;
+    }
+
+    private string SequencePath => Path.Combine(Directory, "spool.sequence");
+
+    /// <summary>The last segment number this spool opened (0 for a spool that never recorded one).</summary>
+    private long ReadLastSequence()
+    {
+        try
+        {
+            return long.TryParse(File.ReadAllText(SequencePath).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var last) ? last : 0;
+        }
+        catch (FileNotFoundException) { return 0; }
+    }
+
+    /// <summary>Records <paramref name="sequence"/> durably (temp file, fsync, rename) before its segment is created.</summary>
+    private void WriteLastSequence(long sequence)
+    {
+        var temp = SequencePath + ".tmp";
+        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            file.Write(System.Text.Encoding.ASCII.GetBytes(sequence.ToString(CultureInfo.InvariantCulture) + "\n"));
+            file.Flush(flushToDisk: true);
+        }
+        File.Move(temp, SequencePath, overwrite: true);
     }
 
     /// <summary>Subtracts events that were shipped before a restart from the depth metric.</summary>

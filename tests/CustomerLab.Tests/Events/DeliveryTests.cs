@@ -116,6 +116,46 @@ public sealed class DeliveryTests(GarnetFixture garnet, ClickHouseHostFixture sh
     }
 
     [Fact]
+    public async Task EventsArrive_AfterACleanRestart_OfAnEdgeWhoseSpoolWasFullyShipped()
+    {
+        // The shipper's saved position names a segment by number; a restart that found no segment left (all shipped,
+        // the empty active one deleted at stop) once began again at segment 1 and read it from the old position.
+        var spool = RepoPaths.NewTempDirectory("spool-restart");
+        var database = EdgeApplication.DatabaseFor("eventsrestart");
+        var site = NewSiteKey();
+        await using (var first = new EdgeApplication(garnet.Url, sharedClickHouse.BaseUrl, database, Settings(spool, flushMs: 100)))
+        {
+            using var http = NoCookies(first);
+            await WaitReadyAsync(http);
+            await CreateSiteAsync(http, site);
+            Assert.Equal(HttpStatusCode.Accepted, (await CollectAsync(http, Batch(site, ["/before/" + new string('x', 500)]))).StatusCode);
+            await Poll.UntilAsync(async () => await ScalarAsync(sharedClickHouse, database, "SELECT count() FROM pageviews") == 1,
+                TimeSpan.FromSeconds(30), "the first event shipped");
+            await Poll.UntilAsync(() => Task.FromResult(File.ReadAllText(Path.Combine(spool, database, "shipper.state")).Split(' ')[1] != "0"),
+                TimeSpan.FromSeconds(10), "the shipper's position saved");
+        }
+
+        // Second life: the shipped segment, now sealed, is deleted; the new active one is empty and deleted at stop.
+        await using (var second = new EdgeApplication(garnet.Url, sharedClickHouse.BaseUrl, database, Settings(spool, flushMs: 100)))
+        {
+            using var http = NoCookies(second);
+            await WaitReadyAsync(http);
+            await Poll.UntilAsync(() => Task.FromResult(!File.Exists(Path.Combine(spool, database, "000000000001.seg"))),
+                TimeSpan.FromSeconds(10), "the shipped segment deleted");
+        }
+        Assert.Empty(Directory.GetFiles(Path.Combine(spool, database), "*.seg"));
+
+        await using var third = new EdgeApplication(garnet.Url, sharedClickHouse.BaseUrl, database, Settings(spool, flushMs: 100));
+        using var again = NoCookies(third);
+        await WaitReadyAsync(again);
+        Assert.Equal(HttpStatusCode.Accepted, (await CollectAsync(again, Batch(site, ["/after/1", "/after/2"]))).StatusCode);
+
+        await Poll.UntilAsync(async () => await ScalarAsync(sharedClickHouse, database, "SELECT count() FROM pageviews") >= 3,
+            TimeSpan.FromSeconds(30), "the events sent after the restarts", () => third.Logs.Tail("Shipper"));
+        Assert.Equal(2UL, await ScalarAsync(sharedClickHouse, database, "SELECT count() FROM pageviews WHERE path LIKE '/after/%'"));
+    }
+
+    [Fact]
     public async Task EventsArrive_IfClickHouseCompressionIsOn()
     {
         // Tests reach ClickHouse on loopback, where compression is off by default; a remote ClickHouse gets compressed bodies.

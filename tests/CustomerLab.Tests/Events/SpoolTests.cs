@@ -102,6 +102,23 @@ public sealed class SpoolTests : IDisposable
     }
 
     [Fact]
+    public async Task SegmentNumbers_AreNeverReused_EvenWhenEverySegmentWasShippedAndDeleted()
+    {
+        using (var first = Open()) await first.AppendAsync(Framed("{\"a\":1}"), 1);      // segment 1
+        using (var second = Open())                                                      // 1 sealed, 2 active
+        {
+            var sealedOne = second.Readable(0)!.Value;
+            Assert.Equal(1, sealedOne.Segment);
+            second.Acknowledge(1, sealedOne.End, 1);                                     // shipped: deleted
+        }                                                                                // 2 empty: deleted at stop
+        Assert.Empty(Directory.GetFiles(SegmentDirectory, "*.seg"));
+
+        using var third = Open();
+
+        Assert.Equal(3, third.Readable(0)!.Value.Segment);
+    }
+
+    [Fact]
     public void ZeroTail_IsCutQuietly_ButATornTail_IsCutWithAWarning()
     {
         Directory.CreateDirectory(SegmentDirectory);
