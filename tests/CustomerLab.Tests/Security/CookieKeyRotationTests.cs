@@ -28,6 +28,22 @@ public sealed class CookieKeyRotationTests(SecurityEdgeFixture fixture) : IClass
         Assert.Null(old.Verify(VisitorCookies.VisitorCookie, signedNew)); // a dropped key no longer verifies
     }
 
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("AAAAAAAAAAAAAAAAAAAAAA~paid")]
+    [InlineData("unicode-été-😀")]
+    public void Signature_IsHmacSha256OfNameAndValue_TruncatedTo128BitsInBase64Url(string value)
+    {
+        // The format cookies already in browsers carry: a change to how it is computed must not change what it is.
+        var key = EdgeApplication.CookieSigningKey;
+        var mac = System.Security.Cryptography.HMACSHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key),
+            System.Text.Encoding.UTF8.GetBytes(VisitorCookies.SessionCookie + "=" + value));
+        var expected = value + "." + System.Buffers.Text.Base64Url.EncodeToString(mac.AsSpan(0, 16));
+
+        Assert.Equal(expected, Cookies(key).Sign(VisitorCookies.SessionCookie, value));
+        Assert.Equal(value, Cookies(key).Verify(VisitorCookies.SessionCookie, expected));
+    }
+
     [Fact]
     public void CookieIsRejected_IfTamperedForeignOrReplayedUnderAnotherName()
     {
