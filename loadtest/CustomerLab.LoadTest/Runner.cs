@@ -67,8 +67,9 @@ internal static class Runner
             await stack.StartEdgeAsync(0);
         }
         await stack.StartBaselineAsync();
+        // The edges and the baseline, and what else takes the cores: the ClickHouse host, Redis, nginx.
         await using var sampler = new ResourceSampler(() => stack.Edges.Select(e => e.Process).Append(stack.Baseline!)
-            .Concat(stack.Nginx is null ? [] : [stack.Nginx]));
+            .Concat(new[] { stack.ClickHouse, stack.Redis, stack.Nginx }.OfType<ManagedProcess>()));
         var edgeUrl = needsEdge ? $"http://127.0.0.1:{stack.Edges[0].Port}" : "";
         var plan = new NumberPlan();
         var bench = needsEdge ? await Bench.SetUpAsync(client, edgeUrl, plan) : null;

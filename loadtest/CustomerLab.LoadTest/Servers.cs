@@ -81,16 +81,35 @@ internal sealed class ManagedProcess
                 try { if (!p.Process.HasExited) p.Process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
     }
 
+    /// <summary>The process and its live children (nginx's master does no work; its workers do).</summary>
+    private IEnumerable<int> Pids()
+    {
+        yield return Process.Id;
+        string children;
+        try { children = File.ReadAllText($"/proc/{Process.Id}/task/{Process.Id}/children"); }
+        catch (IOException) { yield break; }
+        foreach (var child in children.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            if (int.TryParse(child, out var pid)) yield return pid;
+    }
+
     private long ReadCpuTicks()
     {
-        try
+        long total = 0;
+        foreach (var pid in Pids())
         {
-            var stat = File.ReadAllText($"/proc/{Process.Id}/stat");
-            // Fields after the command name (which may contain spaces): state is field 3, utime 14, stime 15.
-            var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return long.Parse(rest[11]) + long.Parse(rest[12]);
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                // Fields after the command name (which may contain spaces): state is field 3, utime 14, stime 15.
+                var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                total += long.Parse(rest[11]) + long.Parse(rest[12]);
+            }
+            catch (Exception ex) when (ex is IOException or FormatException or IndexOutOfRangeException or InvalidOperationException)
+            {
+                if (pid == Process.Id) return _lastTicks;
+            }
         }
-        catch (Exception ex) when (ex is IOException or FormatException or IndexOutOfRangeException or InvalidOperationException) { return _lastTicks; }
+        return total;
     }
 
     /// <summary>CPU % (100 = one core) since the previous sample, and resident memory in MB.</summary>
@@ -103,13 +122,16 @@ internal sealed class ManagedProcess
         _lastTicks = ticks;
         _lastSample = now;
         double rss = 0;
-        try
+        foreach (var pid in Pids())
         {
-            foreach (var line in File.ReadLines($"/proc/{Process.Id}/status"))
-                if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-                    rss = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+            try
+            {
+                foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+                    if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+                        rss += long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+            }
+            catch (Exception ex) when (ex is IOException or FormatException or InvalidOperationException) { }
         }
-        catch (Exception ex) when (ex is IOException or FormatException or InvalidOperationException) { }
         return (cpu, rss);
     }
 }
