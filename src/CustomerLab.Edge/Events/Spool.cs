@@ -182,9 +182,7 @@ internal sealed partial class Spool : IDisposable
     {
         var length = Volatile.Read(ref _committedOffset);
         _active.SetLength(length);
-        _active.Flush(flushToDisk: true); // data and the new size
-        lastFsync = Environment.TickCount64;
-        dirty = false;
+        Fsync(ref lastFsync, ref dirty); // fdatasync also forces a changed size: reading the data needs it
         _active.Dispose();
         lock (_segmentsLock) _sealed[_activeSegment] = length;
         OpenSegment(_activeSegment + 1);
@@ -233,7 +231,7 @@ internal sealed partial class Spool : IDisposable
         while (at + HeaderBytes <= read && records.Count < maxRows)
         {
             var size = BinaryPrimitives.ReadInt32LittleEndian(buffer.AsSpan(at));
-            if (size < 0 || offset + at + HeaderBytes + size > end) break;
+            if (size <= 0 || offset + at + HeaderBytes + size > end) break; // a zero length ends the records
             if (at + HeaderBytes + size > read)
             {
                 if (records.Count > 0) break; // the next batch starts with it
@@ -294,20 +292,11 @@ internal sealed partial class Spool : IDisposable
         }
     }
 
-    /// <summary>Events in a segment range (for the depth metric after a restart).</summary>
+    /// <summary>Events in a segment range (for the depth metric after a restart); a file shorter than the range ends it.</summary>
     public int CountRecords(long segment, long from, long end)
     {
-        var count = 0;
-        using var file = new FileStream(SegmentPath(segment), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
-        Span<byte> header = stackalloc byte[HeaderBytes];
-        for (var at = from; at + HeaderBytes <= end && at + HeaderBytes <= file.Length;)
-        {
-            file.Position = at;
-            file.ReadExactly(header);
-            at += HeaderBytes + BinaryPrimitives.ReadInt32LittleEndian(header);
-            if (at <= end) count++;
-        }
-        return count;
+        var buffer = Array.Empty<byte>();
+        return Read(segment, from, end, int.MaxValue, int.MaxValue, ref buffer).Count;
     }
 
     private string SequencePath => Path.Combine(Directory, "spool.sequence");
