@@ -185,17 +185,9 @@ public sealed class DeliveryTests(GarnetFixture garnet, ClickHouseHostFixture sh
         var site = NewSiteKey();
         var directory = Directory.CreateDirectory(Path.Combine(spool, database)).FullName;
         var at = new DateTime(2026, 11, 2, 9, 30, 15, 250, DateTimeKind.Utc);
-        var legacy = new[] { "/old/1", "/old/2" }.Select(path => System.Text.Encoding.UTF8.GetBytes(
-            $$"""{"eventId":"{{Guid.CreateVersion7(at)}}","siteId":"{{site}}","eventName":"pageview","timestamp":"2026-11-02T09:30:15.25Z","visitorId":"v1","sessionId":"s1","url":"https://www.example.com{{path}}","host":"www.example.com","path":"{{path}}","title":"Old","referrer":"","referrerHost":"","source":"","medium":"","channel":"direct","utmSource":"","utmMedium":"","utmCampaign":"","utmTerm":"","utmContent":"","clickIdType":"","clickId":"","browser":"Chrome","browserVersion":"124","os":"Windows","osVersion":"10","deviceFamily":"Other","deviceBrand":"","deviceType":"desktop","screenWidth":1280,"countryCode":"GB","region":"","city":"","ipPrefix":"81.2.69.0","isBot":false,"botReasons":[],"userAgent":"UA"}""")).ToList();
-        using (var file = File.Create(Path.Combine(directory, "000000000001.seg")))
-            foreach (var payload in legacy)
-            {
-                var header = new byte[8];
-                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(header, payload.Length);
-                System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(4), System.IO.Hashing.Crc32.HashToUInt32(payload));
-                file.Write(header);
-                file.Write(payload);
-            }
+        var legacy = new[] { "/old/1", "/old/2" }.Select(path =>
+            $$"""{"eventId":"{{Guid.CreateVersion7(at)}}","siteId":"{{site}}","eventName":"pageview","timestamp":"2026-11-02T09:30:15.25Z","visitorId":"v1","sessionId":"s1","url":"https://www.example.com{{path}}","host":"www.example.com","path":"{{path}}","title":"Old","referrer":"","referrerHost":"","source":"","medium":"","channel":"direct","utmSource":"","utmMedium":"","utmCampaign":"","utmTerm":"","utmContent":"","clickIdType":"","clickId":"","browser":"Chrome","browserVersion":"124","os":"Windows","osVersion":"10","deviceFamily":"Other","deviceBrand":"","deviceType":"desktop","screenWidth":1280,"countryCode":"GB","region":"","city":"","ipPrefix":"81.2.69.0","isBot":false,"botReasons":[],"userAgent":"UA"}""").ToArray();
+        File.WriteAllBytes(Path.Combine(directory, "000000000001.seg"), SpoolTests.Framed(legacy));
 
         using var edge = await EdgeProcess.StartAsync(garnet.Url, sharedClickHouse.BaseUrl, database, spool, flushMs: 100);
         await CreateSiteAsync(edge.Http, site);

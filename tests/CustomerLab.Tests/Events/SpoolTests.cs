@@ -24,7 +24,8 @@ public sealed class SpoolTests : IDisposable
         new EventMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
         new LoggerFactory([_logs]).CreateLogger<Spool>());
 
-    private static byte[] Framed(params string[] payloads)
+    /// <summary>Records as the spool frames them: <c>[length][crc32][payload]</c> each.</summary>
+    internal static byte[] Framed(params string[] payloads)
     {
         var frames = payloads.Select(p => System.Text.Encoding.UTF8.GetBytes(p)).Select(p =>
         {
