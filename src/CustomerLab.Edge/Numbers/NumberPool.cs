@@ -34,6 +34,9 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
     private static readonly RedisScript ReclaimScript = new(NumberPoolScripts.Reclaim);
     private static readonly RedisScript AddScript = new(NumberPoolScripts.Add);
     private static readonly RedisScript RetireScript = new(NumberPoolScripts.Retire);
+
+    /// <summary>Every pool script, for the start-up warm-up to load on each primary.</summary>
+    internal static readonly RedisScript[] Scripts = [AssignScript, ReleaseScript, ReclaimScript, AddScript, RetireScript];
     private static readonly RedisValue VisitorMemoryMs = (long)VisitorMemory.TotalMilliseconds;
 
     private readonly ConcurrentDictionary<(string Site, string Pool), PoolKeys> _keys = new();

@@ -18,9 +18,6 @@ internal sealed partial class NumberPoolWarmup(IConnectionMultiplexer redis, Num
     /// </summary>
     private const string WarmupSite = "warm.up";
 
-    private static readonly string[] Scripts =
-        [NumberPoolScripts.Assign, NumberPoolScripts.Release, NumberPoolScripts.Reclaim, NumberPoolScripts.Add, NumberPoolScripts.Retire];
-
     public Task StartAsync(CancellationToken cancellationToken)
     {
         // In the background: start-up must not wait for a Redis that may be down.
@@ -32,7 +29,7 @@ internal sealed partial class NumberPoolWarmup(IConnectionMultiplexer redis, Num
                 {
                     var server = redis.GetServer(endpoint);
                     if (!server.IsConnected || server.IsReplica) continue;
-                    foreach (var script in Scripts) await server.ScriptLoadAsync(script);
+                    foreach (var script in NumberPool.Scripts) await server.ScriptLoadAsync(script.Text);
                 }
                 await sites.GetAsync(WarmupSite);
                 await pools.ReclaimAsync(WarmupSite, "warm.up");
