@@ -3,8 +3,12 @@ using CustomerLab.ClickHouseHost.Chdb;
 using CustomerLab.ClickHouseHost.Http;
 using Microsoft.Extensions.Options;
 
-// Content root is the app directory, so appsettings.json is found whatever the current directory is.
-var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+// Content root is the app directory, so appsettings.json is found whatever the current directory is. Configuration is
+// read once: a reloading source would watch the content root recursively (inotify), data directories included.
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+{
+    Args = ["--hostBuilder:reloadConfigOnChange=false", .. args], ContentRootPath = AppContext.BaseDirectory,
+});
 
 // Options: bound and validated before the engine boots, so bad settings fail fast.
 builder.Services.AddOptions<ClickHouseHostOptions>().BindConfiguration(ClickHouseHostOptions.Section).ValidateDataAnnotations().ValidateOnStart();

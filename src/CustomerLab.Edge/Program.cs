@@ -19,7 +19,7 @@ if (PrivacyCli.IsCommand(args)) return await PrivacyCli.RunAsync(args);
 // `users add|remove NAME`: report page users (password from $CUSTOMERLAB_PASSWORD or stdin).
 if (AccountsCli.IsCommand(args)) return await AccountsCli.RunAsync(args);
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(EdgeHost.Arguments(args));
 
 // Shared infrastructure: one clock for everything that reads time (tests swap it).
 builder.Services.AddSingleton(TimeProvider.System);

@@ -1,3 +1,4 @@
+using CustomerLab.Edge.Hosting;
 using CustomerLab.Edge.Redis;
 
 namespace CustomerLab.Edge.Accounts;
@@ -35,7 +36,7 @@ public static class AccountsCli
             }
         }
 
-        var builder = WebApplication.CreateBuilder(args[3..]);
+        var builder = WebApplication.CreateBuilder(EdgeHost.Arguments(args[3..]));
         builder.Logging.ClearProviders();
         // Talk to the running edge's embedded Garnet rather than start a second one over its data.
         RedisOptions.UseRunningEdgesServer(builder.Configuration);

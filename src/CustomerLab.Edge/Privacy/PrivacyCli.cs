@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CustomerLab.Edge.ClickHouse;
 using CustomerLab.Edge.ClickHouse.Migrations;
+using CustomerLab.Edge.Hosting;
 using CustomerLab.Edge.Numbers;
 using CustomerLab.Edge.Redis;
 using Microsoft.Extensions.Options;
@@ -30,7 +31,7 @@ public static class PrivacyCli
             return 2;
         }
 
-        var builder = WebApplication.CreateBuilder(rest);
+        var builder = WebApplication.CreateBuilder(EdgeHost.Arguments(rest));
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning);
         // Never start a second embedded Garnet over the edge's data: talk to the running edge's one instead.

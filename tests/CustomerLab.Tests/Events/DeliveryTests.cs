@@ -116,6 +116,22 @@ public sealed class DeliveryTests(GarnetFixture garnet, ClickHouseHostFixture sh
     }
 
     [Fact]
+    public async Task TheEdgeWatchesNoFiles_SoItsSpoolWritesWakeNothing()
+    {
+        // A configuration source that reloads on change watches the content root recursively with inotify; run from a
+        // directory that holds the spool, every commit would wake it.
+        var spool = RepoPaths.NewTempDirectory("spool-watch");
+        using var edge = await EdgeProcess.StartAsync(garnet.Url, sharedClickHouse.BaseUrl, EdgeApplication.DatabaseFor("eventswatch"), spool, flushMs: 100);
+        var site = NewSiteKey();
+        await CreateSiteAsync(edge.Http, site);
+        Assert.Equal(HttpStatusCode.Accepted, (await CollectAsync(edge.Http, Batch(site, ["/watched"]))).StatusCode);
+
+        var inotify = Directory.GetFiles($"/proc/{edge.Id}/fd")
+            .Count(fd => new FileInfo(fd).LinkTarget is "anon_inode:inotify");
+        Assert.Equal(0, inotify);
+    }
+
+    [Fact]
     public async Task EventsArrive_AfterACleanRestart_OfAnEdgeWhoseSpoolWasFullyShipped()
     {
         // The shipper's saved position names a segment by number; a restart that found no segment left (all shipped,
@@ -249,6 +265,8 @@ internal sealed class EdgeProcess : IDisposable
     }
 
     public HttpClient Http { get; }
+
+    public int Id => _process.Id;
 
     public string Output => string.Join('\n', _output.TakeLast(40));
 
