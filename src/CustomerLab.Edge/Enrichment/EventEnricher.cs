@@ -1,6 +1,7 @@
 using System.Net;
 using System.Web;
 using CustomerLab.Edge.Events;
+using CustomerLab.Edge.Identifiers;
 using CustomerLab.Edge.Numbers;
 using Microsoft.Extensions.Options;
 
@@ -50,7 +51,7 @@ internal sealed partial class EventEnricher : IDisposable
         var geo = _geo.Lookup(ip);
         return new EnrichedEvent
         {
-            EventId = Guid.CreateVersion7(new DateTimeOffset(now, TimeSpan.Zero)),
+            EventId = Uuid7.Create(new DateTimeOffset(now, TimeSpan.Zero)),
             SiteId = siteKey,
             EventName = name,
             Timestamp = now,

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using CustomerLab.Edge.Identifiers;
 using CustomerLab.Edge.Redis;
 using StackExchange.Redis;
 
@@ -50,9 +51,10 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
     public async Task<AssignResult> AssignAsync(string siteKey, string poolId, string sessionId, string visitorId, string source, TimeSpan hold)
     {
         var keys = KeysFor(siteKey, poolId);
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var at = time.GetUtcNow();
+        var now = at.ToUnixTimeMilliseconds();
         var holdMs = (long)hold.TotalMilliseconds;
-        var leaseId = Guid.CreateVersion7().ToString();
+        var leaseId = Uuid7.Create(at).ToString();
         var raw = (RedisResult[])(await AssignScript.EvaluateAsync(Db, keys.AssignKeys(sessionId, visitorId),
             [now, holdMs, sessionId, visitorId, leaseId, source, poolId, holdMs + SessionKeySlackMs, VisitorMemoryMs, ReclaimLimitValue]))!;
 
