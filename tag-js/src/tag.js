@@ -8,7 +8,7 @@ import { track, init as initTrack } from './track.js'
  * otherwise ask the edge for the visitor's number, swap it in, then send the first pageview (after
  * the answer, so the edge's cookies are set; or after data-timeout if the edge is slow or down).
  * SPA navigations send a pageview and renew the lease (a renewal may hand out another number: the
- * one shown before then becomes a target too).
+ * one shown before then becomes a target too); an open page also renews it at half its remaining time.
  *
  * API (the queue stub keeps calls made before the tag loaded):
  *   customerlab('swap')            swap the whole page again
@@ -16,7 +16,7 @@ import { track, init as initTrack } from './track.js'
  *   customerlab('number', fn)      fn(answer) once the first answer is in (null: no number)
  */
 var queue = (window.customerlab || {}).q || []
-var off, done, late, answer, timer, hide, shown
+var off, done, late, answer, timer, hide, shown, renew
 var waiting = []
 var targets = []
 
@@ -46,6 +46,12 @@ function ask(first) {
       if (shown && shown != a.number) targets.push(shown)
       shown = a.number
       start(a, a.targets.concat(targets))
+      /*
+       * Keep the lease while the page stays open, since a number shown past its lease could be another visitor's
+       * by then: renew at half its remaining time, at least a minute apart (a wrong clock cannot make a loop).
+       */
+      clearTimeout(renew)
+      renew = setTimeout(ask, Math.max(6e4, (Date.parse(a.expiresAt) - Date.now()) / 2 || 0))
     }
     settle(a && a.number && !off && a)
   })
