@@ -8,7 +8,7 @@ namespace CustomerLab.Edge.ClickHouse;
 /// Streams rows into one ClickHouse table in batches (up to <see cref="MaxBatchRows"/> rows or every
 /// <see cref="FlushInterval"/>), once the schema is migrated, retrying with backoff while ClickHouse is down.
 /// The buffer is in memory and bounded: rows beyond <see cref="Capacity"/> are counted and logged, not silently
-/// lost. For low-volume operational rows (lease history, exhaustion events); pageviews get the durable spool.
+/// lost. For low-volume operational rows (exhaustion events); pageviews and lease history get durable spools.
 /// </summary>
 internal abstract partial class BatchedTableWriter(ClickHouseClient client, SchemaState schema, string table, string[] columns, ILogger logger)
     : BackgroundService

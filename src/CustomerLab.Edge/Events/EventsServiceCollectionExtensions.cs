@@ -16,7 +16,7 @@ internal static class EventsServiceCollectionExtensions
         services.TryAddSingleton<EventMetrics>();
         services.TryAddSingleton<EventEnricher>();
         services.TryAddSingleton<Spool>();
-        services.TryAddSingleton<Shipper>();
+        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<Shipper>(sp, ShipTarget.Pageviews));
         // Load the data files and open (and recover) the spool before the edge listens: a missing file stops start-up.
         services.AddHostedService<EventsWarmup>();
         services.AddHostedService(sp => sp.GetRequiredService<Shipper>());

@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace CustomerLab.Edge.Events;
 
 /// <summary>
-/// Ships the spool into ClickHouse's <c>pageviews</c>: batches of up to <see cref="EventsOptions.BatchMaxRows"/> rows
+/// Ships a spool into its ClickHouse table (<see cref="ShipTarget"/>: the events' into <c>pageviews</c>, the lease
+/// history's into <c>lease_history</c>): batches of up to <see cref="EventsOptions.BatchMaxRows"/> rows
 /// or <see cref="EventsOptions.BatchMaxBytes"/> bytes, or what arrived within <see cref="EventsOptions.FlushIntervalMs"/>,
 /// one segment at a time, as JSONEachRow (the records' bytes as they are) through ClickHouse.Driver. Each batch carries
 /// <c>insert_deduplication_token = "{segment}:{start}-{end}"</c>. Before an insert the batch's range is written to
@@ -19,10 +20,10 @@ namespace CustomerLab.Edge.Events;
 /// file with the error while the rest flows.
 /// </summary>
 internal sealed partial class Shipper(
-    Spool spool, ClickHouseClient client, SchemaState schema, EventMetrics metrics, IOptions<EventsOptions> options, ILogger<Shipper> logger)
+    Spool spool, ShipTarget target, ClickHouseClient client, SchemaState schema, EventMetrics? metrics, IOptions<EventsOptions> options,
+    ILogger<Shipper> logger)
     : BackgroundService
 {
-    private const string Table = "pageviews";
 
     /// <summary>ClickHouse error codes that mean "this data cannot be inserted as it is", not "try again later".</summary>
     private static readonly HashSet<int> MalformedCodes =
@@ -104,20 +105,20 @@ internal sealed partial class Shipper(
         foreach (var record in records)
         {
             var row = record.Payload is { } payload ? Row(payload) : null;
-            if (row is null) { DeadLetter([record], "the spool record is damaged or not an event"); continue; }
+            if (row is null) { DeadLetter([record], $"the spool record is damaged or not a {target.Table} row"); continue; }
             rows.Add(row.Value.Equals(record.Payload!.Value) ? record : record with { Payload = row });
         }
         if (rows.Count > 0) await InsertAsync(rows, cancellationToken);
     }
 
-    private static ReadOnlyMemory<byte>? Row(ReadOnlyMemory<byte> payload)
+    private ReadOnlyMemory<byte>? Row(ReadOnlyMemory<byte> payload)
     {
-        try { return SpoolRecords.AsRow(payload); }
+        try { return target.AsRow(payload); }
         catch (JsonException) { return null; }
     }
 
     /// <summary>
-    /// One <c>INSERT INTO pageviews (columns) FORMAT JSONEachRow</c> whose body is the records' bytes as the spool holds
+    /// One <c>INSERT INTO {table} (columns) FORMAT JSONEachRow</c> whose body is the records' bytes as the spool holds
     /// them, a newline after each: nothing is decoded or re-encoded on the way.
     /// </summary>
     private async Task InsertAsync(List<SpoolRecord> records, CancellationToken cancellationToken)
@@ -135,16 +136,16 @@ internal sealed partial class Shipper(
                     // The deduplication token covers exactly this batch; a retry after a crash sends the same range.
                     CustomSettings = new Dictionary<string, object> { ["insert_deduplication_token"] = token },
                 };
-                using var response = await client.InsertRawStreamAsync(Table, new RecordLinesStream(records), "JSONEachRow", EnrichedEvent.Columns,
+                using var response = await client.InsertRawStreamAsync(target.Table, new RecordLinesStream(records), "JSONEachRow", target.Columns,
                     client.Settings.UseCompression, options, cancellationToken);
-                metrics.Batch(records.Count, Stopwatch.GetElapsedTime(started).TotalSeconds);
+                metrics?.Batch(records.Count, Stopwatch.GetElapsedTime(started).TotalSeconds);
                 Interlocked.Add(ref _shipped, records.Count);
                 LogShipped(logger, records.Count, token);
                 return;
             }
             catch (ClickHouseServerException ex) when (MalformedCodes.Contains(ex.ErrorCode))
             {
-                metrics.ClickHouseError("malformed");
+                metrics?.ClickHouseError("malformed");
                 LogMalformed(logger, records.Count, token, ex.ErrorCode, ex.Message);
                 if (records.Count == 1) { DeadLetter(records, $"ClickHouse error {ex.ErrorCode}: {ex.Message}"); return; }
                 var half = records.Count / 2;
@@ -155,7 +156,7 @@ internal sealed partial class Shipper(
             catch (Exception ex) when (ex is HttpRequestException or IOException or ClickHouseServerException or InvalidOperationException
                                        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                metrics.ClickHouseError("transient");
+                metrics?.ClickHouseError("transient");
                 LogRetry(logger, records.Count, token, delay.TotalSeconds, ex.GetType().Name, ex.Message);
                 await Task.Delay(delay, cancellationToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maxDelay.Ticks));
@@ -183,7 +184,7 @@ internal sealed partial class Shipper(
             file.Write(Encoding.UTF8.GetBytes(text.ToString()));
             file.Flush(flushToDisk: true);
         }
-        metrics.DeadLettered(records.Count);
+        metrics?.DeadLettered(records.Count);
         LogDeadLettered(logger, records.Count, path, error);
     }
 
@@ -232,4 +233,13 @@ internal sealed partial class Shipper(
 
     [LoggerMessage(6205, LogLevel.Warning, "Shipper state {Path} unreadable ({Error}); shipping the spool from its start (duplicates are dropped by ClickHouse)", EventName = "ShipperBadState")]
     private static partial void LogBadState(ILogger logger, string path, string error);
+}
+
+/// <summary>
+/// The table a <see cref="Shipper"/> fills, its columns (the records' JSON names), and how a record becomes a row
+/// (events written by earlier versions are rewritten; other records are rows as they are).
+/// </summary>
+internal sealed record ShipTarget(string Table, string[] Columns, Func<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>> AsRow)
+{
+    public static readonly ShipTarget Pageviews = new("pageviews", EnrichedEvent.Columns, SpoolRecords.AsRow);
 }

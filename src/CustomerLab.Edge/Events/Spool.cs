@@ -21,7 +21,7 @@ internal sealed partial class Spool : IDisposable
     private const string Extension = ".seg";
 
     private readonly EventsOptions _options;
-    private readonly EventMetrics _metrics;
+    private readonly EventMetrics? _metrics;
     private readonly ILogger<Spool> _logger;
     private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _appended = new(0, 1);
@@ -37,15 +37,25 @@ internal sealed partial class Spool : IDisposable
     private long _pendingEvents;   // events on disk not yet acknowledged
     private long _reservedBytes;   // bytes queued for the writer, counted against the quota
     private int _nearQuota;
+    private int _disposed;
     private readonly FileStream _lock;
 
+    /// <summary>The events' spool. One directory per target database: a spool never ships into a database it was not written for.</summary>
     public Spool(IOptions<EventsOptions> options, IOptions<ClickHouse.ClickHouseOptions> clickHouse, EventMetrics metrics, ILogger<Spool> logger)
+        : this(Path.Combine(options.Value.SpoolPath, clickHouse.Value.Database), options.Value, metrics, logger)
     {
-        _options = options.Value;
+    }
+
+    /// <summary>
+    /// A spool in <paramref name="directory"/> with the events' settings (fsync policy, segment size, quota); without
+    /// <paramref name="metrics"/> its commits and size stay out of the events' figures (the lease history's spool).
+    /// </summary>
+    internal Spool(string directory, EventsOptions options, EventMetrics? metrics, ILogger<Spool> logger)
+    {
+        _options = options;
         _metrics = metrics;
         _logger = logger;
-        // One directory per target database: a spool never ships into a database it was not written for.
-        Directory = Path.GetFullPath(Path.Combine(_options.SpoolPath, clickHouse.Value.Database));
+        Directory = Path.GetFullPath(directory);
         System.IO.Directory.CreateDirectory(Directory);
         try
         {
@@ -60,7 +70,7 @@ internal sealed partial class Spool : IDisposable
         // Never a number used before, even when every segment was shipped and deleted: the shipper's saved position
         // names a segment by number, and a new file under an old number would be read from that old position.
         OpenSegment(Math.Max(_sealed.Count == 0 ? 1 : _sealed.Keys.Max() + 1, ReadLastSequence() + 1));
-        metrics.ObserveSpool(() => Interlocked.Read(ref _pendingEvents), () => Interlocked.Read(ref _totalBytes), _options.SpoolQuotaBytes);
+        metrics?.ObserveSpool(() => Interlocked.Read(ref _pendingEvents), () => Interlocked.Read(ref _totalBytes), _options.SpoolQuotaBytes);
         _writerLoop = Task.Factory.StartNew(WriteLoopAsync, TaskCreationOptions.LongRunning).Unwrap();
     }
 
@@ -138,7 +148,7 @@ internal sealed partial class Spool : IDisposable
                 Interlocked.Add(ref _reservedBytes, -bytes);
                 Interlocked.Add(ref _pendingEvents, events);
                 Volatile.Write(ref _committedOffset, _active.Position);
-                _metrics.SpoolCommit(batch.Count, bytes);
+                _metrics?.SpoolCommit(batch.Count, bytes);
                 foreach (var write in batch) write.Done.TrySetResult();
                 CheckQuota();
                 if (_active.Position >= _options.SegmentBytes) Roll(ref lastFsync, ref dirty);
@@ -397,6 +407,8 @@ internal sealed partial class Spool : IDisposable
 
     public void Dispose()
     {
+        // Once: a container disposes a singleton it also made as a hosted service twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _writes.Writer.TryComplete();
         try { _writerLoop.Wait(TimeSpan.FromSeconds(10)); } catch (AggregateException) { }
         lock (_segmentsLock)

@@ -2,36 +2,42 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace CustomerLab.Edge.Events;
 
 /// <summary>
-/// The spool's records of events: each an <see cref="EnrichedEvent"/> as one line of JSONEachRow (column names,
-/// <see cref="SpoolJson"/>), framed as <c>[length:int32 LE][crc32:uint32 LE][payload]</c>.
+/// The spool's records: each a row as one line of JSONEachRow with the table's column names (an
+/// <see cref="EnrichedEvent"/> by <see cref="SpoolJson"/>, a lease history row by its own context), framed as
+/// <c>[length:int32 LE][crc32:uint32 LE][payload]</c>.
 /// </summary>
 internal static class SpoolRecords
 {
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
 
+    /// <summary>The framed records of <paramref name="events"/>, <c>pageviews</c> rows.</summary>
+    public static byte[] Frame(ReadOnlySpan<EnrichedEvent> events) => Frame(events, SpoolJson.Default.EnrichedEvent);
+
     /// <summary>
-    /// The framed records of <paramref name="events"/> in one new buffer. The JSON is written once, into a buffer
-    /// this thread reuses, and copied once into the frame the spool keeps until the write completes.
+    /// The framed records of <paramref name="rows"/> in one new buffer, each one JSONEachRow line written by
+    /// <paramref name="typeInfo"/>. The JSON is written once, into a buffer this thread reuses, and copied once into
+    /// the frame the spool keeps until the write completes.
     /// </summary>
-    public static byte[] Frame(ReadOnlySpan<EnrichedEvent> events)
+    public static byte[] Frame<T>(ReadOnlySpan<T> rows, JsonTypeInfo<T> typeInfo)
     {
         var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
         var writer = t_writer ??= new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true });
         buffer.ResetWrittenCount();
-        Span<int> ends = events.Length <= 64 ? stackalloc int[events.Length] : new int[events.Length];
-        for (var i = 0; i < events.Length; i++)
+        Span<int> ends = rows.Length <= 64 ? stackalloc int[rows.Length] : new int[rows.Length];
+        for (var i = 0; i < rows.Length; i++)
         {
             writer.Reset(buffer);
-            JsonSerializer.Serialize(writer, events[i], SpoolJson.Default.EnrichedEvent);
+            JsonSerializer.Serialize(writer, rows[i], typeInfo);
             ends[i] = buffer.WrittenCount;
         }
         var json = buffer.WrittenSpan;
-        var framed = new byte[json.Length + events.Length * Spool.HeaderBytes];
+        var framed = new byte[json.Length + rows.Length * Spool.HeaderBytes];
         int from = 0, at = 0;
         foreach (var end in ends)
         {

@@ -1,7 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
 using CustomerLab.Tests.Fixtures;
+using CustomerLab.Tests.Numbers;
 using static CustomerLab.Tests.Events.EventsTesting;
 
 namespace CustomerLab.Tests.Events;
@@ -113,6 +116,40 @@ public sealed class DeliveryTests(GarnetFixture garnet, ClickHouseHostFixture sh
 
         Assert.Equal((ulong)acknowledged, await ScalarAsync(sharedClickHouse, database, "SELECT count() FROM pageviews FINAL"));
         Assert.Equal((ulong)acknowledged, await ScalarAsync(sharedClickHouse, database, "SELECT uniqExact(path) FROM pageviews"));
+    }
+
+    [Fact]
+    public async Task LeaseHistoryRows_Arrive_IfTheEdgeIsKilledWithTheirShipmentPending()
+    {
+        var spool = RepoPaths.NewTempDirectory("spool-lease-kill");
+        var database = EdgeApplication.DatabaseFor("leasekill");
+        var site = NewSiteKey();
+        string number;
+        // First life: a long flush interval, so the lease's start row is still only in its spool when the process dies.
+        using (var first = await EdgeProcess.StartAsync(garnet.Url, sharedClickHouse.BaseUrl, database, spool, flushMs: 600_000))
+        {
+            await CreateSiteAsync(first.Http, site);
+            using (var pool = new HttpRequestMessage(HttpMethod.Put, $"/admin/sites/{site}/pools/main") { Content = JsonContent.Create(new { numbers = NumbersEdgeFixture.Numbers(1) }) })
+            {
+                pool.Headers.Add("X-Api-Key", EdgeApplication.AdminKey);
+                Assert.True((await first.Http.SendAsync(pool, Ct)).IsSuccessStatusCode);
+            }
+            var response = await first.Http.PostAsync("/v1/number",
+                new StringContent($$"""{"k":"{{site}}","u":"https://www.example.com/landing","r":""}""", System.Text.Encoding.UTF8, "text/plain"), Ct);
+            var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
+            Assert.Equal("assigned", answer.GetProperty("status").GetString());
+            number = answer.GetProperty("number").GetString()!;
+            // The request does not wait for its row's fsync; the spool's writer commits it within milliseconds.
+            await Task.Delay(TimeSpan.FromMilliseconds(300), Ct);
+            first.Kill();
+        }
+        var open = $"SELECT count() FROM lease_history FINAL WHERE site_id = '{site}' AND number = '{number}' AND ended_at IS NULL";
+        Assert.Equal(0UL, await ScalarAsync(sharedClickHouse, database, open));
+
+        using var second = await EdgeProcess.StartAsync(garnet.Url, sharedClickHouse.BaseUrl, database, spool, flushMs: 100);
+        await Poll.UntilAsync(async () => await ScalarAsync(sharedClickHouse, database, open) >= 1, TimeSpan.FromSeconds(60),
+            "the lease's start row after the restart", () => second.Output);
+        Assert.Equal(1UL, await ScalarAsync(sharedClickHouse, database, $"SELECT count() FROM lease_history WHERE site_id = '{site}'"));
     }
 
     [Fact]

@@ -268,7 +268,7 @@ public sealed class NumbersApiTests(NumbersEdgeFixture fixture) : IClassFixture<
             catch (ClickHouse.Driver.ClickHouseServerException) { return false; } // schema not migrated yet
             return source is string;
         }, TimeSpan.FromSeconds(30), "the lease start row in ClickHouse",
-            () => $"schema ready={schema.IsReady} error={schema.LastError}; writer wrote {writer.Written}, pending {writer.Pending}, failed attempts {writer.FailedAttempts}, dropped {writer.Dropped}; edge log: {fixture.Edge.Logs.Tail("Lease")}");
+            () => $"schema ready={schema.IsReady} error={schema.LastError}; writer shipped {writer.Shipped}, pending {writer.Pending}, lost {writer.Lost}; edge log: {fixture.Edge.Logs.Tail("Lease")}");
 
         Assert.Equal("google/cpc", source);
     }
