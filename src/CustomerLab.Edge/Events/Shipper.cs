@@ -140,13 +140,13 @@ internal sealed partial class Shipper(
                     client.Settings.UseCompression, options, cancellationToken);
                 metrics?.Batch(records.Count, Stopwatch.GetElapsedTime(started).TotalSeconds);
                 Interlocked.Add(ref _shipped, records.Count);
-                LogShipped(logger, records.Count, token);
+                LogShipped(logger, records.Count, target.Table, token);
                 return;
             }
             catch (ClickHouseServerException ex) when (MalformedCodes.Contains(ex.ErrorCode))
             {
                 metrics?.ClickHouseError("malformed");
-                LogMalformed(logger, records.Count, token, ex.ErrorCode, ex.Message);
+                LogMalformed(logger, records.Count, target.Table, token, ex.ErrorCode, ex.Message);
                 if (records.Count == 1) { DeadLetter(records, $"ClickHouse error {ex.ErrorCode}: {ex.Message}"); return; }
                 var half = records.Count / 2;
                 await InsertAsync(records[..half], cancellationToken);
@@ -157,7 +157,7 @@ internal sealed partial class Shipper(
                                        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
                 metrics?.ClickHouseError("transient");
-                LogRetry(logger, records.Count, token, delay.TotalSeconds, ex.GetType().Name, ex.Message);
+                LogRetry(logger, records.Count, target.Table, token, delay.TotalSeconds, ex.GetType().Name, ex.Message);
                 await Task.Delay(delay, cancellationToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maxDelay.Ticks));
             }
@@ -185,7 +185,7 @@ internal sealed partial class Shipper(
             file.Flush(flushToDisk: true);
         }
         metrics?.DeadLettered(records.Count);
-        LogDeadLettered(logger, records.Count, path, error);
+        LogDeadLettered(logger, records.Count, target.Table, path, error);
     }
 
     private static bool IsJson(ReadOnlyMemory<byte> payload)
@@ -219,17 +219,17 @@ internal sealed partial class Shipper(
         File.Move(temp, _statePath, overwrite: true);
     }
 
-    [LoggerMessage(6201, LogLevel.Debug, "Shipped {Rows} events to ClickHouse (token {Token})", EventName = "EventsShipped")]
-    private static partial void LogShipped(ILogger logger, int rows, string token);
+    [LoggerMessage(6201, LogLevel.Debug, "Shipped {Rows} rows to ClickHouse {Table} (token {Token})", EventName = "EventsShipped")]
+    private static partial void LogShipped(ILogger logger, int rows, string table, string token);
 
-    [LoggerMessage(6202, LogLevel.Warning, "ClickHouse insert of {Rows} events (token {Token}) failed, transient; retrying in {Seconds} s: {Kind}: {Error}", EventName = "ShipperTransientError")]
-    private static partial void LogRetry(ILogger logger, int rows, string token, double seconds, string kind, string error);
+    [LoggerMessage(6202, LogLevel.Warning, "ClickHouse insert of {Rows} rows into {Table} (token {Token}) failed, transient; retrying in {Seconds} s: {Kind}: {Error}", EventName = "ShipperTransientError")]
+    private static partial void LogRetry(ILogger logger, int rows, string table, string token, double seconds, string kind, string error);
 
-    [LoggerMessage(6203, LogLevel.Error, "ClickHouse rejected {Rows} events (token {Token}) as malformed, code {Code}: {Error}", EventName = "ShipperMalformedBatch")]
-    private static partial void LogMalformed(ILogger logger, int rows, string token, int code, string error);
+    [LoggerMessage(6203, LogLevel.Error, "ClickHouse rejected {Rows} rows for {Table} (token {Token}) as malformed, code {Code}: {Error}", EventName = "ShipperMalformedBatch")]
+    private static partial void LogMalformed(ILogger logger, int rows, string table, string token, int code, string error);
 
-    [LoggerMessage(6204, LogLevel.Error, "{Rows} events written to the dead-letter file {Path}: {Error}", EventName = "EventsDeadLettered")]
-    private static partial void LogDeadLettered(ILogger logger, int rows, string path, string error);
+    [LoggerMessage(6204, LogLevel.Error, "{Rows} {Table} rows written to the dead-letter file {Path}: {Error}", EventName = "EventsDeadLettered")]
+    private static partial void LogDeadLettered(ILogger logger, int rows, string table, string path, string error);
 
     [LoggerMessage(6205, LogLevel.Warning, "Shipper state {Path} unreadable ({Error}); shipping the spool from its start (duplicates are dropped by ClickHouse)", EventName = "ShipperBadState")]
     private static partial void LogBadState(ILogger logger, string path, string error);
