@@ -24,7 +24,6 @@ internal sealed partial class Shipper(
     ILogger<Shipper> logger)
     : BackgroundService
 {
-
     /// <summary>ClickHouse error codes that mean "this data cannot be inserted as it is", not "try again later".</summary>
     private static readonly HashSet<int> MalformedCodes =
     [
@@ -36,7 +35,7 @@ internal sealed partial class Shipper(
     private long _shipped;
     private byte[] _batchBuffer = new byte[64 * 1024]; // the batch being shipped, reused (see Spool.Read)
 
-    /// <summary>Events ClickHouse acknowledged since start.</summary>
+    /// <summary>Rows ClickHouse acknowledged since start.</summary>
     public long Shipped => Interlocked.Read(ref _shipped);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
