@@ -48,15 +48,19 @@ internal sealed partial class LeaseHistoryWriter : IHostedService, IDisposable
         // +1 ms: an end row always outranks its start row in ReplacingMergeTree, even within one millisecond.
         Append(Row(ended.Lease, ended.EndedAt, ended.Reason, (ended.EndedAt > _time.GetUtcNow() ? ended.EndedAt : _time.GetUtcNow()).AddMilliseconds(1)));
 
+    /// <summary>Hands the row to the spool without waiting for its commit; a refusal or a failed write is counted and logged.</summary>
     private void Append(LeaseHistoryRow row)
     {
         Task written;
         try { written = _spool.AppendAsync(SpoolRecords.Frame([row], LeaseHistoryJson.Default.LeaseHistoryRow), 1); }
         catch (Exception ex) when (ex is SpoolFullException or ObjectDisposedException) { Lose(row, ex.Message); return; }
-        if (!written.IsCompleted)
-            written.ContinueWith(static (task, state) => { var (writer, row) = ((LeaseHistoryWriter, LeaseHistoryRow))state!; writer.Lose(row, task.Exception!.GetBaseException().Message); },
-                (this, row), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        else if (written.IsFaulted) Lose(row, written.Exception!.GetBaseException().Message);
+        _ = LoseIfFailedAsync(written, row);
+    }
+
+    private async Task LoseIfFailedAsync(Task written, LeaseHistoryRow row)
+    {
+        try { await written.ConfigureAwait(false); }
+        catch (IOException ex) { Lose(row, ex.Message); }
     }
 
     private void Lose(LeaseHistoryRow row, string error)
