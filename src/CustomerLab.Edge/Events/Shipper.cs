@@ -206,17 +206,9 @@ internal sealed partial class Shipper(
         return (0, 0, 0);
     }
 
-    /// <summary>Writes <c>segment start end</c> atomically (temp file, fsync, rename).</summary>
-    private void SaveState(long segment, long start, long end)
-    {
-        var temp = _statePath + ".tmp";
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            file.Write(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{segment} {start} {end}\n")));
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temp, _statePath, overwrite: true);
-    }
+    /// <summary>Writes <c>segment start end</c> atomically (<see cref="SpoolFiles.ReplaceDurably"/>).</summary>
+    private void SaveState(long segment, long start, long end) =>
+        SpoolFiles.ReplaceDurably(_statePath, string.Create(CultureInfo.InvariantCulture, $"{segment} {start} {end}\n"));
 
     [LoggerMessage(6201, LogLevel.Debug, "Shipped {Rows} rows to ClickHouse {Table} (token {Token})", EventName = "EventsShipped")]
     private static partial void LogShipped(ILogger logger, int rows, string table, string token);

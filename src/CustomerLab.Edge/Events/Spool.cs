@@ -321,17 +321,9 @@ internal sealed partial class Spool : IDisposable
         catch (FileNotFoundException) { return 0; }
     }
 
-    /// <summary>Records <paramref name="sequence"/> durably (temp file, fsync, rename) before its segment is created.</summary>
-    private void WriteLastSequence(long sequence)
-    {
-        var temp = SequencePath + ".tmp";
-        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            file.Write(System.Text.Encoding.ASCII.GetBytes(sequence.ToString(CultureInfo.InvariantCulture) + "\n"));
-            file.Flush(flushToDisk: true);
-        }
-        File.Move(temp, SequencePath, overwrite: true);
-    }
+    /// <summary>Records <paramref name="sequence"/> durably before its segment is created.</summary>
+    private void WriteLastSequence(long sequence) =>
+        SpoolFiles.ReplaceDurably(SequencePath, sequence.ToString(CultureInfo.InvariantCulture) + "\n");
 
     /// <summary>Subtracts events that were shipped before a restart from the depth metric.</summary>
     public void ForgetShipped(int events) => Interlocked.Add(ref _pendingEvents, -events);

@@ -47,6 +47,21 @@ internal static class SpoolFiles
         }
     }
 
+    /// <summary>
+    /// Replaces a small text file so that a crash leaves the old text or the new, never a torn one: written to a temp
+    /// file, fsynced, renamed over (the shipper's position, the spool's last segment number).
+    /// </summary>
+    public static void ReplaceDurably(string path, string text)
+    {
+        var temp = path + ".tmp";
+        using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            file.Write(System.Text.Encoding.ASCII.GetBytes(text));
+            file.Flush(flushToDisk: true);
+        }
+        File.Move(temp, path, overwrite: true);
+    }
+
     /// <summary>True when the file holds only zero bytes from <paramref name="from"/> to its end (a segment's laid-out tail).</summary>
     public static bool IsZeroFrom(string path, long from)
     {
