@@ -13,10 +13,7 @@ namespace CustomerLab.Edge.Numbers;
 internal sealed partial class NumberPoolWarmup(IConnectionMultiplexer redis, NumberPool pools, Sites.SiteStore sites, ILogger<NumberPoolWarmup> logger)
     : IHostedService
 {
-    /// <summary>
-    /// Not a valid site key ('.' is not allowed), so no site can have it: its pool does not exist, and reclaiming it
-    /// reads one empty key and writes nothing.
-    /// </summary>
+    /// <summary>Not a valid site key ('.' is not allowed), so no site can have it, nor its throwaway pool.</summary>
     private const string WarmupSite = "warm.up";
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -33,8 +30,7 @@ internal sealed partial class NumberPoolWarmup(IConnectionMultiplexer redis, Num
                     foreach (var script in NumberPool.Scripts) await server.ScriptLoadAsync(script.Text);
                 }
                 await sites.GetAsync(WarmupSite);
-                await pools.ReclaimAsync(WarmupSite, WarmupSite);
-                await AssignAndRenewAsync();
+                await AssignAndRenewAsync(); // the assign script reclaims expired leases first: no separate reclaim
                 LogWarm(logger, redis.GetEndPoints().Length);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
