@@ -40,11 +40,18 @@ internal sealed partial class Spool : IDisposable
     private int _disposed;
     private readonly FileStream _lock;
 
-    /// <summary>The events' spool. One directory per target database: a spool never ships into a database it was not written for.</summary>
+    /// <summary>The events' spool, in <see cref="DirectoryFor"/> the database.</summary>
     public Spool(IOptions<EventsOptions> options, IOptions<ClickHouse.ClickHouseOptions> clickHouse, EventMetrics metrics, ILogger<Spool> logger)
-        : this(Path.Combine(options.Value.SpoolPath, clickHouse.Value.Database), options.Value, metrics, logger)
+        : this(DirectoryFor(options.Value, clickHouse.Value.Database), options.Value, metrics, logger)
     {
     }
+
+    /// <summary>
+    /// <c>{SpoolPath}/{database}</c> for the events, <c>{SpoolPath}/{database}.{table}</c> for another table's rows: one
+    /// directory per target database and table, so a spool never ships into a database it was not written for.
+    /// </summary>
+    public static string DirectoryFor(EventsOptions options, string database, string? table = null) =>
+        Path.Combine(options.SpoolPath, table is null ? database : $"{database}.{table}");
 
     /// <summary>
     /// A spool in <paramref name="directory"/> with the events' settings (fsync policy, segment size, quota); without

@@ -28,7 +28,7 @@ internal sealed partial class LeaseHistoryWriter : IHostedService, IDisposable
     {
         _time = time;
         _logger = loggers.CreateLogger<LeaseHistoryWriter>();
-        _spool = new Spool(Path.Combine(events.Value.SpoolPath, clickHouse.Value.Database + ".lease_history"), events.Value, metrics: null,
+        _spool = new Spool(Spool.DirectoryFor(events.Value, clickHouse.Value.Database, Target.Table), events.Value, metrics: null,
             loggers.CreateLogger<Spool>());
         _shipper = new Shipper(_spool, Target, client, schema, metrics: null, events, loggers.CreateLogger<Shipper>());
     }
