@@ -44,9 +44,12 @@ internal sealed partial class LeaseHistoryWriter : IHostedService, IDisposable
 
     public void RecordStart(Lease lease) => Append(Row(lease, null, "", lease.StartedAt));
 
-    public void RecordEnd(EndedLease ended) =>
+    public void RecordEnd(EndedLease ended)
+    {
         // +1 ms: an end row always outranks its start row in ReplacingMergeTree, even within one millisecond.
-        Append(Row(ended.Lease, ended.EndedAt, ended.Reason, (ended.EndedAt > _time.GetUtcNow() ? ended.EndedAt : _time.GetUtcNow()).AddMilliseconds(1)));
+        var now = _time.GetUtcNow();
+        Append(Row(ended.Lease, ended.EndedAt, ended.Reason, (ended.EndedAt > now ? ended.EndedAt : now).AddMilliseconds(1)));
+    }
 
     /// <summary>Hands the row to the spool without waiting for its commit; a refusal or a failed write is counted and logged.</summary>
     private void Append(LeaseHistoryRow row)
