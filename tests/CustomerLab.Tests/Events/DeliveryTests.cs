@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
 using CustomerLab.Tests.Fixtures;
 using CustomerLab.Tests.Numbers;
 using static CustomerLab.Tests.Events.EventsTesting;
@@ -128,15 +126,9 @@ public sealed class DeliveryTests(GarnetFixture garnet, ClickHouseHostFixture sh
         // First life: a long flush interval, so the lease's start row is still only in its spool when the process dies.
         using (var first = await EdgeProcess.StartAsync(garnet.Url, sharedClickHouse.BaseUrl, database, spool, flushMs: 600_000))
         {
-            await CreateSiteAsync(first.Http, site);
-            using (var pool = new HttpRequestMessage(HttpMethod.Put, $"/admin/sites/{site}/pools/main") { Content = JsonContent.Create(new { numbers = NumbersEdgeFixture.Numbers(1) }) })
-            {
-                pool.Headers.Add("X-Api-Key", EdgeApplication.AdminKey);
-                Assert.True((await first.Http.SendAsync(pool, Ct)).IsSuccessStatusCode);
-            }
-            var response = await first.Http.PostAsync("/v1/number",
-                new StringContent($$"""{"k":"{{site}}","u":"https://www.example.com/landing","r":""}""", System.Text.Encoding.UTF8, "text/plain"), Ct);
-            var answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement;
+            using var client = new EdgeClient(first.Http);
+            await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(1));
+            var answer = await EdgeClient.JsonAsync(await client.RequestNumberAsync(site, "https://www.example.com/landing"));
             Assert.Equal("assigned", answer.GetProperty("status").GetString());
             number = answer.GetProperty("number").GetString()!;
             // The request does not wait for its row's fsync; the spool's writer commits it within milliseconds.

@@ -14,8 +14,13 @@ public sealed class EdgeClient : IDisposable
     private readonly HttpClient _http;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    private readonly bool _ownsHttp = true;
+
     public EdgeClient(EdgeApplication edge) =>
         _http = edge.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = false });
+
+    /// <summary>Over an HTTP client someone else owns (an edge process's): the same requests to a real port.</summary>
+    public EdgeClient(HttpClient http) => (_http, _ownsHttp) = (http, false);
 
     /// <summary>Cookies the edge set, by name (value only).</summary>
     public Dictionary<string, string> Cookies { get; } = new();
@@ -86,5 +91,8 @@ public sealed class EdgeClient : IDisposable
         Assert.True(pool.IsSuccessStatusCode, await pool.Content.ReadAsStringAsync(Ct));
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        if (_ownsHttp) _http.Dispose();
+    }
 }
