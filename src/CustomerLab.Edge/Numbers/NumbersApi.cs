@@ -1,5 +1,5 @@
-using CustomerLab.Edge.Hosting;
 using System.Text.Json;
+using CustomerLab.Edge.Http;
 using CustomerLab.Edge.Cookies;
 using CustomerLab.Edge.Phones;
 using CustomerLab.Edge.Sites;

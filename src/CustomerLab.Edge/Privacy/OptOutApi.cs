@@ -1,5 +1,5 @@
-using CustomerLab.Edge.Hosting;
 using System.Net;
+using CustomerLab.Edge.Http;
 using CustomerLab.Edge.Cookies;
 using CustomerLab.Edge.Numbers;
 using CustomerLab.Edge.Sites;

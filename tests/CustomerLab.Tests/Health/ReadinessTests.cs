@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using CustomerLab.Tests.Fixtures;
 
-namespace CustomerLab.Tests.Foundation;
+namespace CustomerLab.Tests.Health;
 
 /// <summary><c>/healthz</c> and <c>/readyz</c> of the real edge against real servers.</summary>
 public sealed class ReadinessTests(ClickHouseHostFixture clickHouse, RedisServerFixture sharedRedis)

@@ -2,13 +2,13 @@ using System.Threading.Channels;
 using ClickHouse.Driver;
 using CustomerLab.Edge.ClickHouse.Migrations;
 
-namespace CustomerLab.Edge.ClickHouse;
+namespace CustomerLab.Edge.Delivery;
 
 /// <summary>
 /// Streams rows into one ClickHouse table in batches (up to <see cref="MaxBatchRows"/> rows or every
 /// <see cref="FlushInterval"/>), once the schema is migrated, retrying with backoff while ClickHouse is down.
 /// The buffer is in memory and bounded: rows beyond <see cref="Capacity"/> are counted and logged, not silently
-/// lost. For low-volume operational rows (exhaustion events); pageviews and lease history get durable spools.
+/// lost (<see cref="DeliveryGuarantee.Buffered"/>). For low-volume operational rows; see <see cref="DeliveredTables"/>.
 /// </summary>
 internal abstract partial class BatchedTableWriter(ClickHouseClient client, SchemaState schema, string table, string[] columns, ILogger logger)
     : BackgroundService

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace CustomerLab.Edge.Events;
+namespace CustomerLab.Edge.Delivery;
 
 /// <summary>
 /// The file operations under the spool's group commit. A segment is laid out with zeros ahead of the records

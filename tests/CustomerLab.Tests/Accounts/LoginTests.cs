@@ -5,7 +5,7 @@ using CustomerLab.Tests.Numbers;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CustomerLab.Tests.Reports;
+namespace CustomerLab.Tests.Accounts;
 
 /// <summary>The report pages' login: cookie authentication, users from the CLI, hashed passwords.</summary>
 public sealed class LoginTests(NumbersEdgeFixture fixture) : IClassFixture<NumbersEdgeFixture>

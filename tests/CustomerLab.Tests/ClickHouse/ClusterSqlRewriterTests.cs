@@ -1,6 +1,6 @@
 using CustomerLab.Edge.ClickHouse.Migrations;
 
-namespace CustomerLab.Tests.Foundation;
+namespace CustomerLab.Tests.ClickHouse;
 
 /// <summary>The cluster variant produced from the single-server migration files.</summary>
 public sealed class ClusterSqlRewriterTests

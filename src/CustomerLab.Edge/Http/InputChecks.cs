@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace CustomerLab.Edge.Hosting;
+namespace CustomerLab.Edge.Http;
 
 /// <summary>The checks and problem answers the tag's endpoints (<c>/v1/number</c>, <c>/v1/collect</c>) share.</summary>
 internal static class InputChecks

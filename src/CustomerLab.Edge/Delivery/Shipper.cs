@@ -6,12 +6,12 @@ using ClickHouse.Driver;
 using CustomerLab.Edge.ClickHouse.Migrations;
 using Microsoft.Extensions.Options;
 
-namespace CustomerLab.Edge.Events;
+namespace CustomerLab.Edge.Delivery;
 
 /// <summary>
 /// Ships a spool into its ClickHouse table (<see cref="ShipTarget"/>: the events' into <c>pageviews</c>, the lease
-/// history's into <c>lease_history</c>): batches of up to <see cref="EventsOptions.BatchMaxRows"/> rows
-/// or <see cref="EventsOptions.BatchMaxBytes"/> bytes, or what arrived within <see cref="EventsOptions.FlushIntervalMs"/>,
+/// history's into <c>lease_history</c>): batches of up to <see cref="DeliveryOptions.BatchMaxRows"/> rows
+/// or <see cref="DeliveryOptions.BatchMaxBytes"/> bytes, or what arrived within <see cref="DeliveryOptions.FlushIntervalMs"/>,
 /// one segment at a time, as JSONEachRow (the records' bytes as they are) through ClickHouse.Driver. Each batch carries
 /// <c>insert_deduplication_token = "{segment}:{start}-{end}"</c>. Before an insert the batch's range is written to
 /// <c>shipper.state</c>, so after a crash the same range is sent again with the same token; ClickHouse drops it if it
@@ -20,7 +20,7 @@ namespace CustomerLab.Edge.Events;
 /// file with the error while the rest flows.
 /// </summary>
 internal sealed partial class Shipper(
-    Spool spool, ShipTarget target, ClickHouseClient client, SchemaState schema, EventMetrics? metrics, IOptions<EventsOptions> options,
+    Spool spool, ShipTarget target, ClickHouseClient client, SchemaState schema, DeliveryMetrics? metrics, IOptions<DeliveryOptions> options,
     ILogger<Shipper> logger)
     : BackgroundService
 {
@@ -30,7 +30,7 @@ internal sealed partial class Shipper(
         6, 26, 27, 32, 33, 38, 41, 53, 69, 70, 72, 117, 131, 321, 349, 469, // parse, type, range, constraint errors
     ];
 
-    private readonly EventsOptions _options = options.Value;
+    private readonly DeliveryOptions _options = options.Value;
     private readonly string _statePath = Path.Combine(spool.Directory, "shipper.state");
     private long _shipped;
     private byte[] _batchBuffer = new byte[64 * 1024]; // the batch being shipped, reused (see Spool.Read)
@@ -171,7 +171,7 @@ internal sealed partial class Shipper(
         var text = new StringBuilder();
         foreach (var record in records)
         {
-            text.Append("{\"error\":").Append(JsonSerializer.Serialize(error, EventsJson.Default.String))
+            text.Append("{\"error\":").Append(JsonSerializer.Serialize(error, DeliveryJson.Default.String))
                 .Append(",\"segment\":").Append(record.Segment.ToString(CultureInfo.InvariantCulture))
                 .Append(",\"offset\":").Append(record.Offset.ToString(CultureInfo.InvariantCulture))
                 .Append(",\"event\":");
@@ -226,11 +226,6 @@ internal sealed partial class Shipper(
     private static partial void LogBadState(ILogger logger, string path, string error);
 }
 
-/// <summary>
-/// The table a <see cref="Shipper"/> fills, its columns (the records' JSON names), and how a record becomes a row
-/// (events written by earlier versions are rewritten; other records are rows as they are).
-/// </summary>
-internal sealed record ShipTarget(string Table, string[] Columns, Func<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>> AsRow)
-{
-    public static readonly ShipTarget Pageviews = new("pageviews", EnrichedEvent.Columns, SpoolRecords.AsRow);
-}
+/// <summary>The dead-letter file's own JSON (the error text).</summary>
+[System.Text.Json.Serialization.JsonSerializable(typeof(string))]
+internal sealed partial class DeliveryJson : System.Text.Json.Serialization.JsonSerializerContext;

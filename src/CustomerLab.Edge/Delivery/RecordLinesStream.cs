@@ -1,4 +1,4 @@
-namespace CustomerLab.Edge.Events;
+namespace CustomerLab.Edge.Delivery;
 
 /// <summary>
 /// Spool records' payloads read as one stream, a newline after each (a JSONEachRow body), without copying them into

@@ -4,7 +4,7 @@ using CustomerLab.Tests.Calls;
 using CustomerLab.Tests.Fixtures;
 using CustomerLab.Tests.Numbers;
 
-namespace CustomerLab.Tests.Analytics;
+namespace CustomerLab.Tests.ClickHouse;
 
 /// <summary>
 /// Every query in docs/analyst-queries.md runs against the local ClickHouse after a small day of traffic (an ad

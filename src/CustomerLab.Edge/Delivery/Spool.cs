@@ -2,9 +2,8 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Globalization;
 using System.Threading.Channels;
-using Microsoft.Extensions.Options;
 
-namespace CustomerLab.Edge.Events;
+namespace CustomerLab.Edge.Delivery;
 
 /// <summary>
 /// The durable local spool between <c>POST /v1/collect</c> and ClickHouse: append-only segment files
@@ -20,8 +19,8 @@ internal sealed partial class Spool : IDisposable
     public const int HeaderBytes = 8;
     private const string Extension = ".seg";
 
-    private readonly EventsOptions _options;
-    private readonly EventMetrics? _metrics;
+    private readonly DeliveryOptions _options;
+    private readonly DeliveryMetrics? _metrics;
     private readonly ILogger<Spool> _logger;
     private readonly Channel<PendingWrite> _writes = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim _appended = new(0, 1);
@@ -40,24 +39,19 @@ internal sealed partial class Spool : IDisposable
     private int _disposed;
     private readonly FileStream _lock;
 
-    /// <summary>The events' spool, in <see cref="DirectoryFor"/> the database.</summary>
-    public Spool(IOptions<EventsOptions> options, IOptions<ClickHouse.ClickHouseOptions> clickHouse, EventMetrics metrics, ILogger<Spool> logger)
-        : this(DirectoryFor(options.Value, clickHouse.Value.Database), options.Value, metrics, logger)
-    {
-    }
-
     /// <summary>
     /// <c>{SpoolPath}/{database}</c> for the events, <c>{SpoolPath}/{database}.{table}</c> for another table's rows: one
     /// directory per target database and table, so a spool never ships into a database it was not written for.
     /// </summary>
-    public static string DirectoryFor(EventsOptions options, string database, string? table = null) =>
+    public static string DirectoryFor(DeliveryOptions options, string database, string? table = null) =>
         Path.Combine(options.SpoolPath, table is null ? database : $"{database}.{table}");
 
     /// <summary>
-    /// A spool in <paramref name="directory"/> with the events' settings (fsync policy, segment size, quota); without
-    /// <paramref name="metrics"/> its commits and size stay out of the events' figures (the lease history's spool).
+    /// A spool in <paramref name="directory"/> (see <see cref="DirectoryFor"/>) with the delivery settings (fsync policy,
+    /// segment size, quota); without <paramref name="metrics"/> its commits and size stay out of the figures on
+    /// <c>/metrics</c>, which count the pageviews' spool.
     /// </summary>
-    internal Spool(string directory, EventsOptions options, EventMetrics? metrics, ILogger<Spool> logger)
+    public Spool(string directory, DeliveryOptions options, DeliveryMetrics? metrics, ILogger<Spool> logger)
     {
         _options = options;
         _metrics = metrics;
@@ -71,7 +65,7 @@ internal sealed partial class Spool : IDisposable
         }
         catch (IOException ex)
         {
-            throw new Hosting.StartupException($"The spool directory {Directory} is in use by another edge (Events:SpoolPath): {ex.Message}", ex);
+            throw new Hosting.StartupException($"The spool directory {Directory} is in use by another edge (Delivery:SpoolPath): {ex.Message}", ex);
         }
         Recover();
         // Never a number used before, even when every segment was shipped and deleted: the shipper's saved position

@@ -1,6 +1,6 @@
 using CustomerLab.Edge.ClickHouse;
 
-namespace CustomerLab.Tests.Foundation;
+namespace CustomerLab.Tests.ClickHouse;
 
 /// <summary>The driver settings the edge makes from <c>ClickHouse:*</c>.</summary>
 public sealed class ClickHouseSettingsTests

@@ -1,3 +1,4 @@
+using CustomerLab.Tests.Events;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
@@ -5,7 +6,7 @@ using CustomerLab.Tests.Fixtures;
 using CustomerLab.Tests.Numbers;
 using static CustomerLab.Tests.Events.EventsTesting;
 
-namespace CustomerLab.Tests.Events;
+namespace CustomerLab.Tests.Delivery;
 
 /// <summary>
 /// The heavy delivery tests run alone, after the parallel ones: 100,000 events saturate both cores, which would push

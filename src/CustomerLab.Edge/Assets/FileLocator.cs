@@ -1,4 +1,4 @@
-namespace CustomerLab.Edge.Hosting;
+namespace CustomerLab.Edge.Assets;
 
 /// <summary>Finds a built asset (the tag, the report script) by walking up from the content root and the app directory.</summary>
 internal static class FileLocator

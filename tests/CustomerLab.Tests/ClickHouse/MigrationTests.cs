@@ -2,7 +2,7 @@ using ClickHouse.Driver;
 using CustomerLab.Edge.ClickHouse.Migrations;
 using CustomerLab.Tests.Fixtures;
 
-namespace CustomerLab.Tests.Foundation;
+namespace CustomerLab.Tests.ClickHouse;
 
 /// <summary>Schema migrations against the real ClickHouse engine (the local host over chDB).</summary>
 public sealed class MigrationTests(ClickHouseHostFixture clickHouse)

@@ -1,4 +1,4 @@
-namespace CustomerLab.Edge.Hosting;
+namespace CustomerLab.Edge.Http;
 
 /// <summary>
 /// Form posts that change a visitor's or user's state (opt-out, opt-in, sign-in) are accepted only from the edge's

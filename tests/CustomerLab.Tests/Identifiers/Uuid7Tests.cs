@@ -1,6 +1,6 @@
 using CustomerLab.Edge.Identifiers;
 
-namespace CustomerLab.Tests.Foundation;
+namespace CustomerLab.Tests.Identifiers;
 
 /// <summary>Lease and event ids: RFC 9562 version 7 UUIDs, laid out as the runtime's own, unique, ordered by time.</summary>
 public sealed class Uuid7Tests

@@ -4,20 +4,16 @@ using System.IO.Hashing;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
-namespace CustomerLab.Edge.Events;
+namespace CustomerLab.Edge.Delivery;
 
 /// <summary>
-/// The spool's records: each a row as one line of JSONEachRow with the table's column names (an
-/// <see cref="EnrichedEvent"/> by <see cref="SpoolJson"/>, a lease history row by its own context), framed as
-/// <c>[length:int32 LE][crc32:uint32 LE][payload]</c>.
+/// The spool's records: each a row as one line of JSONEachRow with the table's column names (written by the
+/// table's own source-generated JSON context), framed as <c>[length:int32 LE][crc32:uint32 LE][payload]</c>.
 /// </summary>
 internal static class SpoolRecords
 {
     [ThreadStatic] private static ArrayBufferWriter<byte>? t_buffer;
     [ThreadStatic] private static Utf8JsonWriter? t_writer;
-
-    /// <summary>The framed records of <paramref name="events"/>, <c>pageviews</c> rows.</summary>
-    public static byte[] Frame(ReadOnlySpan<EnrichedEvent> events) => Frame(events, SpoolJson.Default.EnrichedEvent);
 
     /// <summary>
     /// The framed records of <paramref name="rows"/> in one new buffer, each one JSONEachRow line written by
@@ -50,16 +46,5 @@ internal static class SpoolRecords
         }
         if (buffer.Capacity > 1 << 20) t_buffer = null; // one huge request does not pin a megabyte per thread
         return framed;
-    }
-
-    /// <summary>
-    /// A payload as a JSONEachRow line of the current format; records that versions before it wrote (camelCase
-    /// property names, first <c>eventId</c>) are rewritten. Throws <see cref="JsonException"/> for what is not an event.
-    /// </summary>
-    public static ReadOnlyMemory<byte> AsRow(ReadOnlyMemory<byte> payload)
-    {
-        if (!payload.Span.StartsWith("{\"eventId\""u8)) return payload;
-        var legacy = JsonSerializer.Deserialize(payload.Span, EventsJson.Default.EnrichedEvent) ?? throw new JsonException("null event");
-        return JsonSerializer.SerializeToUtf8Bytes(legacy, SpoolJson.Default.EnrichedEvent);
     }
 }

@@ -1,8 +1,9 @@
+using CustomerLab.Tests.Events;
 using System.Net;
 using CustomerLab.Edge.Enrichment;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace CustomerLab.Tests.Events;
+namespace CustomerLab.Tests.Enrichment;
 
 /// <summary>Enrichment with the real data files (uap-core, crawler-user-agents, referer-parser, GeoLite2-City) of the test edge.</summary>
 public sealed class EnrichmentTests(EventsEdgeFixture fixture) : IClassFixture<EventsEdgeFixture>

@@ -1,6 +1,6 @@
 using CustomerLab.Tests.Fixtures;
 
-namespace CustomerLab.Tests.Foundation;
+namespace CustomerLab.Tests.Hosting;
 
 /// <summary>Configuration errors stop the real edge process with one clear line and exit code 78.</summary>
 public sealed class StartupValidationTests

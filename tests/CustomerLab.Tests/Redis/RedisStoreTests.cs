@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace CustomerLab.Tests.Foundation;
+namespace CustomerLab.Tests.Redis;
 
 /// <summary>Both Redis-protocol servers the edge supports run its Lua scripts, and the embedded one keeps data.</summary>
 public sealed class RedisStoreTests(RedisServerFixture redisServer, GarnetFixture garnet)

@@ -2,7 +2,7 @@ using CustomerLab.Edge.Redis;
 using CustomerLab.Tests.Numbers;
 using StackExchange.Redis;
 
-namespace CustomerLab.Tests.Foundation;
+namespace CustomerLab.Tests.Redis;
 
 /// <summary>Scripts sent by hash run on every server we support, also after the server forgot them.</summary>
 public sealed class RedisScriptTests(PoolServers servers) : IClassFixture<PoolServers>

@@ -1,12 +1,11 @@
 using System.Buffers.Binary;
-using CustomerLab.Edge.ClickHouse;
-using CustomerLab.Edge.Events;
+using CustomerLab.Edge.Delivery;
 using CustomerLab.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace CustomerLab.Tests.Events;
+namespace CustomerLab.Tests.Delivery;
 
 /// <summary>The spool on its own: segments laid out with zeros, cut to their records when sealed, recovered after a crash.</summary>
 public sealed class SpoolTests : IDisposable
@@ -18,11 +17,13 @@ public sealed class SpoolTests : IDisposable
 
     private string SegmentDirectory => Path.Combine(_path, Database);
 
-    private Spool Open(long segmentBytes = 16L << 20) => new(
-        Options.Create(new EventsOptions { SpoolPath = _path, SegmentBytes = segmentBytes }),
-        Options.Create(new ClickHouseOptions { Database = Database }),
-        new EventMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+    private Spool Open(long segmentBytes = 16L << 20)
+    {
+        var options = new DeliveryOptions { SpoolPath = _path, SegmentBytes = segmentBytes };
+        return new(Spool.DirectoryFor(options, Database), options,
+        new DeliveryMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
         new LoggerFactory([_logs]).CreateLogger<Spool>());
+    }
 
     /// <summary>Records as the spool frames them: <c>[length][crc32][payload]</c> each.</summary>
     internal static byte[] Framed(params string[] payloads)
