@@ -6,6 +6,7 @@ using CustomerLab.Edge.Sites;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using CustomerLab.Edge.Traffic;
 
 namespace CustomerLab.Edge.Numbers;
 

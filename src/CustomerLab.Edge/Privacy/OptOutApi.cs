@@ -5,6 +5,7 @@ using CustomerLab.Edge.Numbers;
 using CustomerLab.Edge.Sites;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using CustomerLab.Edge.Traffic;
 
 namespace CustomerLab.Edge.Privacy;
 

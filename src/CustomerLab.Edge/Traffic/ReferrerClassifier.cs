@@ -1,9 +1,6 @@
 using YamlDotNet.RepresentationModel;
 
-namespace CustomerLab.Edge.Enrichment;
-
-/// <summary>Where a pageview came from: source, medium and channel.</summary>
-public sealed record TrafficChannel(string Source, string Medium, string Channel);
+namespace CustomerLab.Edge.Traffic;
 
 /// <summary>
 /// Classifies a pageview's origin from Snowplow's referrer list (<c>referers.yml</c> in npm <c>referer-parser</c>:
@@ -14,12 +11,6 @@ public sealed record TrafficChannel(string Source, string Medium, string Channel
 internal sealed class ReferrerClassifier
 {
     private static readonly HashSet<string> PaidMediums = new(["cpc", "ppc", "paid", "paidsearch", "paid_search", "paid-search", "paidsocial", "paid_social", "paid-social", "cpm", "cpv", "cpa", "display", "ppv"], StringComparer.OrdinalIgnoreCase);
-
-    private static readonly Dictionary<string, string> ClickIdSources = new(StringComparer.Ordinal)
-    {
-        ["gclid"] = "google", ["gbraid"] = "google", ["wbraid"] = "google", ["msclkid"] = "bing",
-        ["fbclid"] = "facebook", ["ttclid"] = "tiktok", ["li_fat_id"] = "linkedin",
-    };
 
     private readonly Dictionary<string, (string Name, string Medium)> _hosts = new(StringComparer.OrdinalIgnoreCase);
 
@@ -53,13 +44,14 @@ internal sealed class ReferrerClassifier
         return null;
     }
 
-    public TrafficChannel Classify(Uri page, Uri? referrer, string? utmSource, string? utmMedium, string? clickIdType)
+    public TrafficChannel Classify(Uri page, Uri? referrer, string? utmSource, string? utmMedium, string? clickIdType, string? utmCampaign = null)
     {
+        var campaign = utmCampaign ?? "";
         var external = referrer is not null && !referrer.Host.Equals(page.Host, StringComparison.OrdinalIgnoreCase);
         var known = external ? Lookup(referrer!) : null;
         var referrerSource = known?.Name ?? (external ? referrer!.Host.ToLowerInvariant() : "");
         if (clickIdType is not null || (utmMedium is not null && PaidMediums.Contains(utmMedium)))
-            return new TrafficChannel(utmSource ?? (known?.Name ?? (clickIdType is not null ? ClickIdSources[clickIdType] : referrerSource)), utmMedium ?? "cpc", "paid");
+            return new TrafficChannel(utmSource ?? (known?.Name ?? (clickIdType is not null ? TrafficSource.ClickIdSources[clickIdType] : referrerSource)), utmMedium ?? "cpc", campaign, "paid");
         if (utmMedium is not null)
         {
             var channel = utmMedium.ToLowerInvariant() switch
@@ -70,17 +62,17 @@ internal sealed class ReferrerClassifier
                 "referral" => "referral",
                 _ => "campaign",
             };
-            return new TrafficChannel(utmSource ?? referrerSource, utmMedium, channel);
+            return new TrafficChannel(utmSource ?? referrerSource, utmMedium, campaign, channel);
         }
-        if (utmSource is not null) return new TrafficChannel(utmSource, "", "campaign");
-        if (referrer is null) return new TrafficChannel("", "", "direct");
-        if (!external) return new TrafficChannel("", "", "internal");
+        if (utmSource is not null) return new TrafficChannel(utmSource, "", campaign, "campaign");
+        if (referrer is null) return new TrafficChannel("", "", campaign, "direct");
+        if (!external) return new TrafficChannel("", "", campaign, "internal");
         return known?.Medium switch
         {
-            "search" => new TrafficChannel(referrerSource, "organic", "search"),
-            "social" => new TrafficChannel(referrerSource, "social", "social"),
-            "email" => new TrafficChannel(referrerSource, "email", "email"),
-            _ => new TrafficChannel(referrerSource, "referral", "referral"),
+            "search" => new TrafficChannel(referrerSource, "organic", campaign, "search"),
+            "social" => new TrafficChannel(referrerSource, "social", campaign, "social"),
+            "email" => new TrafficChannel(referrerSource, "email", campaign, "email"),
+            _ => new TrafficChannel(referrerSource, "referral", campaign, "referral"),
         };
     }
 }

@@ -1,13 +1,23 @@
 using System.Web;
-using CustomerLab.Edge.Sites;
 
-namespace CustomerLab.Edge.Numbers;
+namespace CustomerLab.Edge.Traffic;
 
-/// <summary>Where a visitor came from, read from the landing page URL and the referrer.</summary>
+/// <summary>
+/// Where a visitor came from, as the landing page URL and the referrer say it (utm parameters, the ad click id, the
+/// outside referrer host): what number pools are chosen by (<c>Numbers/PoolChoice.cs</c>) and what
+/// <see cref="ReferrerClassifier"/> turns into a <see cref="TrafficChannel"/>.
+/// </summary>
 public sealed record TrafficSource(string? UtmSource, string? UtmMedium, string? UtmCampaign, string? ClickIdName, string? ReferrerHost)
 {
     /// <summary>Ad click ids, in the order they are looked for.</summary>
     public static readonly string[] ClickIds = ["gclid", "gbraid", "wbraid", "msclkid", "fbclid", "ttclid", "li_fat_id"];
+
+    /// <summary>The ad network each click id comes from (the source of a paid visit without utm_source).</summary>
+    public static readonly IReadOnlyDictionary<string, string> ClickIdSources = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["gclid"] = "google", ["gbraid"] = "google", ["wbraid"] = "google", ["msclkid"] = "bing",
+        ["fbclid"] = "facebook", ["ttclid"] = "tiktok", ["li_fat_id"] = "linkedin",
+    };
 
     /// <summary>Longest label kept, in characters.</summary>
     private const int MaxLabelLength = 64;
@@ -35,16 +45,6 @@ public sealed record TrafficSource(string? UtmSource, string? UtmMedium, string?
         var clean = new string(label.Where(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '/' or '-').Take(MaxLabelLength).ToArray());
         return clean.Length == 0 ? "direct" : clean.ToLowerInvariant();
     }
-
-    public bool Matches(SourceRule rule) =>
-        (rule.PaidClickId && ClickIdName is not null) ||
-        (UtmMedium is not null && rule.UtmMedium.Contains(UtmMedium, StringComparer.OrdinalIgnoreCase)) ||
-        (UtmSource is not null && rule.UtmSource.Contains(UtmSource, StringComparer.OrdinalIgnoreCase)) ||
-        (ReferrerHost is not null && rule.ReferrerHosts.Any(h => HostMatches(ReferrerHost, h)));
-
-    /// <summary>The first pool whose rule matches, else the first pool without a rule, else null.</summary>
-    public PoolConfig? ChoosePool(IReadOnlyList<PoolConfig> pools) =>
-        pools.FirstOrDefault(p => p.Match is not null && Matches(p.Match)) ?? pools.FirstOrDefault(p => p.Match is null);
 
     /// <summary>True when <paramref name="host"/> is <paramref name="domain"/> or one of its subdomains.</summary>
     public static bool HostMatches(string host, string domain) =>
