@@ -311,7 +311,7 @@ internal sealed class EdgeProcess : IDisposable
             $"--Redis:Url={redisUrl}", $"--ClickHouse:Url={clickHouseUrl}", $"--ClickHouse:Database={database}",
             $"--Cookies:SigningKey={EdgeApplication.CookieSigningKey}", "--Cookies:Secure=false",
             $"--Admin:ApiKeySha256:0={Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(EdgeApplication.AdminKey)))}",
-            $"--Events:SpoolPath={spool}", "--Events:ClientIpHeader=X-Forwarded-For", $"--Events:FlushIntervalMs={flushMs}",
+            $"--Delivery:SpoolPath={spool}", "--Events:ClientIpHeader=X-Forwarded-For", $"--Delivery:FlushIntervalMs={flushMs}",
             "--Logging:Console:FormatterName=simple",
         })
             psi.ArgumentList.Add(arg);
