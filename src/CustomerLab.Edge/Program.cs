@@ -1,4 +1,5 @@
 using CustomerLab.Edge.Accounts;
+using CustomerLab.Edge.Admin;
 using CustomerLab.Edge.Calls;
 using CustomerLab.Edge.ClickHouse;
 using CustomerLab.Edge.Delivery;
@@ -36,6 +37,8 @@ builder.Services.AddClickHouseStore();
 builder.Services.AddDelivery();
 builder.Services.AddEdgeMetrics();
 
+// The admin keys behind every /admin group.
+builder.Services.AddAdmin();
 // Features: number pools (sites, leases, cookies, lease history).
 builder.Services.AddNumberPools();
 builder.Services.AddCalls();

@@ -82,7 +82,7 @@ internal static class EventsApi
         if (site is null)
         {
             metrics.Rejected("unknown_site", events.Count);
-            return SitesAdminApi.Problem(StatusCodes.Status404NotFound, $"No site '{siteKey}'.");
+            return Problems.Problem(StatusCodes.Status404NotFound, $"No site '{siteKey}'.");
         }
         for (var i = 0; i < parsed.Length; i++)
             if (!SiteCors.IsSiteHost(site, parsed[i].Page.Host))

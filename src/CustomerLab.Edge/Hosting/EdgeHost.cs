@@ -1,11 +1,10 @@
-using CustomerLab.Edge.Redis;
 using Microsoft.Extensions.Options;
 
 namespace CustomerLab.Edge.Hosting;
 
 /// <summary>
 /// Runs the edge so that a start-up failure is one clear line on stderr and a non-zero exit code,
-/// not a stack trace: options are validated and the embedded store is started before the host starts.
+/// not a stack trace: options are validated and the <see cref="IStartBeforeHost"/> steps (the embedded store) run before the host starts.
 /// </summary>
 internal static class EdgeHost
 {
@@ -25,8 +24,7 @@ internal static class EdgeHost
         try
         {
             app.Services.GetRequiredService<IStartupValidator>().Validate();
-            if (app.Services.GetRequiredService<IOptions<RedisOptions>>().Value.UsesEmbeddedServer)
-                app.Services.GetRequiredService<EmbeddedGarnet>().Start();
+            foreach (var step in app.Services.GetServices<IStartBeforeHost>()) step.Start();
             await app.StartAsync();
         }
         catch (Exception ex) when (IsStartupError(ex))

@@ -15,6 +15,7 @@ internal static class RedisServiceCollectionExtensions
         services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>());
         services.TryAddSingleton<EmbeddedGarnet>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Hosting.IStartBeforeHost, EmbeddedGarnet.StartWhenEmbedded>());
         services.TryAddSingleton<IConnectionMultiplexer>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<RedisOptions>>().Value;

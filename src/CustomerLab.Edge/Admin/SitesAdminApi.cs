@@ -1,8 +1,9 @@
-using CustomerLab.Edge.Admin;
+using CustomerLab.Edge.Http;
 using CustomerLab.Edge.Numbers;
+using CustomerLab.Edge.Sites;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace CustomerLab.Edge.Sites;
+namespace CustomerLab.Edge.Admin;
 
 /// <summary>
 /// The admin API for sites and pools (<c>/admin/sites…</c>), behind <see cref="AdminKeyFilter"/>.
@@ -91,7 +92,7 @@ internal static class SitesAdminApi
         if (SiteValidation.ParseNumber(number, "number", site.Region, errors) is not { } e164) return TypedResults.ValidationProblem(errors);
         return await pool.RetireAsync(siteKey, poolId, e164) switch
         {
-            RetireOutcome.Unknown => Problem(StatusCodes.Status404NotFound, $"Pool '{poolId}' has no number {e164}."),
+            RetireOutcome.Unknown => Problems.Problem(StatusCodes.Status404NotFound, $"Pool '{poolId}' has no number {e164}."),
             var outcome => TypedResults.Ok(new RetireResponse(e164, outcome == RetireOutcome.Removed ? "removed" : "retiring")),
         };
     }
@@ -117,7 +118,7 @@ internal static class SitesAdminApi
             if (owners[i] is not { IsOverflow: false } owner || (owner.SiteKey == site.SiteKey && owner.PoolId == poolId) ||
                 !await pool.ContainsAsync(owner.SiteKey, owner.PoolId, numbers[i]))
                 continue;
-            return Problem(StatusCodes.Status409Conflict, owner.SiteKey == site.SiteKey
+            return Problems.Problem(StatusCodes.Status409Conflict, owner.SiteKey == site.SiteKey
                 ? $"{numbers[i]} is already in pool '{owner.PoolId}'; retire it there first."
                 : $"{numbers[i]} is already in another site's pool; retire it there first.");
         }
@@ -140,14 +141,17 @@ internal static class SitesAdminApi
         HoldMinutes = site.HoldMinutes, Region = site.Region, HonourDoNotTrack = site.HonourDoNotTrack, Pools = pools,
     };
 
-    private static ProblemHttpResult SiteNotFound(string siteKey) => Problem(StatusCodes.Status404NotFound, $"No site '{siteKey}'.");
+    private static ProblemHttpResult SiteNotFound(string siteKey) => Problems.Problem(StatusCodes.Status404NotFound, $"No site '{siteKey}'.");
 
     private static ProblemHttpResult PoolNotFound(string siteKey, string poolId) =>
-        Problem(StatusCodes.Status404NotFound, $"Site '{siteKey}' has no pool '{poolId}'.");
-
-    /// <summary>An application/problem+json answer.</summary>
-    internal static ProblemHttpResult Problem(int status, string detail) => TypedResults.Problem(statusCode: status, detail: detail);
+        Problems.Problem(StatusCodes.Status404NotFound, $"Site '{siteKey}' has no pool '{poolId}'.");
 }
 
 /// <summary>What retiring a number did: <c>removed</c> at once, or <c>retiring</c> after its current lease.</summary>
 public sealed record RetireResponse(string Number, string Outcome);
+
+/// <summary>A pool as the admin API shows it.</summary>
+public sealed record PoolView(string Id, SourceRule? Match, string? OverflowNumber, PoolStats Stats);
+
+/// <summary>A site as the admin API shows it.</summary>
+public sealed record SiteView(SiteConfig Site, IReadOnlyList<PoolView> Pools);
