@@ -1,7 +1,10 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
 namespace CustomerLab.Edge.Calls;
 
 /// <summary>Call webhooks and attribution.</summary>
-public sealed class CallOptions
+public sealed class CallOptions : IValidatableObject
 {
     public const string Section = "Calls";
 
@@ -25,4 +28,16 @@ public sealed class CallOptions
 
     /// <summary>Largest accepted webhook body, in bytes. The default is 16 KiB.</summary>
     public int MaxBodyBytes { get; set; } = 16 * 1024;
+
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        var o = this;
+        if (!(o.GraceMinutes is >= 0 and <= 1440)) yield return new ValidationResult("Calls:GraceMinutes must be between 0 and 1440.");
+        if (!(o.PublisherParameter.Length is > 0 and <= 64)) yield return new ValidationResult("Calls:PublisherParameter must be 1 to 64 characters.");
+        if (!(o.PublicBaseUrl.Length == 0 || Uri.IsWellFormedUriString(o.PublicBaseUrl, UriKind.Absolute))) yield return new ValidationResult("Calls:PublicBaseUrl must be an absolute URL.");
+    }
 }
+
+/// <summary>Source-generated start-up validator of <see cref="CallOptions"/>.</summary>
+[OptionsValidator]
+internal sealed partial class CallOptionsValidator : IValidateOptions<CallOptions>;

@@ -81,4 +81,4 @@ public sealed class DeliveryOptions : IValidatableObject
 
 /// <summary>Source-generated validator of <see cref="DeliveryOptions"/>: a bad value stops start-up with one line.</summary>
 [OptionsValidator]
-internal sealed partial class ValidateDeliveryOptions : IValidateOptions<DeliveryOptions>;
+internal sealed partial class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>;

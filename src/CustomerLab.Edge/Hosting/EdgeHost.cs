@@ -19,6 +19,14 @@ internal static class EdgeHost
     /// </summary>
     public static string[] Arguments(string[] args) => ["--hostBuilder:reloadConfigOnChange=false", .. args];
 
+    /// <summary>
+    /// Process-wide switches, set before anything is registered. <c>SuppressAutoDefaultScheme</c>: the report pages'
+    /// sign-in cookie is the only authentication scheme but must not become the default one, or the authentication
+    /// middleware would run its handler on every request (see Accounts/AccountsServiceCollectionExtensions.cs).
+    /// </summary>
+    public static void SetProcessSwitches() =>
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
+
     public static async Task<int> RunAsync(WebApplication app)
     {
         try

@@ -11,6 +11,7 @@ internal static class NumbersServiceCollectionExtensions
     public static IServiceCollection AddNumberPools(this IServiceCollection services)
     {
         services.AddOptions<NumbersOptions>().BindConfiguration(NumbersOptions.Section).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<NumbersOptions>, NumbersOptionsValidator>());
         services.AddOptions<CookieSettings>().BindConfiguration(CookieSettings.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CookieSettings>, CookieSettingsValidator>());
         services.TryAddSingleton<NumberPool>();

@@ -11,7 +11,7 @@ using CustomerLab.Edge.Traffic;
 namespace CustomerLab.Edge.Numbers;
 
 /// <summary><c>POST /v1/number</c>: the tag asks which number to show; the edge leases one to the visitor's session.</summary>
-internal static partial class NumbersApi
+internal static partial class NumbersEndpoints
 {
     public static IEndpointRouteBuilder MapNumbers(this IEndpointRouteBuilder app)
     {

@@ -9,9 +9,9 @@ namespace CustomerLab.Edge.Admin;
 /// The admin API for sites and pools (<c>/admin/sites…</c>), behind <see cref="AdminKeyFilter"/>.
 /// Phone numbers are validated with libphonenumber; every error names its field.
 /// </summary>
-internal static class SitesAdminApi
+internal static class AdminEndpoints
 {
-    public static IEndpointRouteBuilder MapSitesAdmin(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder app)
     {
         var sites = app.MapGroup("/admin/sites").AddEndpointFilter<AdminKeyFilter>().WithTags("Admin");
 
