@@ -14,8 +14,8 @@ internal static class EdgeHost
     /// <summary>
     /// The command line for <c>WebApplication.CreateBuilder</c>: configuration is read once, at start, where the options
     /// are validated (nothing reloads them). A source that reloads on change watches the content root and everything
-    /// under it (inotify), so a spool or Garnet directory there would wake that watcher on every write; in the load
-    /// test the bare baseline's watcher took 7% of a core while the edge wrote its spool beside it.
+    /// under it (inotify), so a spool or Garnet directory there would wake that watcher on every write (what it cost is in
+    /// loadtest/README.md).
     /// </summary>
     public static string[] Arguments(string[] args) => ["--hostBuilder:reloadConfigOnChange=false", .. args];
 

@@ -41,7 +41,7 @@ internal static class RedisServiceCollectionExtensions
             config.AsyncTimeout = options.CommandTimeoutMs;
             config.ClientName = "customerlab-edge";
             // Replies complete on the .NET thread pool rather than on the library's own dedicated threads: one thread
-            // hop fewer per command, which on a small machine shortens the tail of /v1/number (measured in loadtest/).
+            // hop fewer per command, which on a small machine shortens the tail of /v1/number (loadtest/README.md).
             config.SocketManager = SocketManager.ThreadPool;
             return ConnectionMultiplexer.Connect(config);
         });
