@@ -38,7 +38,7 @@ public static class EventsTesting
     public static Dictionary<string, string?> Settings(string spoolPath, int flushMs = 200) => new()
     {
         ["Delivery:SpoolPath"] = spoolPath,
-        ["Events:ClientIpHeader"] = "X-Forwarded-For",
+        ["ForwardedHeaders:Header"] = "X-Forwarded-For",
         ["Delivery:FlushIntervalMs"] = flushMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Delivery:MaxRetryDelayMs"] = "500",
     };
