@@ -17,7 +17,7 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
     public async Task Call_IsCreditedToTheSessionAndItsGclid_IfTheNumberWasLeasedFromAnAdClick()
     {
         using var visitor = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await visitor.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(3));
         const string landing = "https://www.example.com/landing?gclid=GCLID-123&utm_source=google&utm_medium=cpc&utm_campaign=spring&pub=aff42";
         var number = (await EdgeClient.JsonAsync(await visitor.RequestNumberAsync(site, landing, "https://www.google.com/"))).GetProperty("number").GetString()!;
@@ -80,7 +80,7 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
     public async Task Call_IsAttributedWithinTheGraceWindow_AndNotAfterIt()
     {
         using var visitor = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await visitor.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(2), holdMinutes: 1);
         var lease = await EdgeClient.JsonAsync(await visitor.RequestNumberAsync(site, "https://www.example.com/"));
         var number = lease.GetProperty("number").GetString()!;
@@ -100,7 +100,7 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
     public async Task Call_IsAmbiguousWithItsCandidates_IfTheNumberChangedHandsWithinTheGraceWindow()
     {
         using var first = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await first.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(1));
         var number = (await EdgeClient.JsonAsync(await first.RequestNumberAsync(site, "https://www.example.com/"))).GetProperty("number").GetString()!;
         var firstSession = first.Cookies[VisitorCookies.SessionCookie].Split('~')[0];
@@ -129,7 +129,7 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
     public async Task CallToTheOverflowNumber_IsAmbiguousAmongTheSessionsShownIt()
     {
         using var holder = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await holder.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(1), overflow: "+12025550190");
         await holder.RequestNumberAsync(site, "https://www.example.com/");
         using var a = new EdgeClient(fixture.Edge);
@@ -146,7 +146,7 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
     public async Task RepeatCaller_IsLinkedToTheirFirstCall()
     {
         using var visitor = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await visitor.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(1));
         var number = (await EdgeClient.JsonAsync(await visitor.RequestNumberAsync(site, "https://www.example.com/"))).GetProperty("number").GetString()!;
         var firstCall = "rep1-" + Guid.NewGuid().ToString("N");

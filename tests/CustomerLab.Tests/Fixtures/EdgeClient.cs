@@ -79,10 +79,16 @@ public sealed class EdgeClient : IDisposable
     public async Task CreateSiteAsync(string siteKey, IEnumerable<string> numbers, object? match = null, string poolId = "main", string? overflow = null,
         string defaultNumber = "+12025550199", int holdMinutes = 30)
     {
-        var site = await AdminAsync(HttpMethod.Put, $"/admin/sites/{siteKey}",
-            new { domains = new[] { "example.com" }, targets = new[] { "+12025550198" }, defaultNumber, holdMinutes });
-        Assert.True(site.IsSuccessStatusCode, await site.Content.ReadAsStringAsync(Ct));
+        await CreateSiteAsync(siteKey, honourDoNotTrack: false, defaultNumber, holdMinutes);
         await AddPoolAsync(siteKey, poolId, numbers, match, overflow);
+    }
+
+    /// <summary>Creates (or updates) a site on example.com without a pool: the one way tests make sites.</summary>
+    public async Task CreateSiteAsync(string siteKey, bool honourDoNotTrack, string defaultNumber = "+12025550199", int holdMinutes = 30)
+    {
+        var site = await AdminAsync(HttpMethod.Put, $"/admin/sites/{siteKey}",
+            new { domains = new[] { "example.com" }, targets = new[] { "+12025550198" }, defaultNumber, holdMinutes, honourDoNotTrack });
+        Assert.True(site.IsSuccessStatusCode, await site.Content.ReadAsStringAsync(Ct));
     }
 
     public async Task AddPoolAsync(string siteKey, string poolId, IEnumerable<string> numbers, object? match = null, string? overflow = null)

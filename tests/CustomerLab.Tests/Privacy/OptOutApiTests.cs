@@ -15,7 +15,7 @@ public sealed class OptOutApiTests(NumbersEdgeFixture fixture) : IClassFixture<N
     public async Task OptOut_ReplacesIdsWithAnIdFreeCookie_AndEndsTheLease()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(2));
         await client.RequestNumberAsync(site, Page);
         Assert.Contains(VisitorCookies.VisitorCookie, client.Cookies.Keys);
