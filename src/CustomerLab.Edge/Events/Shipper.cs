@@ -100,6 +100,7 @@ internal sealed partial class Shipper(
     /// <summary>Inserts the records, retrying transient failures; splits a malformed batch and dead-letters its bad rows.</summary>
     private async Task ShipAsync(List<SpoolRecord> records, CancellationToken cancellationToken)
     {
+        if (target.Deliver is { } deliver) { await deliver(records, cancellationToken); return; }
         var rows = new List<SpoolRecord>(records.Count);
         foreach (var record in records)
         {
@@ -232,5 +233,11 @@ internal sealed partial class Shipper(
 /// </summary>
 internal sealed record ShipTarget(string Table, string[] Columns, Func<ReadOnlyMemory<byte>, ReadOnlyMemory<byte>> AsRow)
 {
+    /// <summary>
+    /// Instead of inserting the records as rows, hand each batch to this consumer (the call events' processor): it
+    /// returns once every record is stored, retrying failures itself; the shipper then moves past the batch.
+    /// </summary>
+    public Func<IReadOnlyList<SpoolRecord>, CancellationToken, Task>? Deliver { get; init; }
+
     public static readonly ShipTarget Pageviews = new("pageviews", EnrichedEvent.Columns, SpoolRecords.AsRow);
 }
