@@ -18,7 +18,13 @@ internal static class TwilioSignature
         if (signature.Length == 0 || authToken.Length == 0) return false;
         var fields = new Dictionary<string, string>(form.Count, StringComparer.Ordinal);
         foreach (var (key, value) in form) fields[key] = value.ToString();
-        return new RequestValidator(authToken).Validate(CalledUrl(request, options), fields, signature);
+        var validator = new RequestValidator(authToken);
+        var url = CalledUrl(request, options);
+        // The validator tries the URL as given and with its default port; an edge whose own URL names the port
+        // (a PublicBaseUrl with :443) also accepts the signature Twilio made over the URL without it.
+        return validator.Validate(url, fields, signature)
+            || (new UriBuilder(url) is { Port: 80 or 443 } named && url.Contains($":{named.Port}/", StringComparison.Ordinal)
+                && validator.Validate(url.Replace($":{named.Port}/", "/", StringComparison.Ordinal), fields, signature));
     }
 
     /// <summary>The URL Twilio called.</summary>
