@@ -38,7 +38,7 @@ public sealed class CallOptions
 
     /// <summary>
     /// The local file the routing table is copied to after each change, and read at start-up (an edge starting while
-    /// Redis is down routes calls from it). The default (empty) is <c>{Events:SpoolPath}/{ClickHouse:Database}.call-routes.json</c>.
+    /// Redis is down routes calls from it). The default (empty) is <c>{Delivery:SpoolPath}/{ClickHouse:Database}.call-routes.json</c>.
     /// It holds sites' Twilio auth tokens: keep it as private as the configuration.
     /// </summary>
     public string RoutesSnapshotPath { get; set; } = "";

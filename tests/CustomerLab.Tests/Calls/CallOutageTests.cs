@@ -66,7 +66,7 @@ public sealed class CallOutageTests(GarnetFixture garnet, ClickHouseHostFixture 
         await using var redis = new RedisServerProcess(null, "--appendonly", "yes", "--appendfsync", "always");
         await redis.StartAsync();
         var database = EdgeApplication.DatabaseFor("callsrestart");
-        var settings = new Dictionary<string, string?> { ["Events:SpoolPath"] = RepoPaths.NewTempDirectory("spool-calls-restart") };
+        var settings = new Dictionary<string, string?> { ["Delivery:SpoolPath"] = RepoPaths.NewTempDirectory("spool-calls-restart") };
         string number, forwardTo, session;
         await using (var first = new EdgeApplication(redis.Url, sharedClickHouse.BaseUrl, database, settings))
             (number, forwardTo, session) = await PrepareAsync(first, sharedClickHouse);

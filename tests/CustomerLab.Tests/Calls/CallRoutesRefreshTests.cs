@@ -1,7 +1,7 @@
 using CustomerLab.Edge.Calls;
 using CustomerLab.Edge.Calls.Routing;
 using CustomerLab.Edge.ClickHouse;
-using CustomerLab.Edge.Events;
+using CustomerLab.Edge.Delivery;
 using CustomerLab.Edge.Numbers;
 using CustomerLab.Edge.Sites;
 using CustomerLab.Tests.Fixtures;
@@ -55,6 +55,6 @@ public sealed class CallRoutesRefreshTests(NumbersEdgeFixture fixture) : IClassF
 
     private static CallRouter NewRouter(IConnectionMultiplexer redis, TimeProvider time, string snapshot) =>
         new(new SiteStore(redis, time, NullLogger<SiteStore>.Instance), new NumberIndex(redis),
-            OptionsFactory.Create(new CallOptions { RoutesSnapshotPath = snapshot }), OptionsFactory.Create(new EventsOptions()),
+            OptionsFactory.Create(new CallOptions { RoutesSnapshotPath = snapshot }), OptionsFactory.Create(new DeliveryOptions()),
             OptionsFactory.Create(new ClickHouseOptions()), time, NullLogger<CallRouter>.Instance);
 }

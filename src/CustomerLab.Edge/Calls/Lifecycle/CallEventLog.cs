@@ -1,13 +1,13 @@
 using CustomerLab.Edge.ClickHouse;
 using CustomerLab.Edge.ClickHouse.Migrations;
-using CustomerLab.Edge.Events;
+using CustomerLab.Edge.Delivery;
 using Microsoft.Extensions.Options;
 
 namespace CustomerLab.Edge.Calls.Lifecycle;
 
 /// <summary>
 /// The durable path of call events: a webhook is acknowledged once its event is in a spool of its own
-/// (<c>{Events:SpoolPath}/{ClickHouse:Database}.call_events</c>, the events' spool settings, fsync'ed per group commit),
+/// (<c>{Delivery:SpoolPath}/{ClickHouse:Database}.call_events</c>, the <c>Delivery</c> settings, fsync'ed per group commit; <see cref="DeliveryGuarantee.DurableSpool"/>),
 /// and a <see cref="Shipper"/> hands the spooled events, in order, to <see cref="CallEventProcessor"/>, which attributes
 /// each and stores the call, retrying while Redis or ClickHouse is down. Events survive the stores being down, the
 /// edge stopping and a SIGKILL; the shipper's saved position replays at most the batch in flight, which the call
@@ -18,13 +18,13 @@ internal sealed class CallEventLog : IHostedService, IDisposable
     private readonly Spool _spool;
     private readonly Shipper _shipper;
 
-    public CallEventLog(IOptions<EventsOptions> events, IOptions<ClickHouseOptions> clickHouse, global::ClickHouse.Driver.ClickHouseClient client,
+    public CallEventLog(IOptions<DeliveryOptions> delivery, IOptions<ClickHouseOptions> clickHouse, global::ClickHouse.Driver.ClickHouseClient client,
         SchemaState schema, CallEventProcessor processor, ILoggerFactory loggers)
     {
         var target = new ShipTarget("calls", [], static row => row) { Deliver = processor.DeliverAsync };
-        _spool = new Spool(Spool.DirectoryFor(events.Value, clickHouse.Value.Database, "call_events"), events.Value, metrics: null,
+        _spool = new Spool(Spool.DirectoryFor(delivery.Value, clickHouse.Value.Database, "call_events"), delivery.Value, metrics: null,
             loggers.CreateLogger<Spool>());
-        _shipper = new Shipper(_spool, target, client, schema, metrics: null, events, loggers.CreateLogger<Shipper>());
+        _shipper = new Shipper(_spool, target, client, schema, metrics: null, delivery, loggers.CreateLogger<Shipper>());
     }
 
     /// <summary>Events spooled but not yet stored.</summary>

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using ClickHouse.Driver;
-using CustomerLab.Edge.Events;
+using CustomerLab.Edge.Delivery;
 using CustomerLab.Edge.Sites;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -9,11 +9,11 @@ namespace CustomerLab.Edge.Calls.Lifecycle;
 
 /// <summary>
 /// Stores spooled call events one by one, in spool order: each is applied (<see cref="CallRecorder.ApplyAsync"/>) and
-/// retried with backoff (up to <see cref="EventsOptions.MaxRetryDelayMs"/>) while a store fails, so an event is never
+/// retried with backoff (up to <see cref="DeliveryOptions.MaxRetryDelayMs"/>) while a store fails, so an event is never
 /// skipped because Redis or ClickHouse is down. An unreadable record, or one that fails for a reason no retry can
 /// change, is logged with its content and passed over.
 /// </summary>
-internal sealed partial class CallEventProcessor(CallRecorder recorder, IOptions<EventsOptions> options, TimeProvider time, ILogger<CallEventProcessor> logger)
+internal sealed partial class CallEventProcessor(CallRecorder recorder, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<CallEventProcessor> logger)
 {
     private long _stored;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CustomerLab.Edge.ClickHouse;
-using CustomerLab.Edge.Events;
+using CustomerLab.Edge.Delivery;
 using CustomerLab.Edge.Numbers;
 using CustomerLab.Edge.Sites;
 using Microsoft.Extensions.Options;
@@ -22,13 +22,13 @@ public sealed partial class CallRouter
     private readonly SemaphoreSlim _refreshing = new(1, 1);
     private RoutingTable _table = RoutingTable.Empty;
 
-    public CallRouter(SiteStore sites, NumberIndex index, IOptions<CallOptions> options, IOptions<EventsOptions> events,
+    public CallRouter(SiteStore sites, NumberIndex index, IOptions<CallOptions> options, IOptions<DeliveryOptions> delivery,
         IOptions<ClickHouseOptions> clickHouse, TimeProvider time, ILogger<CallRouter> logger)
     {
         (_sites, _index, _time, _logger) = (sites, index, time, logger);
         SnapshotPath = Path.GetFullPath(options.Value.RoutesSnapshotPath.Length > 0
             ? options.Value.RoutesSnapshotPath
-            : Path.Combine(events.Value.SpoolPath, $"{clickHouse.Value.Database}.call-routes.json"));
+            : Path.Combine(delivery.Value.SpoolPath, $"{clickHouse.Value.Database}.call-routes.json"));
     }
 
     /// <summary>The snapshot file, absolute.</summary>
