@@ -30,24 +30,29 @@ internal static class AdminEndpoints
         if (await store.GetFreshAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
         var pools = new List<PoolView>(site.Pools.Count);
         foreach (var p in site.Pools)
-            pools.Add(new PoolView(p.Id, p.Match, p.OverflowNumber, await pool.GetStatsAsync(siteKey, p.Id)));
-        return TypedResults.Ok(new SiteView(site, pools));
+            pools.Add(new PoolView(p.Id, p.Match, p.OverflowNumber, await pool.GetStatsAsync(siteKey, p.Id), p.ForwardTo));
+        return TypedResults.Ok(new SiteView(Redacted(site), pools));
     }
 
-    private static async Task<Results<Ok<SiteConfig>, ValidationProblem>> PutSiteAsync(string siteKey, SiteRequest request, SiteStore store)
+    private static async Task<Results<Ok<SiteConfig>, ValidationProblem, ProblemHttpResult>> PutSiteAsync(
+        string siteKey, SiteRequest request, SiteStore store, ForwardToConflicts conflicts, IEnumerable<ISiteChangeObserver> observers)
     {
         var errors = new Dictionary<string, string[]>();
+        var forwardTo = request.ForwardTo is null ? null : SiteValidation.ParseNumber(request.ForwardTo, "forwardTo", (request.Region ?? "US").ToUpperInvariant(), []);
+        if (await conflicts.CheckForwardToAsync("forwardTo", forwardTo) is { } conflict) return conflict;
         // From the site as Redis has it now (not this edge's cached copy), so pools added through another edge stay.
         var site = await store.UpdateAsync(siteKey, existing =>
         {
             errors.Clear();
-            return SiteValidation.ToSite(siteKey, request, existing?.Pools ?? [], errors);
+            return SiteValidation.ToSite(siteKey, request, existing?.Pools ?? [], errors, existing?.Calls);
         });
-        return site is null ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(site);
+        if (site is null) return TypedResults.ValidationProblem(errors);
+        await NotifyAsync(observers);
+        return TypedResults.Ok(Redacted(site));
     }
 
     private static async Task<Results<Ok<PoolView>, ValidationProblem, ProblemHttpResult>> PutPoolAsync(
-        string siteKey, string poolId, PoolRequest request, SiteStore store, NumberPool pool, NumberIndex index)
+        string siteKey, string poolId, PoolRequest request, SiteStore store, NumberPool pool, NumberIndex index, ForwardToConflicts conflicts, IEnumerable<ISiteChangeObserver> observers)
     {
         if (await store.GetFreshAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
         var errors = new Dictionary<string, string[]>();
@@ -55,21 +60,28 @@ internal static class AdminEndpoints
             errors["poolId"] = ["1 to 32 lower-case letters, digits, '-' or '_'."];
         var overflow = request.OverflowNumber is null ? null : SiteValidation.ParseNumber(request.OverflowNumber, "overflowNumber", site.Region, errors);
         var numbers = SiteValidation.ParseNumbers(request.Numbers ?? [], "numbers", site.Region, errors);
+        var forwardTo = request.ForwardTo is null ? null : SiteValidation.ParseNumber(request.ForwardTo, "forwardTo", site.Region, errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         if (await FindNumberInOtherPoolAsync(site, poolId, numbers, pool, index) is { } clash) return clash;
+        if (forwardTo is not null && (numbers.Contains(forwardTo) || overflow == forwardTo))
+            return Problems.Problem(StatusCodes.Status409Conflict, $"forwardTo: {forwardTo} is also one of this pool's own numbers; a call to it would loop.");
+        if (await conflicts.CheckForwardToAsync("forwardTo", forwardTo) is { } loop) return loop;
+        if (await conflicts.CheckTrackingNumbersAsync("numbers", numbers) is { } taken) return taken;
+        if (overflow is not null && await conflicts.CheckTrackingNumbersAsync("overflowNumber", [overflow]) is { } overflowTaken) return overflowTaken;
 
-        var config = new PoolConfig { Id = poolId, Match = request.Match, OverflowNumber = overflow };
+        var config = new PoolConfig { Id = poolId, Match = request.Match, OverflowNumber = overflow, ForwardTo = forwardTo };
         // Read-modify-write on the current site in Redis: a pool added meanwhile through another edge is kept.
         if (await store.UpdateAsync(siteKey, current => current is null ? null : CopyWithPools(current, WithPool(current.Pools, config))) is null)
             return SiteNotFound(siteKey);
         await pool.AddNumbersAsync(siteKey, poolId, numbers);
         await index.AddAsync(siteKey, poolId, numbers);
         if (overflow is not null) await index.AddOverflowAsync(siteKey, poolId, overflow);
-        return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId)));
+        await NotifyAsync(observers);
+        return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId), config.ForwardTo));
     }
 
     private static async Task<Results<Ok<PoolView>, ValidationProblem, ProblemHttpResult>> AddNumbersAsync(
-        string siteKey, string poolId, NumbersRequest request, SiteStore store, NumberPool pool, NumberIndex index)
+        string siteKey, string poolId, NumbersRequest request, SiteStore store, NumberPool pool, NumberIndex index, ForwardToConflicts conflicts, IEnumerable<ISiteChangeObserver> observers)
     {
         if (await store.GetFreshAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
         if (site.Pools.FirstOrDefault(p => p.Id == poolId) is not { } config) return PoolNotFound(siteKey, poolId);
@@ -78,9 +90,11 @@ internal static class AdminEndpoints
         var numbers = SiteValidation.ParseNumbers(request.Numbers ?? [], "numbers", site.Region, errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         if (await FindNumberInOtherPoolAsync(site, poolId, numbers, pool, index) is { } clash) return clash;
+        if (await conflicts.CheckTrackingNumbersAsync("numbers", numbers) is { } taken) return taken;
         await pool.AddNumbersAsync(siteKey, poolId, numbers);
         await index.AddAsync(siteKey, poolId, numbers);
-        return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId)));
+        await NotifyAsync(observers);
+        return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId), config.ForwardTo));
     }
 
     private static async Task<Results<Ok<RetireResponse>, ProblemHttpResult, ValidationProblem>> RetireNumberAsync(
@@ -135,11 +149,15 @@ internal static class AdminEndpoints
         return list;
     }
 
-    private static SiteConfig CopyWithPools(SiteConfig site, IReadOnlyList<PoolConfig> pools) => new()
+    private static SiteConfig CopyWithPools(SiteConfig site, IReadOnlyList<PoolConfig> pools) => site with { Pools = pools };
+
+    /// <summary>The site as the admin API shows it: a Twilio auth token is never sent back.</summary>
+    private static SiteConfig Redacted(SiteConfig site) => site with { Calls = site.Calls.Redacted() };
+
+    private static async Task NotifyAsync(IEnumerable<ISiteChangeObserver> observers)
     {
-        SiteKey = site.SiteKey, Domains = site.Domains, Targets = site.Targets, DefaultNumber = site.DefaultNumber,
-        HoldMinutes = site.HoldMinutes, Region = site.Region, HonourDoNotTrack = site.HonourDoNotTrack, Pools = pools,
-    };
+        foreach (var observer in observers) await observer.SitesChangedAsync();
+    }
 
     private static ProblemHttpResult SiteNotFound(string siteKey) => Problems.Problem(StatusCodes.Status404NotFound, $"No site '{siteKey}'.");
 
@@ -151,7 +169,7 @@ internal static class AdminEndpoints
 public sealed record RetireResponse(string Number, string Outcome);
 
 /// <summary>A pool as the admin API shows it.</summary>
-public sealed record PoolView(string Id, SourceRule? Match, string? OverflowNumber, PoolStats Stats);
+public sealed record PoolView(string Id, SourceRule? Match, string? OverflowNumber, PoolStats Stats, string? ForwardTo = null);
 
 /// <summary>A site as the admin API shows it.</summary>
 public sealed record SiteView(SiteConfig Site, IReadOnlyList<PoolView> Pools);

@@ -1,3 +1,5 @@
+using CustomerLab.Edge.Calls.Lifecycle;
+using CustomerLab.Edge.Calls.Routing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -5,13 +7,21 @@ namespace CustomerLab.Edge.Calls;
 
 internal static class CallsServiceCollectionExtensions
 {
-    /// <summary>Call webhooks, attribution and the calls table writer.</summary>
+    /// <summary>Call webhooks, call routing, the durable call-event path, attribution and the calls table writer.</summary>
     public static IServiceCollection AddCalls(this IServiceCollection services)
     {
         services.AddOptions<CallOptions>().BindConfiguration(CallOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CallOptions>, CallOptionsValidator>());
         services.TryAddSingleton<CallAttributor>();
         services.TryAddSingleton<CallRecorder>();
+        // Routing: the in-memory table (snapshot loaded before the edge listens), refreshed from Redis on a timer.
+        services.TryAddSingleton<CallRouter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Sites.ISiteChangeObserver, CallRoutesChanged>());
+        services.AddHostedService<CallRoutesRefresher>();
+        // The durable call-event path: spool, then attribution and the calls row in the background.
+        services.TryAddSingleton<CallEventProcessor>();
+        services.TryAddSingleton<CallEventLog>();
+        services.AddHostedService(sp => sp.GetRequiredService<CallEventLog>());
         return services;
     }
 }

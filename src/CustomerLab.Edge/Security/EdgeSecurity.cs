@@ -105,8 +105,12 @@ internal static class EdgeSecurity
         headers["Cross-Origin-Opener-Policy"] = "same-origin";
     }
 
+    // Twilio's webhooks are exempt: they come from a few of Twilio's addresses (or one proxy), a 429 would drop a
+    // caller, and each is verified by its signature (a forged one costs one HMAC of a body of at most Calls:MaxBodyBytes).
     private static RateLimitPartition<string> Partition(HttpContext context, string key, Func<string, FixedWindowRateLimiterOptions> options) =>
-        context.Request.Path.StartsWithSegments("/v1") ? RateLimitPartition.GetFixedWindowLimiter(key, options) : RateLimitPartition.GetNoLimiter("none");
+        context.Request.Path.StartsWithSegments("/v1") && !context.Request.Path.StartsWithSegments("/v1/calls/twilio")
+            ? RateLimitPartition.GetFixedWindowLimiter(key, options)
+            : RateLimitPartition.GetNoLimiter("none");
 
     private static FixedWindowRateLimiterOptions Window(int permits, int windowSeconds) => new()
     {
