@@ -316,6 +316,8 @@ internal sealed class EdgeProcess : IDisposable
             $"--Admin:ApiKeySha256:0={TestSites.Sha256Hex(EdgeApplication.AdminKey)}",
             $"--Delivery:SpoolPath={spool}", "--Events:ClientIpHeader=X-Forwarded-For", $"--Delivery:FlushIntervalMs={flushMs}",
             "--Logging:Console:FormatterName=simple",
+            // As in EdgeApplication: on two shared cores a 40 ms Redis bound turns slow moments into default numbers.
+            "--Numbers:RedisTimeoutMs=2000", "--Redis:CommandTimeoutMs=5000",
         })
             psi.ArgumentList.Add(arg);
         var edge = new EdgeProcess(Process.Start(psi)!, port);
