@@ -25,7 +25,7 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
         Assert.Equal(HttpStatusCode.Accepted, (await visitor.SendPageviewAsync(site, "https://www.example.com/contact", landing, "Contact")).StatusCode);
         var session = visitor.Cookies[VisitorCookies.SessionCookie].Split('~')[0];
         using var clickHouse = fixture.ClickHouse.CreateClient(fixture.Edge.Database);
-        await Poll.UntilAsync(async () => await CountAsync(clickHouse, $"SELECT count() FROM pageviews FINAL WHERE session_id = '{session}'") == 2,
+        await Poll.UntilAsync(async () => await CallsTesting.CountAsync(clickHouse, $"SELECT count() FROM pageviews FINAL WHERE session_id = '{session}'") == 2,
             TimeSpan.FromSeconds(30), "both pageviews in ClickHouse");
 
         var callId = "CA" + Guid.NewGuid().ToString("N");
@@ -36,8 +36,8 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
         Assert.Equal(HttpStatusCode.OK, completed.StatusCode);
         // Twilio's callbacks are acknowledged once spooled; the row follows.
         await CallsTesting.WaitForCallAsync(fixture.Edge, clickHouse, callId);
-        var call = await CallRowAsync(clickHouse, callId);
-        Assert.Equal(1UL, await CountAsync(clickHouse, $"SELECT count() FROM calls FINAL WHERE call_id = '{callId}'"));
+        var call = await CallsTesting.CallRowAsync(clickHouse, callId);
+        Assert.Equal(1UL, await CallsTesting.CountAsync(clickHouse, $"SELECT count() FROM calls FINAL WHERE call_id = '{callId}'"));
         Assert.Equal("attributed", call["attribution_status"]);
         Assert.Equal(session, call["session_id"]);
         Assert.Equal("GCLID-123", call["gclid"]);
@@ -113,12 +113,12 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
         var secondSession = second.Cookies[VisitorCookies.SessionCookie].Split('~')[0];
         using var clickHouse = fixture.ClickHouse.CreateClient(fixture.Edge.Database);
         // The first lease's end reaches the lease history in ClickHouse (batched).
-        await Poll.UntilAsync(async () => await CountAsync(clickHouse, $"SELECT count() FROM lease_history FINAL WHERE session_id = '{firstSession}' AND ended_at IS NOT NULL") == 1,
+        await Poll.UntilAsync(async () => await CallsTesting.CountAsync(clickHouse, $"SELECT count() FROM lease_history FINAL WHERE session_id = '{firstSession}' AND ended_at IS NOT NULL") == 1,
             TimeSpan.FromSeconds(30), "the first lease's end row");
 
         var callId = "amb-" + Guid.NewGuid().ToString("N");
         var answer = await SendGenericAsync(fixture.Edge.CreateClient(), callId, number, DateTimeOffset.UtcNow);
-        var call = await CallRowAsync(clickHouse, callId);
+        var call = await CallsTesting.CallRowAsync(clickHouse, callId);
 
         Assert.Equal("ambiguous", answer.GetProperty("attribution").GetString());
         // Exactly these two sessions, whatever the order ClickHouse keeps them in.
@@ -140,7 +140,7 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
         var callId = "ovf-" + Guid.NewGuid().ToString("N");
         var answer = await SendGenericAsync(fixture.Edge.CreateClient(), callId, "+12025550190", DateTimeOffset.UtcNow);
         using var clickHouse = fixture.ClickHouse.CreateClient(fixture.Edge.Database);
-        var call = await CallRowAsync(clickHouse, callId);
+        var call = await CallsTesting.CallRowAsync(clickHouse, callId);
 
         Assert.Equal("ambiguous", answer.GetProperty("attribution").GetString());
         // Exactly the two sessions shown the overflow number; not the one holding the tracking number.
@@ -161,7 +161,7 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
         await SendGenericAsync(fixture.Edge.CreateClient(), secondCall, number, DateTimeOffset.UtcNow.AddSeconds(30), from: "+442079460123");
 
         using var clickHouse = fixture.ClickHouse.CreateClient(fixture.Edge.Database);
-        var second = await CallRowAsync(clickHouse, secondCall);
+        var second = await CallsTesting.CallRowAsync(clickHouse, secondCall);
         Assert.Equal("1", second["previous_calls"]);
         Assert.Equal(firstCall, second["first_call_id"]);
         Assert.Equal("London", second["caller_region"]);
@@ -178,7 +178,7 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
         await SendGenericAsync(http, callId, "+16175550177", at, status: "ringing");
 
         using var clickHouse = fixture.ClickHouse.CreateClient(fixture.Edge.Database);
-        var call = await CallRowAsync(clickHouse, callId);
+        var call = await CallsTesting.CallRowAsync(clickHouse, callId);
         Assert.Equal("completed", call["status"]);
         Assert.Equal("42", call["duration_seconds"]);
         Assert.Equal("not_tracking_number", call["attribution_status"]);
@@ -199,7 +199,7 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
         Assert.Equal(HttpStatusCode.Unauthorized, badGeneric.StatusCode);
         using var clickHouse = fixture.ClickHouse.CreateClient(fixture.Edge.Database);
         await WaitForSchemaAsync(clickHouse);
-        Assert.Equal(0UL, await CountAsync(clickHouse, $"SELECT count() FROM calls WHERE call_id = '{callId}'"));
+        Assert.Equal(0UL, await CallsTesting.CountAsync(clickHouse, $"SELECT count() FROM calls WHERE call_id = '{callId}'"));
     }
 
     [Theory]
@@ -241,24 +241,7 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
         await Poll.UntilAsync(async () => { await clickHouse.ExecuteScalarAsync("SELECT count() FROM calls", cancellationToken: Ct); return true; },
             TimeSpan.FromSeconds(30), "the calls table");
 
-    private static async Task<ulong> CountAsync(ClickHouseClient clickHouse, string sql) =>
-        Convert.ToUInt64(await clickHouse.ExecuteScalarAsync(sql, cancellationToken: Ct));
 
-    /// <summary>The call's row (FINAL), every column as text.</summary>
-    private static async Task<Dictionary<string, string>> CallRowAsync(ClickHouseClient clickHouse, string callId)
-    {
-        using var reader = await clickHouse.ExecuteReaderAsync($"SELECT * FROM calls FINAL WHERE call_id = '{callId}'", cancellationToken: Ct);
-        var row = new Dictionary<string, string>();
-        Assert.True(await reader.ReadAsync(Ct), $"no row for call {callId}");
-        for (var i = 0; i < reader.FieldCount; i++)
-            row[reader.GetName(i)] = reader.GetValue(i) switch
-            {
-                string s => s,
-                System.Collections.IEnumerable e => "[" + string.Join(",", e.Cast<object>().Select(x => $"'{x}'")) + "]",
-                var v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "",
-            };
-        return row;
-    }
 
     /// <summary>The row's <c>candidate_sessions</c> (ClickHouse's array text, <c>['a','b']</c>) as its elements.</summary>
     private static string[] CandidateSessions(IReadOnlyDictionary<string, string> call) =>
