@@ -43,9 +43,9 @@ public sealed class FirstPartySubdomainTests(TagBrowserFixture fixture) : IClass
         using var admin = new EdgeClient(fixture.Http);
         var created = await admin.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}",
             new { domains = new[] { SiteDomain }, targets = new[] { "+12025550198" }, defaultNumber = "+12025550199", holdMinutes = 30 });
-        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         var pool = await admin.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}/pools/main", new { numbers = new[] { "+12025550150", "+12025550151" } });
-        Assert.True(pool.IsSuccessStatusCode, await pool.Content.ReadAsStringAsync());
+        Assert.True(pool.IsSuccessStatusCode, await pool.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
 
         await using var context = await _browser!.NewContextAsync();
         context.SetDefaultTimeout(15_000);
