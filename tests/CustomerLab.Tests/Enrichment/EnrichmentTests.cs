@@ -28,7 +28,7 @@ public sealed class EnrichmentTests(EventsEdgeFixture fixture) : IClassFixture<E
     // crawlers and headless browsers: flagged, with reasons
     [InlineData("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)", "Googlebot", "Other", "bot", "uap_spider,crawler_list")]
     [InlineData("Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)", "bingbot", "Other", "bot", "uap_spider,crawler_list")]
-    [InlineData("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/124.0.6367.60 Safari/537.36", "HeadlessChrome", "Linux", "desktop", "headless")]
+    [InlineData("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/124.0.6367.60 Safari/537.36", "HeadlessChrome", "Linux", "desktop", "headless,crawler_list")]
     public void UserAgent_IsParsedAndBotsFlagged_IfItIsARealAgent(string userAgent, string browser, string os, string deviceType, string reasons)
     {
         var e = Enrich(userAgent, hasLanguage: true, ip: "8.8.8.8");
