@@ -1,0 +1,95 @@
+using System.Diagnostics;
+
+namespace CustomerLab.Tests.Fixtures;
+
+/// <summary>
+/// SIPp (Debian's <c>sip-tester</c>) playing the project's scenarios in <c>telephony/sipp/</c>: a business that answers
+/// calls until stopped, and callers that place a bounded number of calls through the phone server.
+/// </summary>
+public static class Sipp
+{
+    public const string Binary = "/usr/bin/sipp";
+
+    public static string Scenario(string name) => Path.Combine(RepoPaths.Root, "telephony", "sipp", name);
+
+    private static void RequireBinary()
+    {
+        if (!File.Exists(Binary))
+            throw new InvalidOperationException($"{Binary} is missing: run ./test.sh, which installs Debian's sip-tester.");
+    }
+
+    /// <summary>Places <paramref name="calls"/> calls to <paramref name="trackingNumber"/> from <paramref name="caller"/> through
+    /// the phone server, at most <paramref name="concurrent"/> at once, each talking <paramref name="talkMs"/>; returns
+    /// the Call-IDs that connected (the scenario logs them) and SIPp's outcome.</summary>
+    public static async Task<CallerRun> CallAsync(int phoneServerPort, string trackingNumber, string caller, int calls = 1, int concurrent = 1,
+        int ratePerSecond = 10, int talkMs = 2000)
+    {
+        RequireBinary();
+        var directory = RepoPaths.NewTempDirectory("sipp-caller");
+        var log = Path.Combine(directory, "calls.log");
+        var outcome = await ProcessRunner.RunAsync(Binary,
+        [
+            "-sf", Scenario("caller.xml"), "-s", trackingNumber, "-key", "caller", caller, "-d", talkMs.ToString(),
+            "-i", "127.0.0.1", "-p", FreePort.Next().ToString(), $"127.0.0.1:{phoneServerPort}",
+            "-m", calls.ToString(), "-l", concurrent.ToString(), "-r", ratePerSecond.ToString(),
+            "-nostdin", "-trace_logs", "-log_file", log, "-trace_err", "-timeout", "60s", "-timeout_error",
+        ], TimeSpan.FromSeconds(90), directory);
+        return new CallerRun(outcome, Logged(log, "connected "));
+    }
+
+    public sealed record CallerRun(ProcessRunner.Outcome Outcome, IReadOnlyList<string> ConnectedCallIds)
+    {
+        public string Describe() => $"sipp exit {Outcome.ExitCode}\n{Outcome.StdErr}\n{string.Join('\n', Outcome.StdOut.Split('\n').TakeLast(25))}";
+    }
+
+    /// <summary>Starts a business that answers every call until disposed.</summary>
+    public static Business StartBusiness()
+    {
+        RequireBinary();
+        var port = FreePort.Next();
+        var directory = RepoPaths.NewTempDirectory("sipp-business");
+        var log = Path.Combine(directory, "answered.log");
+        var psi = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, WorkingDirectory = directory };
+        foreach (var arg in new[] { "-sf", Scenario("business.xml"), "-i", "127.0.0.1", "-p", port.ToString(), "-nostdin", "-trace_logs", "-log_file", log })
+            psi.ArgumentList.Add(arg);
+        var process = Process.Start(psi)!;
+        process.StandardInput.Close();
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new Business(process, port, log);
+    }
+
+    public sealed class Business(Process process, int port, string log) : IAsyncDisposable
+    {
+        public int Port { get; } = port;
+
+        /// <summary>The SIP URI a site's <c>forwardSip</c> names to reach this business.</summary>
+        public string Uri => $"sip:business@127.0.0.1:{Port}";
+
+        /// <summary>Call-IDs this business answered so far.</summary>
+        public IReadOnlyList<string> AnsweredCallIds => Logged(log, "answered ");
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+            process.Dispose();
+        }
+    }
+
+    private static List<string> Logged(string path, string prefix)
+    {
+        if (!File.Exists(path)) return [];
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var ids = new List<string>();
+        while (reader.ReadLine() is { } line)
+            if (line.StartsWith(prefix, StringComparison.Ordinal)) ids.Add(line[prefix.Length..].Trim());
+        return ids;
+    }
+}
