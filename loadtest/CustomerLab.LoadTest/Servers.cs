@@ -223,7 +223,7 @@ internal sealed class Stack : IAsyncDisposable
              $"--Admin:ApiKeySha256:0={keyHash}", $"--Calls:WebhookSecret={WebhookSecret}",
              // Holds are compressed to 1 minute; a 10-minute grace would span many reuses of a number (see the README).
              $"--Calls:GraceMinutes={_options.GraceMinutes}",
-             $"--Events:SpoolPath={spool}", $"--Events:DataPackagesPath={Path.Combine(_options.RepoRoot, "deps", "node_modules")}",
+             $"--Delivery:SpoolPath={spool}", $"--Events:DataPackagesPath={Path.Combine(_options.RepoRoot, "deps", "node_modules")}",
              // All load comes from one loopback address: the per-IP and per-site rate limits would measure themselves.
              "--Security:PermitsPerIp=1000000000", "--Security:PermitsPerSite=1000000000",
              "--Logging:LogLevel:Default=Warning"],

@@ -1,6 +1,7 @@
 using CustomerLab.Edge.Accounts;
 using CustomerLab.Edge.Calls;
 using CustomerLab.Edge.ClickHouse;
+using CustomerLab.Edge.Delivery;
 using CustomerLab.Edge.Events;
 using CustomerLab.Edge.Health;
 using CustomerLab.Edge.Hosting;
@@ -31,6 +32,9 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResol
 // Stores: Redis (or embedded Garnet when no URL is configured) and ClickHouse (with migrations).
 builder.Services.AddRedisStore();
 builder.Services.AddClickHouseStore();
+// Durable delivery to ClickHouse: the spools and shippers' settings (section Delivery) and metrics.
+builder.Services.AddDelivery();
+builder.Services.AddEdgeMetrics();
 
 // Features: number pools (sites, leases, cookies, lease history).
 builder.Services.AddNumberPools();

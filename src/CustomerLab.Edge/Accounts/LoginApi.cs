@@ -1,6 +1,6 @@
-using CustomerLab.Edge.Hosting;
 using System.Net;
 using System.Security.Claims;
+using CustomerLab.Edge.Http;
 using CustomerLab.Edge.Cookies;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;

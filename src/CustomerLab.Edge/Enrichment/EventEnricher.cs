@@ -4,6 +4,7 @@ using CustomerLab.Edge.Events;
 using CustomerLab.Edge.Identifiers;
 using CustomerLab.Edge.Numbers;
 using Microsoft.Extensions.Options;
+using CustomerLab.Edge.Traffic;
 
 namespace CustomerLab.Edge.Enrichment;
 

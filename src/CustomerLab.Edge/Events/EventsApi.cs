@@ -1,8 +1,9 @@
-using CustomerLab.Edge.Hosting;
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using CustomerLab.Edge.Http;
 using CustomerLab.Edge.Cookies;
+using CustomerLab.Edge.Delivery;
 using CustomerLab.Edge.Enrichment;
 using CustomerLab.Edge.Numbers;
 using CustomerLab.Edge.Sites;
@@ -124,7 +125,7 @@ internal static class EventsApi
         }
         try
         {
-            await spool.AppendAsync(SpoolRecords.Frame(enriched), enriched.Length);
+            await spool.AppendAsync(PageviewDelivery.Frame(enriched), enriched.Length);
         }
         catch (Exception ex) when (ex is SpoolFullException or IOException)
         {

@@ -16,19 +16,9 @@ internal sealed class EventsOptionsValidator : IValidateOptions<EventsOptions>
         Positive(o.MaxTitleLength, nameof(o.MaxTitleLength));
         Positive(o.MaxEventNameLength, nameof(o.MaxEventNameLength));
         Positive(o.RedisTimeoutMs, nameof(o.RedisTimeoutMs));
-        Positive(o.SegmentBytes, nameof(o.SegmentBytes));
-        Positive(o.SpoolQuotaBytes, nameof(o.SpoolQuotaBytes));
-        Positive(o.FsyncIntervalMs, nameof(o.FsyncIntervalMs));
-        Positive(o.BatchMaxRows, nameof(o.BatchMaxRows));
-        Positive(o.BatchMaxBytes, nameof(o.BatchMaxBytes));
-        Positive(o.FlushIntervalMs, nameof(o.FlushIntervalMs));
-        Positive(o.MaxRetryDelayMs, nameof(o.MaxRetryDelayMs));
         Positive(o.UserAgentCacheSize, nameof(o.UserAgentCacheSize));
         if (o.IPv4PrefixBits is < 0 or > 32) failures.Add($"Events:IPv4PrefixBits must be 0 to 32 (it is {o.IPv4PrefixBits}).");
         if (o.IPv6PrefixBits is < 0 or > 128) failures.Add($"Events:IPv6PrefixBits must be 0 to 128 (it is {o.IPv6PrefixBits}).");
-        if (o.SpoolWarnFraction is <= 0 or > 1) failures.Add($"Events:SpoolWarnFraction must be in (0, 1] (it is {o.SpoolWarnFraction}).");
-        if (string.IsNullOrWhiteSpace(o.SpoolPath)) failures.Add("Events:SpoolPath is required.");
-        if (o.SegmentBytes > o.SpoolQuotaBytes) failures.Add($"Events:SegmentBytes ({o.SegmentBytes}) must not exceed Events:SpoolQuotaBytes ({o.SpoolQuotaBytes}).");
         if (o.MaxEventsPerRequest > 1000) failures.Add($"Events:MaxEventsPerRequest must be at most 1000 (it is {o.MaxEventsPerRequest}).");
         if (!string.IsNullOrEmpty(o.GeoIpDatabasePath) && !File.Exists(o.GeoIpDatabasePath))
             failures.Add($"Events:GeoIpDatabasePath '{o.GeoIpDatabasePath}' does not exist.");

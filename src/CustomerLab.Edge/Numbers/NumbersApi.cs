@@ -1,11 +1,12 @@
-using CustomerLab.Edge.Hosting;
 using System.Text.Json;
+using CustomerLab.Edge.Http;
 using CustomerLab.Edge.Cookies;
 using CustomerLab.Edge.Phones;
 using CustomerLab.Edge.Sites;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using CustomerLab.Edge.Traffic;
 
 namespace CustomerLab.Edge.Numbers;
 

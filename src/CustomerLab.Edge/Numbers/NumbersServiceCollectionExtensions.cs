@@ -21,7 +21,7 @@ internal static class NumbersServiceCollectionExtensions
         services.TryAddSingleton<SiteStore>();
         services.TryAddSingleton<VisitorCookies>();
         services.TryAddSingleton<AdminKeyFilter>();
-        // Its spool's directory sits beside the events' one (Events:SpoolPath), whose options AddEvents binds.
+        // Its spool's directory sits beside the pageviews' one (Delivery:SpoolPath, bound by AddDelivery).
         services.TryAddSingleton<LeaseHistoryWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaseHistoryWriter>());
         services.TryAddSingleton<ExhaustionWriter>();

@@ -1,10 +1,11 @@
-using CustomerLab.Edge.Hosting;
 using System.Net;
+using CustomerLab.Edge.Http;
 using CustomerLab.Edge.Cookies;
 using CustomerLab.Edge.Numbers;
 using CustomerLab.Edge.Sites;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
+using CustomerLab.Edge.Traffic;
 
 namespace CustomerLab.Edge.Privacy;
 

@@ -1,8 +1,8 @@
 using ClickHouse.Driver;
 using ClickHouse.Driver.ADO.Parameters;
 using ClickHouse.Driver.Utility;
+using CustomerLab.Edge.Assets;
 using CustomerLab.Edge.Admin;
-using CustomerLab.Edge.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CustomerLab.Edge.Reports;
