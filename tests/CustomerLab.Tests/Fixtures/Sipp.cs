@@ -18,26 +18,30 @@ public static class Sipp
             throw new InvalidOperationException($"{Binary} is missing: run ./test.sh, which installs Debian's sip-tester.");
     }
 
-    /// <summary>Places <paramref name="calls"/> calls to <paramref name="trackingNumber"/> from <paramref name="caller"/> through
-    /// the phone server, at most <paramref name="concurrent"/> at once, each talking <paramref name="talkMs"/>; returns
-    /// the Call-IDs that connected (the scenario logs them) and SIPp's outcome.</summary>
-    public static async Task<CallerRun> CallAsync(int phoneServerPort, string trackingNumber, string caller, int calls = 1, int concurrent = 1,
-        int ratePerSecond = 10, int talkMs = 2000)
+    /// <summary>One call to place: the tracking number dialled and the caller's number.</summary>
+    public sealed record Call(string TrackingNumber, string Caller);
+
+    /// <summary>Places <paramref name="calls"/> through the phone server, at most <paramref name="concurrent"/> at once,
+    /// each talking <paramref name="talkMs"/>; returns the calls that connected (number, Call-ID) and SIPp's outcome.</summary>
+    public static async Task<CallerRun> CallAsync(int phoneServerPort, IReadOnlyList<Call> calls, int concurrent = 1, int ratePerSecond = 10, int talkMs = 2000)
     {
         RequireBinary();
         var directory = RepoPaths.NewTempDirectory("sipp-caller");
         var log = Path.Combine(directory, "calls.log");
+        var injection = Path.Combine(directory, "calls.csv");
+        await File.WriteAllLinesAsync(injection, ["SEQUENTIAL", .. calls.Select(c => $"{c.TrackingNumber};{c.Caller}")]);
         var outcome = await ProcessRunner.RunAsync(Binary,
         [
-            "-sf", Scenario("caller.xml"), "-s", trackingNumber, "-key", "caller", caller, "-d", talkMs.ToString(),
+            "-sf", Scenario("caller.xml"), "-inf", injection, "-d", talkMs.ToString(),
             "-i", "127.0.0.1", "-p", FreePort.Next().ToString(), $"127.0.0.1:{phoneServerPort}",
-            "-m", calls.ToString(), "-l", concurrent.ToString(), "-r", ratePerSecond.ToString(),
+            "-m", calls.Count.ToString(), "-l", concurrent.ToString(), "-r", ratePerSecond.ToString(),
             "-nostdin", "-trace_logs", "-log_file", log, "-trace_err", "-timeout", "60s", "-timeout_error",
         ], TimeSpan.FromSeconds(90), directory);
-        return new CallerRun(outcome, Logged(log, "connected "));
+        var connected = Logged(log, "connected ").Select(line => line.Split(' ', 2)).Select(p => (Number: p[0], CallId: p[1])).ToList();
+        return new CallerRun(outcome, connected);
     }
 
-    public sealed record CallerRun(ProcessRunner.Outcome Outcome, IReadOnlyList<string> ConnectedCallIds)
+    public sealed record CallerRun(ProcessRunner.Outcome Outcome, IReadOnlyList<(string Number, string CallId)> Connected)
     {
         public string Describe() => $"sipp exit {Outcome.ExitCode}\n{Outcome.StdErr}\n{string.Join('\n', Outcome.StdOut.Split('\n').TakeLast(25))}";
     }
