@@ -24,5 +24,7 @@ internal static class DeliveredTables
         ("pageviews", DeliveryGuarantee.DurableSpool),           // Events/PageviewDelivery.cs
         ("lease_history", DeliveryGuarantee.DurableSpool),       // Numbers/LeaseHistoryWriter.cs
         ("pool_exhaustions", DeliveryGuarantee.Buffered),        // Numbers/ExhaustionWriter.cs
+        ("calls", DeliveryGuarantee.DurableSpool),               // Calls/Lifecycle/CallEventLog.cs: Twilio's callbacks as call events
+                                                                 // (the generic webhook writes its row before it answers)
     ];
 }

@@ -100,6 +100,7 @@ internal sealed partial class Shipper(
     /// <summary>Inserts the records, retrying transient failures; splits a malformed batch and dead-letters its bad rows.</summary>
     private async Task ShipAsync(List<SpoolRecord> records, CancellationToken cancellationToken)
     {
+        if (target.Deliver is { } deliver) { await deliver(records, cancellationToken); return; }
         var rows = new List<SpoolRecord>(records.Count);
         foreach (var record in records)
         {

@@ -1,16 +1,17 @@
-using CustomerLab.Edge.Admin;
+using CustomerLab.Edge.Http;
 using CustomerLab.Edge.Numbers;
+using CustomerLab.Edge.Sites;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace CustomerLab.Edge.Sites;
+namespace CustomerLab.Edge.Admin;
 
 /// <summary>
 /// The admin API for sites and pools (<c>/admin/sites…</c>), behind <see cref="AdminKeyFilter"/>.
 /// Phone numbers are validated with libphonenumber; every error names its field.
 /// </summary>
-internal static class SitesAdminApi
+internal static class AdminEndpoints
 {
-    public static IEndpointRouteBuilder MapSitesAdmin(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder app)
     {
         var sites = app.MapGroup("/admin/sites").AddEndpointFilter<AdminKeyFilter>().WithTags("Admin");
 
@@ -29,24 +30,29 @@ internal static class SitesAdminApi
         if (await store.GetFreshAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
         var pools = new List<PoolView>(site.Pools.Count);
         foreach (var p in site.Pools)
-            pools.Add(new PoolView(p.Id, p.Match, p.OverflowNumber, await pool.GetStatsAsync(siteKey, p.Id)));
-        return TypedResults.Ok(new SiteView(site, pools));
+            pools.Add(new PoolView(p.Id, p.Match, p.OverflowNumber, await pool.GetStatsAsync(siteKey, p.Id), p.ForwardTo));
+        return TypedResults.Ok(new SiteView(Redacted(site), pools));
     }
 
-    private static async Task<Results<Ok<SiteConfig>, ValidationProblem>> PutSiteAsync(string siteKey, SiteRequest request, SiteStore store)
+    private static async Task<Results<Ok<SiteConfig>, ValidationProblem, ProblemHttpResult>> PutSiteAsync(
+        string siteKey, SiteRequest request, SiteStore store, ForwardToConflicts conflicts, IEnumerable<ISiteChangeObserver> observers)
     {
         var errors = new Dictionary<string, string[]>();
+        var forwardTo = request.ForwardTo is null ? null : SiteValidation.ParseNumber(request.ForwardTo, "forwardTo", (request.Region ?? "US").ToUpperInvariant(), []);
+        if (await conflicts.CheckForwardToAsync("forwardTo", forwardTo) is { } conflict) return conflict;
         // From the site as Redis has it now (not this edge's cached copy), so pools added through another edge stay.
         var site = await store.UpdateAsync(siteKey, existing =>
         {
             errors.Clear();
-            return SiteValidation.ToSite(siteKey, request, existing?.Pools ?? [], errors);
+            return SiteValidation.ToSite(siteKey, request, existing?.Pools ?? [], errors, existing?.Calls);
         });
-        return site is null ? TypedResults.ValidationProblem(errors) : TypedResults.Ok(site);
+        if (site is null) return TypedResults.ValidationProblem(errors);
+        await NotifyAsync(observers);
+        return TypedResults.Ok(Redacted(site));
     }
 
     private static async Task<Results<Ok<PoolView>, ValidationProblem, ProblemHttpResult>> PutPoolAsync(
-        string siteKey, string poolId, PoolRequest request, SiteStore store, NumberPool pool, NumberIndex index)
+        string siteKey, string poolId, PoolRequest request, SiteStore store, NumberPool pool, NumberIndex index, ForwardToConflicts conflicts, IEnumerable<ISiteChangeObserver> observers)
     {
         if (await store.GetFreshAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
         var errors = new Dictionary<string, string[]>();
@@ -54,21 +60,28 @@ internal static class SitesAdminApi
             errors["poolId"] = ["1 to 32 lower-case letters, digits, '-' or '_'."];
         var overflow = request.OverflowNumber is null ? null : SiteValidation.ParseNumber(request.OverflowNumber, "overflowNumber", site.Region, errors);
         var numbers = SiteValidation.ParseNumbers(request.Numbers ?? [], "numbers", site.Region, errors);
+        var forwardTo = request.ForwardTo is null ? null : SiteValidation.ParseNumber(request.ForwardTo, "forwardTo", site.Region, errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         if (await FindNumberInOtherPoolAsync(site, poolId, numbers, pool, index) is { } clash) return clash;
+        if (forwardTo is not null && (numbers.Contains(forwardTo) || overflow == forwardTo))
+            return Problems.Problem(StatusCodes.Status409Conflict, $"forwardTo: {forwardTo} is also one of this pool's own numbers; a call to it would loop.");
+        if (await conflicts.CheckForwardToAsync("forwardTo", forwardTo) is { } loop) return loop;
+        if (await conflicts.CheckTrackingNumbersAsync("numbers", numbers) is { } taken) return taken;
+        if (overflow is not null && await conflicts.CheckTrackingNumbersAsync("overflowNumber", [overflow]) is { } overflowTaken) return overflowTaken;
 
-        var config = new PoolConfig { Id = poolId, Match = request.Match, OverflowNumber = overflow };
+        var config = new PoolConfig { Id = poolId, Match = request.Match, OverflowNumber = overflow, ForwardTo = forwardTo };
         // Read-modify-write on the current site in Redis: a pool added meanwhile through another edge is kept.
         if (await store.UpdateAsync(siteKey, current => current is null ? null : CopyWithPools(current, WithPool(current.Pools, config))) is null)
             return SiteNotFound(siteKey);
         await pool.AddNumbersAsync(siteKey, poolId, numbers);
         await index.AddAsync(siteKey, poolId, numbers);
         if (overflow is not null) await index.AddOverflowAsync(siteKey, poolId, overflow);
-        return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId)));
+        await NotifyAsync(observers);
+        return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId), config.ForwardTo));
     }
 
     private static async Task<Results<Ok<PoolView>, ValidationProblem, ProblemHttpResult>> AddNumbersAsync(
-        string siteKey, string poolId, NumbersRequest request, SiteStore store, NumberPool pool, NumberIndex index)
+        string siteKey, string poolId, NumbersRequest request, SiteStore store, NumberPool pool, NumberIndex index, ForwardToConflicts conflicts, IEnumerable<ISiteChangeObserver> observers)
     {
         if (await store.GetFreshAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
         if (site.Pools.FirstOrDefault(p => p.Id == poolId) is not { } config) return PoolNotFound(siteKey, poolId);
@@ -77,9 +90,11 @@ internal static class SitesAdminApi
         var numbers = SiteValidation.ParseNumbers(request.Numbers ?? [], "numbers", site.Region, errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         if (await FindNumberInOtherPoolAsync(site, poolId, numbers, pool, index) is { } clash) return clash;
+        if (await conflicts.CheckTrackingNumbersAsync("numbers", numbers) is { } taken) return taken;
         await pool.AddNumbersAsync(siteKey, poolId, numbers);
         await index.AddAsync(siteKey, poolId, numbers);
-        return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId)));
+        await NotifyAsync(observers);
+        return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId), config.ForwardTo));
     }
 
     private static async Task<Results<Ok<RetireResponse>, ProblemHttpResult, ValidationProblem>> RetireNumberAsync(
@@ -91,7 +106,7 @@ internal static class SitesAdminApi
         if (SiteValidation.ParseNumber(number, "number", site.Region, errors) is not { } e164) return TypedResults.ValidationProblem(errors);
         return await pool.RetireAsync(siteKey, poolId, e164) switch
         {
-            RetireOutcome.Unknown => Problem(StatusCodes.Status404NotFound, $"Pool '{poolId}' has no number {e164}."),
+            RetireOutcome.Unknown => Problems.Problem(StatusCodes.Status404NotFound, $"Pool '{poolId}' has no number {e164}."),
             var outcome => TypedResults.Ok(new RetireResponse(e164, outcome == RetireOutcome.Removed ? "removed" : "retiring")),
         };
     }
@@ -117,7 +132,7 @@ internal static class SitesAdminApi
             if (owners[i] is not { IsOverflow: false } owner || (owner.SiteKey == site.SiteKey && owner.PoolId == poolId) ||
                 !await pool.ContainsAsync(owner.SiteKey, owner.PoolId, numbers[i]))
                 continue;
-            return Problem(StatusCodes.Status409Conflict, owner.SiteKey == site.SiteKey
+            return Problems.Problem(StatusCodes.Status409Conflict, owner.SiteKey == site.SiteKey
                 ? $"{numbers[i]} is already in pool '{owner.PoolId}'; retire it there first."
                 : $"{numbers[i]} is already in another site's pool; retire it there first.");
         }
@@ -134,20 +149,27 @@ internal static class SitesAdminApi
         return list;
     }
 
-    private static SiteConfig CopyWithPools(SiteConfig site, IReadOnlyList<PoolConfig> pools) => new()
-    {
-        SiteKey = site.SiteKey, Domains = site.Domains, Targets = site.Targets, DefaultNumber = site.DefaultNumber,
-        HoldMinutes = site.HoldMinutes, Region = site.Region, HonourDoNotTrack = site.HonourDoNotTrack, Pools = pools,
-    };
+    private static SiteConfig CopyWithPools(SiteConfig site, IReadOnlyList<PoolConfig> pools) => site with { Pools = pools };
 
-    private static ProblemHttpResult SiteNotFound(string siteKey) => Problem(StatusCodes.Status404NotFound, $"No site '{siteKey}'.");
+    /// <summary>The site as the admin API shows it: a Twilio auth token is never sent back.</summary>
+    private static SiteConfig Redacted(SiteConfig site) => site with { Calls = site.Calls.Redacted() };
+
+    private static async Task NotifyAsync(IEnumerable<ISiteChangeObserver> observers)
+    {
+        foreach (var observer in observers) await observer.SitesChangedAsync();
+    }
+
+    private static ProblemHttpResult SiteNotFound(string siteKey) => Problems.Problem(StatusCodes.Status404NotFound, $"No site '{siteKey}'.");
 
     private static ProblemHttpResult PoolNotFound(string siteKey, string poolId) =>
-        Problem(StatusCodes.Status404NotFound, $"Site '{siteKey}' has no pool '{poolId}'.");
-
-    /// <summary>An application/problem+json answer.</summary>
-    internal static ProblemHttpResult Problem(int status, string detail) => TypedResults.Problem(statusCode: status, detail: detail);
+        Problems.Problem(StatusCodes.Status404NotFound, $"Site '{siteKey}' has no pool '{poolId}'.");
 }
 
 /// <summary>What retiring a number did: <c>removed</c> at once, or <c>retiring</c> after its current lease.</summary>
 public sealed record RetireResponse(string Number, string Outcome);
+
+/// <summary>A pool as the admin API shows it.</summary>
+public sealed record PoolView(string Id, SourceRule? Match, string? OverflowNumber, PoolStats Stats, string? ForwardTo = null);
+
+/// <summary>A site as the admin API shows it.</summary>
+public sealed record SiteView(SiteConfig Site, IReadOnlyList<PoolView> Pools);
