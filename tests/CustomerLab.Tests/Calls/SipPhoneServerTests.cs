@@ -167,7 +167,8 @@ public sealed class SipPhoneServerTests(GarnetFixture garnet, ClickHouseHostFixt
         private PhoneSetup(GarnetFixture garnet, ClickHouseHostFixture clickHouse, string database)
         {
             (_garnet, _clickHouse, _database) = (garnet, clickHouse, database);
-            Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}"), Timeout = TimeSpan.FromSeconds(30) };
+            // Each visitor keeps its own cookies (EdgeClient); the shared client must not keep any.
+            Http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = new Uri($"http://127.0.0.1:{_port}"), Timeout = TimeSpan.FromSeconds(30) };
             _admin = new EdgeClient(Http);
             ClickHouse = clickHouse.CreateClient(database);
         }

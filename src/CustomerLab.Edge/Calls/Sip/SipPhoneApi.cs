@@ -1,6 +1,6 @@
 using CustomerLab.Edge.Calls.Lifecycle;
 using CustomerLab.Edge.Calls.Routing;
-using CustomerLab.Edge.Events;
+using CustomerLab.Edge.Delivery;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
