@@ -63,7 +63,7 @@ public sealed class SipPhoneServerTests(GarnetFixture garnet, ClickHouseHostFixt
 
         Assert.NotEqual(0, run.Outcome.ExitCode);
         Assert.Empty(run.Connected);
-        Assert.Contains("SIP/2.0 404", run.Outcome.StdOut + run.Outcome.StdErr);
+        Assert.Contains("SIP/2.0 404", run.Errors);
         Assert.Empty(business.AnsweredCallIds);
     }
 
@@ -135,6 +135,17 @@ public sealed class SipPhoneServerTests(GarnetFixture garnet, ClickHouseHostFixt
                 Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
                 Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
             }
+    }
+
+    [Fact]
+    public async Task PhoneServerEndpoints_AreInTheOpenApiDocument()
+    {
+        await using var phone = await PhoneSetup.StartAsync(garnet, clickHouse, "sipopenapi", startKamailio: false);
+        var document = await phone.Http.GetStringAsync("/openapi/v1.json", Ct);
+        using var json = System.Text.Json.JsonDocument.Parse(document);
+        var paths = json.RootElement.GetProperty("paths");
+        foreach (var path in new[] { "/v1/calls/route", "/v1/calls/sip/events" })
+            Assert.True(paths.TryGetProperty(path, out var item) && item.TryGetProperty("post", out _), $"{path} is not in the OpenAPI document");
     }
 
     [Theory]

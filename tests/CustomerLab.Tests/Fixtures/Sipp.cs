@@ -40,12 +40,14 @@ public static class Sipp
             "-nostdin", "-trace_logs", "-log_file", log, "-trace_err", "-timeout", "60s", "-timeout_error",
         ], TimeSpan.FromSeconds(90), directory);
         var connected = Logged(log, "connected ").Select(line => line.Split(' ', 2)).Select(p => (Number: p[0], CallId: p[1])).ToList();
-        return new CallerRun(outcome, connected);
+        var errors = string.Join('\n', Directory.GetFiles(directory, "*_errors.log").Select(File.ReadAllText));
+        return new CallerRun(outcome, connected, errors);
     }
 
-    public sealed record CallerRun(ProcessRunner.Outcome Outcome, IReadOnlyList<(string Number, string CallId)> Connected)
+    /// <param name="Errors">SIPp's error log: what each failed call received instead of what it expected.</param>
+    public sealed record CallerRun(ProcessRunner.Outcome Outcome, IReadOnlyList<(string Number, string CallId)> Connected, string Errors)
     {
-        public string Describe() => $"sipp exit {Outcome.ExitCode}\n{Outcome.StdErr}\n{string.Join('\n', Outcome.StdOut.Split('\n').TakeLast(25))}";
+        public string Describe() => $"sipp exit {Outcome.ExitCode}\n{Outcome.StdErr}\n{Errors}\n{string.Join('\n', Outcome.StdOut.Split('\n').TakeLast(25))}";
     }
 
     /// <summary>Starts a business that answers every call until disposed.</summary>

@@ -22,9 +22,9 @@ internal static partial class SipPhoneApi
     {
         var sip = app.MapGroup("/v1/calls").WithTags("Calls").DisableAntiforgery().AddEndpointFilter<PhoneServerSecret>();
         sip.MapPost("/route", RouteAsync)
-            .WithDescription("The phone server asks where a new call goes (form: to, from, callId). 200 {uri, timeoutSeconds, site, pool, record}; 404 when the number rings no site.");
+            .WithDescription("The phone server asks where a new call goes (form: to, from, callId; header X-Phone-Secret). 200 {uri, timeoutSeconds, site, pool, record}; 404 when the number rings no site.");
         sip.MapPost("/sip/events", EventsAsync)
-            .WithDescription("The phone server's lifecycle report (form: callId, event = ringing|answered|ended|failed, to, from, duration, code, at). 202 once durable.");
+            .WithDescription("The phone server's lifecycle report (header X-Phone-Secret; form: callId, event = ringing|answered|ended|failed, to, from, duration, code, at). 202 once durable.");
         return app;
     }
 
