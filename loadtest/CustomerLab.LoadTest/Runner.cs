@@ -24,6 +24,7 @@ internal sealed class RunResult
     public List<FaultResult> Faults { get; set; } = [];
     public List<TargetResult> Targets { get; set; } = [];
     public List<string> Notes { get; set; } = [];
+    public List<SipStepResult> SipSteps { get; set; } = [];
 }
 
 /// <summary>Runs one command: starts the servers it needs, drives them, stops them.</summary>
@@ -49,6 +50,14 @@ internal static class Runner
         result.Settings["loadAverageAtStart"] = File.ReadAllText("/proc/loadavg").Trim();
 
         await using var stack = new Stack(options);
+        if (options.Command == "calls")
+        {
+            using var admin = new EdgeClient(8);
+            await SipCalls.RunAsync(options, stack, admin, result);
+            Evaluate(result);
+            result.TotalSeconds = Math.Round((DateTime.UtcNow - started).TotalSeconds, 1);
+            return result;
+        }
         if (options.Command == "fault")
         {
             result.Faults.Add(await Faults.RunAsync(options, stack, result));
@@ -151,6 +160,16 @@ internal static class Runner
     private static void Evaluate(RunResult result)
     {
         static string Pct(double x) => $"{x * 100:0.#}%";
+        if (result.SipSteps.Count > 0)
+        {
+            var all = result.SipSteps;
+            var lowest = all[0].AnswerP99Ms;
+            // "Before post-dial delay grows": every call connected, and the answer's p99 within twice the lowest rate's (at least 10 ms more).
+            var held = all.Where(s => s.ConnectedRatio >= 0.999 && s.AnswerP99Ms <= Math.Max(2 * lowest, lowest + 10)).ToList();
+            result.Targets.Add(new("SIP calls connected ÷ offered, every rate", "100%", string.Join(" / ", all.Select(s => $"{s.OfferedPerSecond}/s {Pct(s.ConnectedRatio)}")),
+                all.All(s => s.Connected == s.Offered), ""));
+            result.Targets.Add(new("most calls/s before post-dial delay grows", "reported", held.Count == 0 ? "none" : $"{held.Max(s => s.ConnectedPerSecond):0} calls/s (offered {held.Max(s => s.OfferedPerSecond)}/s)", true, ""));
+        }
         if (result.Ratios.TryGetValue("number/baseline", out var n))
             result.Targets.Add(new("/v1/number throughput ÷ baseline", "≥ 35%", Pct(n), n >= 0.35, $"{(n - 0.35) * 100:+0.#;-0.#} points"));
         if (result.Endpoints.FirstOrDefault(e => e.Phase == "number@half") is { } half)

@@ -61,6 +61,7 @@ internal static class AdminEndpoints
         var overflow = request.OverflowNumber is null ? null : SiteValidation.ParseNumber(request.OverflowNumber, "overflowNumber", site.Region, errors);
         var numbers = SiteValidation.ParseNumbers(request.Numbers ?? [], "numbers", site.Region, errors);
         var forwardTo = request.ForwardTo is null ? null : SiteValidation.ParseNumber(request.ForwardTo, "forwardTo", site.Region, errors);
+        var forwardSip = SiteValidation.ParseSipUri(request.ForwardSip, "forwardSip", errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         if (await FindNumberInOtherPoolAsync(site, poolId, numbers, pool, index) is { } clash) return clash;
         if (forwardTo is not null && (numbers.Contains(forwardTo) || overflow == forwardTo))
@@ -69,7 +70,7 @@ internal static class AdminEndpoints
         if (await conflicts.CheckTrackingNumbersAsync("numbers", numbers) is { } taken) return taken;
         if (overflow is not null && await conflicts.CheckTrackingNumbersAsync("overflowNumber", [overflow]) is { } overflowTaken) return overflowTaken;
 
-        var config = new PoolConfig { Id = poolId, Match = request.Match, OverflowNumber = overflow, ForwardTo = forwardTo };
+        var config = new PoolConfig { Id = poolId, Match = request.Match, OverflowNumber = overflow, ForwardTo = forwardTo, ForwardSip = forwardSip };
         // Read-modify-write on the current site in Redis: a pool added meanwhile through another edge is kept.
         if (await store.UpdateAsync(siteKey, current => current is null ? null : CopyWithPools(current, WithPool(current.Pools, config))) is null)
             return SiteNotFound(siteKey);
@@ -77,7 +78,7 @@ internal static class AdminEndpoints
         await index.AddAsync(siteKey, poolId, numbers);
         if (overflow is not null) await index.AddOverflowAsync(siteKey, poolId, overflow);
         await NotifyAsync(observers);
-        return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId), config.ForwardTo));
+        return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId), config.ForwardTo, config.ForwardSip));
     }
 
     private static async Task<Results<Ok<PoolView>, ValidationProblem, ProblemHttpResult>> AddNumbersAsync(
@@ -169,7 +170,7 @@ internal static class AdminEndpoints
 public sealed record RetireResponse(string Number, string Outcome);
 
 /// <summary>A pool as the admin API shows it.</summary>
-public sealed record PoolView(string Id, SourceRule? Match, string? OverflowNumber, PoolStats Stats, string? ForwardTo = null);
+public sealed record PoolView(string Id, SourceRule? Match, string? OverflowNumber, PoolStats Stats, string? ForwardTo = null, string? ForwardSip = null);
 
 /// <summary>A site as the admin API shows it.</summary>
 public sealed record SiteView(SiteConfig Site, IReadOnlyList<PoolView> Pools);
