@@ -46,17 +46,16 @@ internal static partial class TwilioVoiceApi
         var route = router.Find(form["To"].ToString());
         if (!TwilioSignature.IsValid(context.Request, form, TokenFor(route, options.Value), options.Value)) return Unsigned();
         if (TwilioForm.Missing(form, "CallSid", "To") is { } missing) return Required(missing);
-        var logger = loggers.CreateLogger(typeof(TwilioVoiceApi));
         if (route is null)
         {
-            LogRejected(logger, form["To"].ToString(), form["CallSid"].ToString());
+            LogRejected(Logger(loggers), form["To"].ToString(), form["CallSid"].ToString());
             return Twiml(TwilioTwiml.Reject());
         }
         var call = TwilioForm.Voice(form, route, time.GetUtcNow());
-        await SpoolAsync(log, call, logger);
+        await SpoolAsync(log, call, loggers);
         if (route.ForwardTo is null)
         {
-            LogNoForwardTo(logger, route.Number, route.SiteKey, call.CallId);
+            LogNoForwardTo(Logger(loggers), route.Number, route.SiteKey, call.CallId);
             return Twiml(TwilioTwiml.Reject());
         }
         var baseUrl = TwilioSignature.BaseUrl(context.Request, options.Value);
@@ -100,7 +99,7 @@ internal static partial class TwilioVoiceApi
         if (!TwilioSignature.IsValid(context.Request, form, TokenFor(route, options.Value), options.Value)) return Unsigned();
         if (TwilioForm.Missing(form, "CallSid", "To", "DialCallStatus") is { } missing) return Required(missing);
         var outcome = TwilioForm.DialOutcome(form, time.GetUtcNow());
-        await SpoolAsync(log, outcome, loggers.CreateLogger(typeof(TwilioVoiceApi)));
+        await SpoolAsync(log, outcome, loggers);
         var answered = outcome.DialStatus is "completed" or "answered";
         return Twiml(TwilioTwiml.AfterDial(answered, route?.Settings.NoAnswerMessage ?? Sites.SiteCallSettings.DefaultNoAnswerMessage));
     }
@@ -109,7 +108,7 @@ internal static partial class TwilioVoiceApi
     private static string TokenFor(CallRoute? route, CallOptions options) => route?.Settings.TwilioAuthToken ?? options.TwilioAuthToken;
 
     /// <summary>Spools an event whose answer is TwiML the caller is waiting for: a failure is logged, the caller still connected.</summary>
-    private static async Task SpoolAsync(CallEventLog log, CallEvent call, ILogger logger)
+    private static async Task SpoolAsync(CallEventLog log, CallEvent call, ILoggerFactory loggers)
     {
         try
         {
@@ -117,9 +116,12 @@ internal static partial class TwilioVoiceApi
         }
         catch (Exception ex) when (ex is SpoolFullException or IOException or ObjectDisposedException)
         {
-            LogNotSpooled(logger, call.CallId, call.Leg, ex.Message);
+            LogNotSpooled(Logger(loggers), call.CallId, call.Leg, ex.Message);
         }
     }
+
+    /// <summary>Only the answers that log need a logger.</summary>
+    private static ILogger Logger(ILoggerFactory loggers) => loggers.CreateLogger(typeof(TwilioVoiceApi));
 
     private static ContentHttpResult Twiml(string xml) => TypedResults.Text(xml, "text/xml");
 
