@@ -17,8 +17,8 @@ namespace CustomerLab.Edge.Calls.Twilio;
 /// <item><c>POST /dial</c>, the <c>&lt;Dial action&gt;</c>: records how the Dial ended; says the site's no-answer message
 /// when the business did not answer; hangs up.</item>
 /// </list>
-/// Every event is in the durable call-event spool (<see cref="CallEventLog"/>) before the answer; none waits on Redis
-/// or ClickHouse.
+/// Every callback is in the durable call-event spool (<see cref="CallEventLog"/>) before it is answered; the voice
+/// webhook hands its event to the spool without waiting for the disk. None waits on Redis or ClickHouse.
 /// </summary>
 internal static partial class TwilioVoiceApi
 {
@@ -52,7 +52,9 @@ internal static partial class TwilioVoiceApi
             return Twiml(TwilioTwiml.Reject());
         }
         var call = TwilioForm.Voice(form, route, time.GetUtcNow());
-        await SpoolAsync(log, call, loggers);
+        // The caller is waiting, and every fact of this event comes again in the status callbacks (the business leg's
+        // names the line dialled): the answer does not wait for the disk; the spool's writer commits it with its group.
+        _ = SpoolAsync(log, call, loggers);
         if (route.ForwardTo is null)
         {
             LogNoForwardTo(Logger(loggers), route.Number, route.SiteKey, call.CallId);
