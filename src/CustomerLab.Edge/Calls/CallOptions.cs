@@ -1,7 +1,10 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
 namespace CustomerLab.Edge.Calls;
 
 /// <summary>Call webhooks and attribution.</summary>
-public sealed class CallOptions
+public sealed class CallOptions : IValidatableObject
 {
     public const string Section = "Calls";
 
@@ -42,4 +45,17 @@ public sealed class CallOptions
     /// It holds sites' Twilio auth tokens: keep it as private as the configuration.
     /// </summary>
     public string RoutesSnapshotPath { get; set; } = "";
+
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        var o = this;
+        if (!(o.GraceMinutes is >= 0 and <= 1440)) yield return new ValidationResult("Calls:GraceMinutes must be between 0 and 1440.");
+        if (!(o.PublisherParameter.Length is > 0 and <= 64)) yield return new ValidationResult("Calls:PublisherParameter must be 1 to 64 characters.");
+        if (!(o.RoutesRefreshSeconds is >= 1 and <= 3600)) yield return new ValidationResult("Calls:RoutesRefreshSeconds must be between 1 and 3600.");
+        if (!(o.PublicBaseUrl.Length == 0 || Uri.IsWellFormedUriString(o.PublicBaseUrl, UriKind.Absolute))) yield return new ValidationResult("Calls:PublicBaseUrl must be an absolute URL.");
+    }
 }
+
+/// <summary>Source-generated start-up validator of <see cref="CallOptions"/>.</summary>
+[OptionsValidator]
+internal sealed partial class CallOptionsValidator : IValidateOptions<CallOptions>;

@@ -35,38 +35,38 @@ public sealed class DeliveryOptions : IValidatableObject
     public string SpoolPath { get; set; } = "./data/spool";
 
     /// <summary>A segment is closed and a new one started past this size, in bytes. The default is 16 MiB.</summary>
-    [Range(1, long.MaxValue, ErrorMessage = "Delivery:SegmentBytes must be positive.")]
+    [Range(1, long.MaxValue)]
     public long SegmentBytes { get; set; } = 16L * 1024 * 1024;
 
     /// <summary>Largest size of the spool on disk, in bytes; beyond it collect answers 503 (per spool). The default is 1 GiB.</summary>
-    [Range(1, long.MaxValue, ErrorMessage = "Delivery:SpoolQuotaBytes must be positive.")]
+    [Range(1, long.MaxValue)]
     public long SpoolQuotaBytes { get; set; } = 1L << 30;
 
     /// <summary>Fraction of the quota at which a warning is logged (once per crossing). The default is 0.8.</summary>
-    [Range(0.0, 1.0, MinimumIsExclusive = true, ErrorMessage = "Delivery:SpoolWarnFraction must be in (0, 1].")]
+    [Range(0.0, 1.0, MinimumIsExclusive = true)]
     public double SpoolWarnFraction { get; set; } = 0.8;
 
     /// <summary>When writes are fsync'ed; see <see cref="SpoolFsync"/>. The default is <see cref="SpoolFsync.Always"/>.</summary>
     public SpoolFsync Fsync { get; set; } = SpoolFsync.Always;
 
     /// <summary>With <see cref="SpoolFsync.Interval"/>: the longest time between two fsyncs, in milliseconds. The default is 1,000.</summary>
-    [Range(1, int.MaxValue, ErrorMessage = "Delivery:FsyncIntervalMs must be positive.")]
+    [Range(1, int.MaxValue)]
     public int FsyncIntervalMs { get; set; } = 1000;
 
     /// <summary>Most rows in one ClickHouse insert. The default is 10,000.</summary>
-    [Range(1, int.MaxValue, ErrorMessage = "Delivery:BatchMaxRows must be positive.")]
+    [Range(1, int.MaxValue)]
     public int BatchMaxRows { get; set; } = 10_000;
 
     /// <summary>Most spool bytes in one ClickHouse insert. The default is 8 MiB.</summary>
-    [Range(1, int.MaxValue, ErrorMessage = "Delivery:BatchMaxBytes must be positive.")]
+    [Range(1, int.MaxValue)]
     public int BatchMaxBytes { get; set; } = 8 * 1024 * 1024;
 
     /// <summary>Longest time an event waits for its batch to fill, in milliseconds. The default is 1,000.</summary>
-    [Range(1, int.MaxValue, ErrorMessage = "Delivery:FlushIntervalMs must be positive.")]
+    [Range(1, int.MaxValue)]
     public int FlushIntervalMs { get; set; } = 1000;
 
     /// <summary>Longest wait between two attempts while ClickHouse fails, in milliseconds. The default is 5,000.</summary>
-    [Range(1, int.MaxValue, ErrorMessage = "Delivery:MaxRetryDelayMs must be positive.")]
+    [Range(1, int.MaxValue)]
     public int MaxRetryDelayMs { get; set; } = 5000;
 
     /// <summary>Where batches that ClickHouse rejects as malformed are written. The default (empty) is <c>dead-letter</c> in the spool's directory.</summary>
@@ -81,4 +81,4 @@ public sealed class DeliveryOptions : IValidatableObject
 
 /// <summary>Source-generated validator of <see cref="DeliveryOptions"/>: a bad value stops start-up with one line.</summary>
 [OptionsValidator]
-internal sealed partial class ValidateDeliveryOptions : IValidateOptions<DeliveryOptions>;
+internal sealed partial class DeliveryOptionsValidator : IValidateOptions<DeliveryOptions>;

@@ -25,7 +25,7 @@ internal static class DeliveryServiceCollectionExtensions
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section)
             .BindRenamed("Events", DeliveryOptions.Section, FormerEventsKeys)
             .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeliveryOptions>, ValidateDeliveryOptions>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>());
         services.TryAddSingleton<DeliveryMetrics>();
         return services;
     }

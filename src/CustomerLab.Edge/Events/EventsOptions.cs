@@ -1,7 +1,7 @@
 namespace CustomerLab.Edge.Events;
 
 /// <summary>The collect endpoint and its enrichment (section <c>Events</c>); the spool and shipper are <see cref="Delivery.DeliveryOptions"/>.</summary>
-public sealed class EventsOptions
+public sealed partial class EventsOptions
 {
     public const string Section = "Events";
 

@@ -1,12 +1,14 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace CustomerLab.Edge.Events;
 
-/// <summary>Checks the collect settings at start-up, so a typo stops the edge with one line.</summary>
-internal sealed class EventsOptionsValidator : IValidateOptions<EventsOptions>
+/// <summary>The start-up checks of <see cref="EventsOptions"/> beyond its attributes (run by <see cref="EventsOptionsValidator"/>).</summary>
+partial class EventsOptions : IValidatableObject
 {
-    public ValidateOptionsResult Validate(string? name, EventsOptions o)
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
+        var o = this;
         var failures = new List<string>();
         void Positive(long value, string key) { if (value <= 0) failures.Add($"Events:{key} must be positive (it is {value})."); }
         Positive(o.MaxBodyBytes, nameof(o.MaxBodyBytes));
@@ -22,6 +24,10 @@ internal sealed class EventsOptionsValidator : IValidateOptions<EventsOptions>
         if (o.MaxEventsPerRequest > 1000) failures.Add($"Events:MaxEventsPerRequest must be at most 1000 (it is {o.MaxEventsPerRequest}).");
         if (!string.IsNullOrEmpty(o.GeoIpDatabasePath) && !File.Exists(o.GeoIpDatabasePath))
             failures.Add($"Events:GeoIpDatabasePath '{o.GeoIpDatabasePath}' does not exist.");
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures.Select(static f => new ValidationResult(f));
     }
 }
+
+/// <summary>Source-generated start-up validator of <see cref="EventsOptions"/>: Checks the collect settings at start-up, so a typo stops the edge with one line.</summary>
+[OptionsValidator]
+internal sealed partial class EventsOptionsValidator : IValidateOptions<EventsOptions>;

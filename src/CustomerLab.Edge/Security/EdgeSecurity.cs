@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Globalization;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
@@ -25,10 +26,8 @@ internal static class EdgeSecurity
 
     public static WebApplicationBuilder AddEdgeSecurity(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<EdgeSecurityOptions>().BindConfiguration(EdgeSecurityOptions.Section).ValidateOnStart()
-            .Validate(o => o.PermitsPerIp >= 1 && o.PermitsPerSite >= 1, "Security:PermitsPerIp and Security:PermitsPerSite must be at least 1.")
-            .Validate(o => o.WindowSeconds is >= 1 and <= 3600, "Security:WindowSeconds must be between 1 and 3600.")
-            .Validate(o => o.MaxRequestBodyBytes is >= 1024 and <= 1L << 30, "Security:MaxRequestBodyBytes must be between 1 KiB and 1 GiB.");
+        builder.Services.AddOptions<EdgeSecurityOptions>().BindConfiguration(EdgeSecurityOptions.Section).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EdgeSecurityOptions>, EdgeSecurityOptionsValidator>());
         var max = builder.Configuration.GetValue<long?>($"{EdgeSecurityOptions.Section}:{nameof(EdgeSecurityOptions.MaxRequestBodyBytes)}") ?? new EdgeSecurityOptions().MaxRequestBodyBytes;
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = max);
         builder.Services.AddRateLimiter(_ => { });

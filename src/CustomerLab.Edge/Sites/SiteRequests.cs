@@ -69,9 +69,3 @@ public sealed class NumbersRequest
     /// <summary>Tracking numbers to add. At least one.</summary>
     public List<string>? Numbers { get; set; }
 }
-
-/// <summary>A pool as the admin API shows it.</summary>
-public sealed record PoolView(string Id, SourceRule? Match, string? OverflowNumber, Numbers.PoolStats Stats, string? ForwardTo = null);
-
-/// <summary>A site as the admin API shows it.</summary>
-public sealed record SiteView(SiteConfig Site, IReadOnlyList<PoolView> Pools);

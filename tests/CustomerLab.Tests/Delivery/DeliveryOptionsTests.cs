@@ -48,6 +48,8 @@ public sealed class DeliveryOptionsTests
     public void BadDeliveryValue_FailsValidation_NamingTheKey()
     {
         var failure = Assert.Throws<OptionsValidationException>(() => Start(new() { ["Delivery:SegmentBytes"] = "0" }));
-        Assert.Contains("Delivery:SegmentBytes must be positive", string.Join(" ", failure.Failures));
+        var message = string.Join(" ", failure.Failures);
+        Assert.Contains("SegmentBytes", message);
+        Assert.Contains("must be between 1 and", message);
     }
 }

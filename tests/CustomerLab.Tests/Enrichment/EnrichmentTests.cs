@@ -1,3 +1,4 @@
+using CustomerLab.Edge.Events;
 using CustomerLab.Tests.Events;
 using System.Net;
 using CustomerLab.Edge.Enrichment;

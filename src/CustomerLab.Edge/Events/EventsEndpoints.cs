@@ -16,7 +16,7 @@ namespace CustomerLab.Edge.Events;
 /// <c>POST /v1/collect</c>: the tag's pageviews (one event or an array), validated, enriched and appended to the
 /// durable spool; 202 <c>{"accepted":N}</c> only once they are on disk. The shipper takes them to ClickHouse.
 /// </summary>
-internal static class EventsApi
+internal static class EventsEndpoints
 {
     public static IEndpointRouteBuilder MapEvents(this IEndpointRouteBuilder app)
     {
@@ -82,7 +82,7 @@ internal static class EventsApi
         if (site is null)
         {
             metrics.Rejected("unknown_site", events.Count);
-            return SitesAdminApi.Problem(StatusCodes.Status404NotFound, $"No site '{siteKey}'.");
+            return Problems.Problem(StatusCodes.Status404NotFound, $"No site '{siteKey}'.");
         }
         for (var i = 0; i < parsed.Length; i++)
             if (!SiteCors.IsSiteHost(site, parsed[i].Page.Host))

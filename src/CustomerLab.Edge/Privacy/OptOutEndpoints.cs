@@ -15,7 +15,7 @@ namespace CustomerLab.Edge.Privacy;
 /// <c>POST /optin</c> removes the marker. The marker is readable by the tag (not HttpOnly) and, when the edge is
 /// served from a subdomain of the site (CNAME), set on the site's domain so the site's pages see it too.
 /// </summary>
-internal static partial class OptOutApi
+internal static partial class OptOutEndpoints
 {
     /// <summary>Lifetime of the opt-out marker: 400 days, the longest browsers keep a cookie.</summary>
     private static readonly TimeSpan OptOutLifetime = TimeSpan.FromDays(400);

@@ -11,7 +11,7 @@ using CustomerLab.Edge.Traffic;
 namespace CustomerLab.Edge.Numbers;
 
 /// <summary><c>POST /v1/number</c>: the tag asks which number to show; the edge leases one to the visitor's session.</summary>
-internal static partial class NumbersApi
+internal static partial class NumbersEndpoints
 {
     public static IEndpointRouteBuilder MapNumbers(this IEndpointRouteBuilder app)
     {
@@ -48,7 +48,7 @@ internal static partial class NumbersApi
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, detail: ex.Message);
         }
         if (site is null)
-            return SitesAdminApi.Problem(StatusCodes.Status404NotFound, $"No site '{request.SiteKey}'.");
+            return Problems.Problem(StatusCodes.Status404NotFound, $"No site '{request.SiteKey}'.");
 
         // The page, and the calling origin when the browser names one, must be the site's own.
         var origin = context.Request.Headers.Origin.ToString();

@@ -1,17 +1,17 @@
-using CustomerLab.Edge.Admin;
-using CustomerLab.Edge.Calls.Routing;
+using CustomerLab.Edge.Http;
 using CustomerLab.Edge.Numbers;
+using CustomerLab.Edge.Sites;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace CustomerLab.Edge.Sites;
+namespace CustomerLab.Edge.Admin;
 
 /// <summary>
 /// The admin API for sites and pools (<c>/admin/sites…</c>), behind <see cref="AdminKeyFilter"/>.
 /// Phone numbers are validated with libphonenumber; every error names its field.
 /// </summary>
-internal static class SitesAdminApi
+internal static class AdminEndpoints
 {
-    public static IEndpointRouteBuilder MapSitesAdmin(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder app)
     {
         var sites = app.MapGroup("/admin/sites").AddEndpointFilter<AdminKeyFilter>().WithTags("Admin");
 
@@ -35,7 +35,7 @@ internal static class SitesAdminApi
     }
 
     private static async Task<Results<Ok<SiteConfig>, ValidationProblem, ProblemHttpResult>> PutSiteAsync(
-        string siteKey, SiteRequest request, SiteStore store, ForwardToConflicts conflicts, CallRouter router)
+        string siteKey, SiteRequest request, SiteStore store, ForwardToConflicts conflicts, IEnumerable<ISiteChangeObserver> observers)
     {
         var errors = new Dictionary<string, string[]>();
         var forwardTo = request.ForwardTo is null ? null : SiteValidation.ParseNumber(request.ForwardTo, "forwardTo", (request.Region ?? "US").ToUpperInvariant(), []);
@@ -47,12 +47,12 @@ internal static class SitesAdminApi
             return SiteValidation.ToSite(siteKey, request, existing?.Pools ?? [], errors, existing?.Calls);
         });
         if (site is null) return TypedResults.ValidationProblem(errors);
-        await CallRoutesChanged.RefreshAsync(router);
+        await NotifyAsync(observers);
         return TypedResults.Ok(Redacted(site));
     }
 
     private static async Task<Results<Ok<PoolView>, ValidationProblem, ProblemHttpResult>> PutPoolAsync(
-        string siteKey, string poolId, PoolRequest request, SiteStore store, NumberPool pool, NumberIndex index, ForwardToConflicts conflicts, CallRouter router)
+        string siteKey, string poolId, PoolRequest request, SiteStore store, NumberPool pool, NumberIndex index, ForwardToConflicts conflicts, IEnumerable<ISiteChangeObserver> observers)
     {
         if (await store.GetFreshAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
         var errors = new Dictionary<string, string[]>();
@@ -64,7 +64,7 @@ internal static class SitesAdminApi
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         if (await FindNumberInOtherPoolAsync(site, poolId, numbers, pool, index) is { } clash) return clash;
         if (forwardTo is not null && (numbers.Contains(forwardTo) || overflow == forwardTo))
-            return Problem(StatusCodes.Status409Conflict, $"forwardTo: {forwardTo} is also one of this pool's own numbers; a call to it would loop.");
+            return Problems.Problem(StatusCodes.Status409Conflict, $"forwardTo: {forwardTo} is also one of this pool's own numbers; a call to it would loop.");
         if (await conflicts.CheckForwardToAsync("forwardTo", forwardTo) is { } loop) return loop;
         if (await conflicts.CheckTrackingNumbersAsync("numbers", numbers) is { } taken) return taken;
         if (overflow is not null && await conflicts.CheckTrackingNumbersAsync("overflowNumber", [overflow]) is { } overflowTaken) return overflowTaken;
@@ -76,12 +76,12 @@ internal static class SitesAdminApi
         await pool.AddNumbersAsync(siteKey, poolId, numbers);
         await index.AddAsync(siteKey, poolId, numbers);
         if (overflow is not null) await index.AddOverflowAsync(siteKey, poolId, overflow);
-        await CallRoutesChanged.RefreshAsync(router);
+        await NotifyAsync(observers);
         return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId), config.ForwardTo));
     }
 
     private static async Task<Results<Ok<PoolView>, ValidationProblem, ProblemHttpResult>> AddNumbersAsync(
-        string siteKey, string poolId, NumbersRequest request, SiteStore store, NumberPool pool, NumberIndex index, ForwardToConflicts conflicts, CallRouter router)
+        string siteKey, string poolId, NumbersRequest request, SiteStore store, NumberPool pool, NumberIndex index, ForwardToConflicts conflicts, IEnumerable<ISiteChangeObserver> observers)
     {
         if (await store.GetFreshAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
         if (site.Pools.FirstOrDefault(p => p.Id == poolId) is not { } config) return PoolNotFound(siteKey, poolId);
@@ -93,7 +93,7 @@ internal static class SitesAdminApi
         if (await conflicts.CheckTrackingNumbersAsync("numbers", numbers) is { } taken) return taken;
         await pool.AddNumbersAsync(siteKey, poolId, numbers);
         await index.AddAsync(siteKey, poolId, numbers);
-        await CallRoutesChanged.RefreshAsync(router);
+        await NotifyAsync(observers);
         return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId), config.ForwardTo));
     }
 
@@ -106,7 +106,7 @@ internal static class SitesAdminApi
         if (SiteValidation.ParseNumber(number, "number", site.Region, errors) is not { } e164) return TypedResults.ValidationProblem(errors);
         return await pool.RetireAsync(siteKey, poolId, e164) switch
         {
-            RetireOutcome.Unknown => Problem(StatusCodes.Status404NotFound, $"Pool '{poolId}' has no number {e164}."),
+            RetireOutcome.Unknown => Problems.Problem(StatusCodes.Status404NotFound, $"Pool '{poolId}' has no number {e164}."),
             var outcome => TypedResults.Ok(new RetireResponse(e164, outcome == RetireOutcome.Removed ? "removed" : "retiring")),
         };
     }
@@ -132,7 +132,7 @@ internal static class SitesAdminApi
             if (owners[i] is not { IsOverflow: false } owner || (owner.SiteKey == site.SiteKey && owner.PoolId == poolId) ||
                 !await pool.ContainsAsync(owner.SiteKey, owner.PoolId, numbers[i]))
                 continue;
-            return Problem(StatusCodes.Status409Conflict, owner.SiteKey == site.SiteKey
+            return Problems.Problem(StatusCodes.Status409Conflict, owner.SiteKey == site.SiteKey
                 ? $"{numbers[i]} is already in pool '{owner.PoolId}'; retire it there first."
                 : $"{numbers[i]} is already in another site's pool; retire it there first.");
         }
@@ -154,14 +154,22 @@ internal static class SitesAdminApi
     /// <summary>The site as the admin API shows it: a Twilio auth token is never sent back.</summary>
     private static SiteConfig Redacted(SiteConfig site) => site with { Calls = site.Calls.Redacted() };
 
-    private static ProblemHttpResult SiteNotFound(string siteKey) => Problem(StatusCodes.Status404NotFound, $"No site '{siteKey}'.");
+    private static async Task NotifyAsync(IEnumerable<ISiteChangeObserver> observers)
+    {
+        foreach (var observer in observers) await observer.SitesChangedAsync();
+    }
+
+    private static ProblemHttpResult SiteNotFound(string siteKey) => Problems.Problem(StatusCodes.Status404NotFound, $"No site '{siteKey}'.");
 
     private static ProblemHttpResult PoolNotFound(string siteKey, string poolId) =>
-        Problem(StatusCodes.Status404NotFound, $"Site '{siteKey}' has no pool '{poolId}'.");
-
-    /// <summary>An application/problem+json answer.</summary>
-    internal static ProblemHttpResult Problem(int status, string detail) => TypedResults.Problem(statusCode: status, detail: detail);
+        Problems.Problem(StatusCodes.Status404NotFound, $"Site '{siteKey}' has no pool '{poolId}'.");
 }
 
 /// <summary>What retiring a number did: <c>removed</c> at once, or <c>retiring</c> after its current lease.</summary>
 public sealed record RetireResponse(string Number, string Outcome);
+
+/// <summary>A pool as the admin API shows it.</summary>
+public sealed record PoolView(string Id, SourceRule? Match, string? OverflowNumber, PoolStats Stats, string? ForwardTo = null);
+
+/// <summary>A site as the admin API shows it.</summary>
+public sealed record SiteView(SiteConfig Site, IReadOnlyList<PoolView> Pools);

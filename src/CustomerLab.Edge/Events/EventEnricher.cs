@@ -1,12 +1,12 @@
 using System.Net;
 using System.Web;
-using CustomerLab.Edge.Events;
+using CustomerLab.Edge.Enrichment;
 using CustomerLab.Edge.Identifiers;
 using CustomerLab.Edge.Numbers;
 using Microsoft.Extensions.Options;
 using CustomerLab.Edge.Traffic;
 
-namespace CustomerLab.Edge.Enrichment;
+namespace CustomerLab.Edge.Events;
 
 /// <summary>
 /// Turns a validated event into a <c>pageviews</c> row at the edge: utm parameters and click ids from the page

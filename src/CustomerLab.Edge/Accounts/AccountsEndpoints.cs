@@ -13,51 +13,11 @@ namespace CustomerLab.Edge.Accounts;
 /// SameSite=Strict, 8 h sliding), <c>GET/POST /login</c>, <c>POST /logout</c>. Posts are accepted only from the page
 /// itself (Sec-Fetch-Site/Origin), and a failed sign-in costs the same as a good one.
 /// </summary>
-internal static partial class LoginApi
+internal static partial class AccountsEndpoints
 {
     public const string Policy = "reports";
 
-    public static IServiceCollection AddAccounts(this IServiceCollection services)
-    {
-        services.AddSingleton<AccountStore>();
-        // The sign-in cookie matters only to the report pages, so it is no default scheme: the authentication
-        // middleware then leaves every other request alone (the tag's /v1 calls were each paying for a cookie handler,
-        // a parse of their Cookie header and a task; see loadtest/). The report endpoints' policy names the scheme.
-        // With one scheme registered, ASP.NET Core would make it the default anyway unless this switch says not to.
-        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
-        const string Scheme = CookieAuthenticationDefaults.AuthenticationScheme;
-        services.AddAuthentication(options =>
-            {
-                options.DefaultSignInScheme = Scheme;
-                options.DefaultSignOutScheme = Scheme;
-                options.DefaultChallengeScheme = Scheme;
-                options.DefaultForbidScheme = Scheme;
-            })
-            .AddCookie(options =>
-            {
-                options.Cookie.Name = "cl_login";
-                options.Cookie.HttpOnly = true;
-                options.Cookie.SameSite = SameSiteMode.Strict;
-                options.LoginPath = "/login";
-                options.LogoutPath = "/logout";
-                options.ExpireTimeSpan = TimeSpan.FromHours(8);
-                options.SlidingExpiration = true;
-                // API calls get 401, not a redirect to the login page.
-                options.Events.OnRedirectToLogin = context =>
-                {
-                    if (context.Request.Path.StartsWithSegments("/report/data")) context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                    else context.Response.Redirect(context.RedirectUri);
-                    return Task.CompletedTask;
-                };
-            });
-        services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
-            .Configure<IOptions<CookieSettings>>((options, cookies) =>
-                options.Cookie.SecurePolicy = cookies.Value.Secure ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest);
-        services.AddAuthorizationBuilder().AddPolicy(Policy, p => p.AddAuthenticationSchemes(Scheme).RequireAuthenticatedUser());
-        return services;
-    }
-
-    public static IEndpointRouteBuilder MapLogin(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
     {
         app.MapGet("/login", (string? returnUrl) => Page(returnUrl, failed: false)).ExcludeFromDescription();
         app.MapPost("/login", SignInAsync).DisableAntiforgery().ExcludeFromDescription();
@@ -90,7 +50,6 @@ internal static partial class LoginApi
         // Only local paths: never an open redirect.
         return TypedResults.Redirect(returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/report");
     }
-
 
     private static IResult Page(string? returnUrl, bool failed)
     {

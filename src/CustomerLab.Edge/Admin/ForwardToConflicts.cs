@@ -2,7 +2,7 @@ using CustomerLab.Edge.Numbers;
 using CustomerLab.Edge.Sites;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace CustomerLab.Edge.Calls.Routing;
+namespace CustomerLab.Edge.Admin;
 
 /// <summary>
 /// The one place that keeps forward-to numbers and the numbers that ring this service apart, so no call can loop:

@@ -11,9 +11,9 @@ namespace CustomerLab.Edge.Reports;
 /// The analyst report: <c>GET /report</c> (a page with four Chart.js charts: calls by channel over time, conversion by
 /// source, pool use, attribution rate), its bundled script <c>/report/report.js</c> (built from report-js/, no CDN),
 /// and the data behind it from the analyst views: <c>GET /report/data/{site}?days=30</c> for signed-in users
-/// (<see cref="Accounts.LoginApi"/>), <c>GET /admin/reports/{site}</c> with an admin key.
+/// (<see cref="Accounts.AccountsEndpoints"/>), <c>GET /admin/reports/{site}</c> with an admin key.
 /// </summary>
-internal static class ReportsApi
+internal static class ReportsEndpoints
 {
     public sealed record CallsPoint(string Day, string Channel, ulong Calls);
     public sealed record ConversionPoint(string Source, string Channel, ulong Sessions, ulong SessionsWithCall, double ConversionRate);
@@ -26,9 +26,9 @@ internal static class ReportsApi
     {
         // The page and its data for signed-in users; the same data for API clients with an admin key.
         app.MapGet("/report", () => TypedResults.Content(ReportPage.Html, "text/html; charset=utf-8"))
-            .RequireAuthorization(Accounts.LoginApi.Policy).ExcludeFromDescription();
+            .RequireAuthorization(Accounts.AccountsEndpoints.Policy).ExcludeFromDescription();
         app.MapGet("/report/report.js", Script).ExcludeFromDescription();
-        app.MapGet("/report/data/{site}", GetAsync).RequireAuthorization(Accounts.LoginApi.Policy).ExcludeFromDescription();
+        app.MapGet("/report/data/{site}", GetAsync).RequireAuthorization(Accounts.AccountsEndpoints.Policy).ExcludeFromDescription();
         app.MapGroup("/admin/reports").AddEndpointFilter<AdminKeyFilter>().WithTags("Admin").MapGet("/{site}", GetAsync);
         return app;
     }

@@ -7,17 +7,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace CustomerLab.Edge.Health;
 
 /// <summary><c>/healthz</c> (the process is alive) and <c>/readyz</c> (Redis and ClickHouse answer).</summary>
-internal static class HealthApi
+internal static class HealthEndpoints
 {
-    private const string ReadyTag = "ready";
-
-    public static IServiceCollection AddEdgeHealthChecks(this IServiceCollection services)
-    {
-        services.AddHealthChecks()
-            .AddCheck<RedisHealthCheck>("redis", tags: [ReadyTag])
-            .AddCheck<ClickHouseHealthCheck>("clickhouse", tags: [ReadyTag]);
-        return services;
-    }
+    /// <summary>The tag of the checks <c>/readyz</c> runs.</summary>
+    public const string ReadyTag = "ready";
 
     public static IEndpointRouteBuilder MapEdgeHealth(this IEndpointRouteBuilder app)
     {

@@ -10,33 +10,15 @@ namespace CustomerLab.Edge.Tag;
 /// <summary>
 /// Serves the browser tag: <c>/t/{version}/cl.js</c> (content-addressed, cached for a year, immutable) and <c>/cl.js</c>
 /// (what sites embed; the current version, cached for <see cref="TagOptions.ShortMaxAgeSeconds"/>), both with an ETag,
-/// gzip or brotli when the browser accepts it, and ASP.NET Core output caching. Also the demo client page <c>/demo</c>.
+/// gzip or brotli when the browser accepts it, and ASP.NET Core output caching (its middleware: <c>UseOutputCache</c> in Program.cs). Also the demo client page <c>/demo</c>.
 /// </summary>
-internal static partial class TagApi
+internal static partial class TagEndpoints
 {
     private const string CacheTag = "customerlab-tag";
     private const string JavaScript = "text/javascript; charset=utf-8";
-    private static readonly string OutputCacheMarker = typeof(TagApi).FullName + ".OutputCache";
-
-    public static IServiceCollection AddTag(this IServiceCollection services)
-    {
-        services.AddOptions<TagOptions>().BindConfiguration(TagOptions.Section).ValidateOnStart()
-            .Validate(o => o.ShortMaxAgeSeconds >= 0 && o.VersionedMaxAgeSeconds > 0, "Tag:ShortMaxAgeSeconds must be >= 0 and Tag:VersionedMaxAgeSeconds > 0.");
-        services.TryAddSingleton<TagAsset>();
-        services.AddOutputCache();
-        services.AddHealthChecks().AddCheck<TagHealthCheck>("tag", tags: ["ready"]);
-        return services;
-    }
 
     public static WebApplication MapTag(this WebApplication app)
     {
-        // Output caching is middleware: add it once, whichever feature maps first.
-        var properties = ((IApplicationBuilder)app).Properties;
-        if (!properties.ContainsKey(OutputCacheMarker))
-        {
-            properties[OutputCacheMarker] = true;
-            app.UseOutputCache();
-        }
         var options = app.Services.GetRequiredService<IOptions<TagOptions>>().Value;
         var asset = app.Services.GetRequiredService<TagAsset>();
         var store = app.Services.GetRequiredService<IOutputCacheStore>();

@@ -3,7 +3,7 @@ using OpenTelemetry.Metrics;
 namespace CustomerLab.Edge.Metrics;
 
 /// <summary><c>/metrics</c> in Prometheus text format, through OpenTelemetry's Prometheus exporter.</summary>
-internal static class MetricsExtensions
+internal static class MetricsServiceCollectionExtensions
 {
     /// <summary>Every meter of the edge: each feature names its own <c>CustomerLab.Edge.{Feature}</c>.</summary>
     private const string EdgeMeters = "CustomerLab.Edge.*";
@@ -17,13 +17,6 @@ internal static class MetricsExtensions
             .AddMeter(EdgeMeters)
             .AddPrometheusExporter());
         return services;
-    }
-
-    /// <summary>Maps <c>GET /metrics</c> (Prometheus text exposition format).</summary>
-    public static IEndpointRouteBuilder MapEdgeMetrics(this IEndpointRouteBuilder app)
-    {
-        app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
-        return app;
     }
 
     private sealed class EdgeMetricsMarker;

@@ -9,7 +9,7 @@ namespace CustomerLab.Edge.Privacy;
 /// Access and deletion requests over the admin API (global keys only): <c>POST /admin/privacy/export</c> and
 /// <c>POST /admin/privacy/delete</c> with <c>{"visitorId":"…"}</c> or <c>{"phoneNumber":"+…"}</c>.
 /// </summary>
-internal static class PrivacyAdminApi
+internal static class PrivacyAdminEndpoints
 {
     public sealed record PrivacyRequestBody(string? VisitorId, string? PhoneNumber);
 
