@@ -46,6 +46,14 @@ internal static partial class TwilioVoiceApi
         var route = router.Find(form["To"].ToString());
         if (!TwilioSignature.IsValid(context.Request, form, TokenFor(route, options.Value), options.Value)) return Unsigned();
         if (TwilioForm.Missing(form, "CallSid", "To") is { } missing) return Required(missing);
+        if (route is null && !router.IsCurrent)
+        {
+            // Unknown only because Redis could not be read: an error makes Twilio take the number's Voice Fallback URL,
+            // whose static TwiML dials the business; a rejection would drop the caller.
+            LogUnknownWhileStale(Logger(loggers), form["To"].ToString(), form["CallSid"].ToString());
+            return TwilioForm.Problem(StatusCodes.Status503ServiceUnavailable,
+                "The routing table could not be refreshed from Redis and does not know this number; Twilio falls back to the number's Voice Fallback URL.");
+        }
         if (route is null)
         {
             LogRejected(Logger(loggers), form["To"].ToString(), form["CallSid"].ToString());
@@ -138,6 +146,9 @@ internal static partial class TwilioVoiceApi
 
     [LoggerMessage(8302, LogLevel.Warning, "Call {CallId} to {Number} of site {SiteKey} rejected: the site has no forward-to number", EventName = "CallRejectedNoForwardTo")]
     private static partial void LogNoForwardTo(ILogger logger, string number, string siteKey, string callId);
+
+    [LoggerMessage(8304, LogLevel.Warning, "Call {CallId} to {Number}: not in the routing table, which Redis could not refresh; answered 503 for Twilio's fallback", EventName = "CallUnknownWhileRoutesStale")]
+    private static partial void LogUnknownWhileStale(ILogger logger, string number, string callId);
 
     [LoggerMessage(8303, LogLevel.Error, "Call {CallId} ({Leg}) connected, but its event was not spooled: {Error}", EventName = "CallEventNotSpooled")]
     private static partial void LogNotSpooled(ILogger logger, string callId, string leg, string error);
