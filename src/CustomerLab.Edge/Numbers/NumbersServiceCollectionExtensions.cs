@@ -7,7 +7,7 @@ namespace CustomerLab.Edge.Numbers;
 
 internal static class NumbersServiceCollectionExtensions
 {
-    /// <summary>Sites, pools, cookies and the lease history writer.</summary>
+    /// <summary>Pools, cookies and the lease history writer (sites: <see cref="Sites.SitesServiceCollectionExtensions.AddSites"/>).</summary>
     public static IServiceCollection AddNumberPools(this IServiceCollection services)
     {
         services.AddOptions<NumbersOptions>().BindConfiguration(NumbersOptions.Section).ValidateOnStart();
@@ -16,7 +16,6 @@ internal static class NumbersServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CookieSettings>, CookieSettingsValidator>());
         services.TryAddSingleton<NumberPool>();
         services.TryAddSingleton<NumberIndex>();
-        services.TryAddSingleton<SiteStore>();
         services.TryAddSingleton<VisitorCookies>();
         // Its spool's directory sits beside the pageviews' one (Delivery:SpoolPath, bound by AddDelivery).
         services.TryAddSingleton<LeaseHistoryWriter>();
