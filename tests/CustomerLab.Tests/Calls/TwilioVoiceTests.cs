@@ -132,7 +132,7 @@ public sealed class TwilioVoiceTests(NumbersEdgeFixture fixture) : IClassFixture
     {
         // An admin change first: the edge's routing table is then current (read from Redis), so not knowing means no site's.
         using var admin = new EdgeClient(fixture.Edge);
-        await CreateSiteAsync(admin, NumbersEdgeFixture.NewSiteKey(), NumbersEdgeFixture.Numbers(1), NewNumber());
+        await CreateSiteAsync(admin, TestSites.NewSiteKey(), NumbersEdgeFixture.Numbers(1), NewNumber());
         // A 617 number: no test puts one in a pool.
         var call = new TwilioCall(fixture.Edge.CreateClient(), "+16175550188");
 
