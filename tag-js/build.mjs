@@ -1,10 +1,13 @@
 // Builds dist/cl.js (minified IIFE) and fails when it is over the size budget (gzip -9).
+// esbuild bundles the modules and strips the COMPILE_* branches; terser then minifies the bundle: its passes
+// inline single-use functions and share names across the whole file, which esbuild's minifier does not.
 import { build } from 'esbuild'
+import { minify } from 'terser'
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { gzipSync, brotliCompressSync, constants } from 'node:zlib'
 import { createHash } from 'node:crypto'
 
-const BUDGET_GZIP_BYTES = 2048 // issue 4: at most 2,048 bytes with gzip -9
+const BUDGET_GZIP_BYTES = 2304 // issue 20: at most 2,304 bytes with gzip -9
 
 await build({
   entryPoints: ['src/tag.js'],
@@ -20,6 +23,12 @@ await build({
   },
 })
 
+const minified = await minify(readFileSync('dist/cl.js', 'utf8'), {
+  ecma: 2017,
+  compress: { passes: 3, toplevel: true },
+  mangle: { toplevel: true },
+})
+writeFileSync('dist/cl.js', minified.code)
 const code = readFileSync('dist/cl.js')
 const gzip = gzipSync(code, { level: 9 }).length
 const brotli = brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length

@@ -1,0 +1,108 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using PhoneNumbers;
+
+namespace CustomerLab.Edge.Phones;
+
+/// <summary>
+/// The digit groupings a number is really written in, from libphonenumber's formatting metadata (the same metadata
+/// that validates and formats it), and the pattern the tag matches it with (<see cref="TagMatch"/>). A shape is the group lengths of the national
+/// significant number, one digit each: <c>334</c> for <c>(415) 555-0132</c>, <c>244</c> for <c>020 7946 0000</c>;
+/// alternatives are separated by commas. An empty shape means "any grouping": the country's numbering is open
+/// (a group of variable length, as in Germany), or libphonenumber has no format for the number.
+/// </summary>
+/// <remarks>
+/// The shapes and patterns are computed here, per number, rather than in the tag: a table of every country's shapes
+/// costs more compressed bytes than the tag's whole budget allows, and here the leading-digit rules pick exactly the
+/// formats that apply to one number. Each number's result is cached with its other forms.
+/// </remarks>
+public static partial class PhoneShapes
+{
+    private static readonly PhoneNumberUtil Util = PhoneNumberUtil.GetInstance();
+
+    /// <summary>A group whose length may vary by this many digits or more marks an open (free) grouping.</summary>
+    private const int OpenRangeDigits = 3;
+
+    /// <summary>The shape of a valid, parsed number (see the class summary).</summary>
+    public static string Of(PhoneNumber number)
+    {
+        var nsn = Util.GetNationalSignificantNumber(number);
+        var region = Util.GetRegionCodeForNumber(number);
+        var metadata = region is null or "001" ? Util.GetMetadataForNonGeographicalRegion(number.CountryCode) : Util.GetMetadataForRegion(region);
+        if (metadata is null) return "";
+        var shapes = new List<string>();
+        foreach (var format in metadata.NumberFormatList.Concat(metadata.IntlNumberFormatList))
+        {
+            if (format.LeadingDigitsPatternCount > 0 && !Regex.IsMatch(nsn, $"^(?:{format.LeadingDigitsPatternList[^1]})")) continue;
+            var match = Regex.Match(nsn, $"^(?:{format.Pattern})$");
+            if (!match.Success) continue;
+            if (IsOpen(format.Pattern)) return "";
+            var shape = ShapeOf(match, format.Format);
+            if (shape is null) return "";
+            if (!shapes.Contains(shape)) shapes.Add(shape);
+        }
+        return string.Join(',', shapes);
+    }
+
+    private static bool IsOpen(string pattern)
+    {
+        foreach (Match range in Range().Matches(pattern))
+            if (int.Parse(range.Groups[2].ValueSpan) - int.Parse(range.Groups[1].ValueSpan) >= OpenRangeDigits) return true;
+        return false;
+    }
+
+    /// <summary>Group lengths as the format writes them ("$1$2" joins two groups); null when a group has 10 or more digits.</summary>
+    private static string? ShapeOf(Match match, string format)
+    {
+        var shape = new StringBuilder();
+        var length = 0;
+        for (var g = 1; g < match.Groups.Count; g++)
+        {
+            length += match.Groups[g].Length;
+            var joined = g + 1 < match.Groups.Count && format.Contains($"${g}${g + 1}", StringComparison.Ordinal);
+            if (joined) continue;
+            if (length > 9) return null;
+            shape.Append((char)('0' + length));
+            length = 0;
+        }
+        return shape.ToString();
+    }
+
+    /// <summary>One separator: hyphen, dot, any white space (a non-breaking space too), slash.</summary>
+    private const string Separator = @"[-.\s/]";
+
+    /// <summary>Between two groups: one separator, or a closing bracket with at most one.</summary>
+    private const string GroupBreak = @"(?:\)" + Separator + "?|" + Separator + ")";
+
+    /// <summary>
+    /// What the tag needs to find and swap a number: <c>[country code, national significant number, shape, pattern]</c>.
+    /// The pattern (a JavaScript regular expression, no flags) matches the number as people write it: the NSN in one
+    /// of its shapes (groups split by <see cref="GroupBreak"/>), or unbroken (E.164), or, for an open grouping, with
+    /// an optional separator between any two digits; before it "+CC" with an optional "(0)", "CC" and a separator,
+    /// an opening bracket and the trunk "0", as in <c>+44 (0)20 7946 0000</c>, <c>1-415-555-0132</c>,
+    /// <c>(020) 7946 0000</c>.
+    /// </summary>
+    public static string[] TagMatch(int countryCode, string nsn, string shape)
+    {
+        var cc = countryCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var body = shape.Length == 0
+            ? string.Join(@"\)?" + Separator + "?", nsn.Select(d => d.ToString()))
+            : string.Join('|', shape.Split(',').Select(s => Grouped(nsn, s)).Append(nsn));
+        return [cc, nsn, shape, $@"(?:\+ ?{cc}(?: ?\(0\))?{Separator}?|{cc}{Separator})?\(?0?{Separator}?(?:{body})"];
+    }
+
+    private static string Grouped(string nsn, string shape)
+    {
+        var groups = new List<string>(shape.Length);
+        var at = 0;
+        foreach (var length in shape.Select(c => c - '0'))
+        {
+            groups.Add(nsn.Substring(at, length));
+            at += length;
+        }
+        return string.Join(GroupBreak, groups);
+    }
+
+    [GeneratedRegex(@"\{(\d+),(\d+)\}")]
+    private static partial Regex Range();
+}
