@@ -23,13 +23,23 @@ public static partial class PhoneShapes
     /// <summary>A group whose length may vary by this many digits or more marks an open (free) grouping.</summary>
     private const int OpenRangeDigits = 3;
 
-    /// <summary>The shape of a valid, parsed number (see the class summary).</summary>
+    /// <summary>
+    /// A country whose fixed-line numbers vary in length by this many digits or more has an open numbering plan
+    /// (area codes and subscriber numbers of several lengths, as in Germany): people group its numbers freely.
+    /// </summary>
+    private const int OpenPlanLengthSpread = 4;
+
+    /// <summary>The shape of a parsed number (see the class summary).</summary>
     public static string Of(PhoneNumber number)
     {
         var nsn = Util.GetNationalSignificantNumber(number);
-        var region = Util.GetRegionCodeForNumber(number);
-        var metadata = region is null or "001" ? Util.GetMetadataForNonGeographicalRegion(number.CountryCode) : Util.GetMetadataForRegion(region);
+        // An invalid or unassigned number has no region; the main region of its country code then formats it.
+        var region = Util.GetRegionCodeForNumber(number) ?? Util.GetRegionCodeForCountryCode(number.CountryCode);
+        var metadata = region == "001" ? Util.GetMetadataForNonGeographicalRegion(number.CountryCode) : Util.GetMetadataForRegion(region);
         if (metadata is null) return "";
+        // NANP regions other than the US have no formats of their own: libphonenumber formats them with the US's.
+        if (metadata.NumberFormatCount == 0) metadata = Util.GetMetadataForRegion(Util.GetRegionCodeForCountryCode(number.CountryCode)) ?? metadata;
+        if (IsOpenPlan(metadata)) return "";
         var shapes = new List<string>();
         foreach (var format in metadata.NumberFormatList.Concat(metadata.IntlNumberFormatList))
         {
@@ -42,6 +52,12 @@ public static partial class PhoneShapes
             if (!shapes.Contains(shape)) shapes.Add(shape);
         }
         return string.Join(',', shapes);
+    }
+
+    private static bool IsOpenPlan(PhoneMetadata metadata)
+    {
+        var lengths = metadata.FixedLine?.PossibleLengthList is { Count: > 0 } fixedLine ? fixedLine : metadata.GeneralDesc.PossibleLengthList;
+        return lengths.Count > 0 && lengths.Max() - lengths.Min() >= OpenPlanLengthSpread;
     }
 
     private static bool IsOpen(string pattern)
@@ -68,8 +84,11 @@ public static partial class PhoneShapes
         return shape.ToString();
     }
 
-    /// <summary>One separator: hyphen, dot, any white space (a non-breaking space too), slash.</summary>
-    private const string Separator = @"[-.\s/]";
+    /// <summary>
+    /// One separator: a white space (a non-breaking space too), or a hyphen, dot or slash with at most one space on
+    /// either side (<c>030 / 231 251 00</c>).
+    /// </summary>
+    private const string Separator = @"(?:\s?[-./]\s?|\s)";
 
     /// <summary>Between two groups: one separator, or a closing bracket with at most one.</summary>
     private const string GroupBreak = @"(?:\)" + Separator + "?|" + Separator + ")";
