@@ -16,8 +16,8 @@ TAG_PERF_REPORT="$table" dotnet test tests/CustomerLab.Tests/CustomerLab.Tests.c
 {
   echo "# Tag: first swap on a 5,000-element page"
   echo
-  echo "Produced by \`loadtest/tag-perf.sh\`. Time from the edge's answer being parsed to the next task (the tag's whole"
-  echo "answer handler and the MutationObserver callbacks its writes queued), per load, in Chromium's performance clock."
+  echo "Produced by \`loadtest/tag-perf.sh\`. Time from the edge's answer being parsed to the tag's first pageview beacon (its"
+  echo "answer handler: matcher, walk of text, attributes and shadow roots, writes), per load, in Chromium's performance clock."
   echo "\"no-op\" is the same page with no number on it: the tag walks it and writes nothing."
   echo
   echo "Tag: $(cat tag-js/dist/cl.json)"

@@ -17,7 +17,7 @@ import { compile, replace, lease as toLease } from './phone.js'
  */
 
 var IGNORE = 'script,style,noscript,template,textarea,input,select,[data-customerlab-ignore]'
-var INLINE = /^(A|ABBR|B|BDI|BDO|BIG|CITE|CODE|DATA|DFN|EM|FONT|I|KBD|LABEL|MARK|Q|S|SAMP|SMALL|SPAN|STRONG|SUB|SUP|TIME|TT|U|VAR)$/
+var INLINE = /^([ABIQSU]|ABBR|BD[IO]|BIG|CITE|CODE|DATA|DFN|EM|FONT|KBD|LABEL|MARK|SAMP|SMALL|SPAN|STRONG|SU[BP]|TIME|TT|VAR)$/
 var ATTRS = ['href', 'title', 'aria-label']
 var OPTIONS = { childList: true, characterData: true, subtree: true, attributes: true, attributeFilter: ATTRS }
 var matcher, leased, observer
@@ -37,7 +37,7 @@ function blockOf(node) {
 /* The text nodes of a block's inline content, in order; 0 where another element breaks the run. */
 function inline(el, run) {
   for (var c = el.firstChild; c; c = c.nextSibling)
-    c.nodeType == 3 ? run.push(c) : c.nodeType == 1 && (INLINE.test(c.tagName) && !c.matches(IGNORE) ? inline(c, run) : run.push(0))
+    c.nodeType == 3 ? run.push(c) : c.nodeType == 1 && (INLINE.test(c.tagName) ? inline(c, run) : run.push(0))
   return run
 }
 
@@ -45,26 +45,30 @@ function inline(el, run) {
  * Matches the joined text of consecutive text nodes and writes the result back. When the length is
  * kept (digits swapped one by one: a lease of the same country, length and shape) every node keeps
  * its own characters, so a split number keeps its styling; otherwise each node is swapped on its own.
+ * Whether a node is in an ignored element is asked only when something would change (rarely), and
+ * such a node then splits the run.
  */
 function write(nodes) {
   for (var s = '', i = 0, n; (n = nodes[i]); i++) s += n.data
   var r = replace(s, matcher, leased), a = 0, w
-  if (r != s)
+  if (r != s) {
+    for (i = 0; (n = nodes[i]); i++) if (ignored(n)) return write(nodes.slice(0, i)), write(nodes.slice(i + 1))
     for (i = 0; (n = nodes[i]); i++, a += w.length) {
       w = n.data
       n.data = r.length == s.length ? r.substr(a, w.length) : replace(w, matcher, leased)
     }
+  }
 }
 
 function swapBlock(block) {
   for (var all = inline(block, []).concat(0), run = [], i = 0, n; i < all.length; i++)
-    (n = all[i]) ? run.push(n) : (write(run), (run = []))
+      (n = all[i]) ? run.push(n) : (write(run), (run = []))
 }
 
 function swapAttrs(el) {
   for (var i = 0, a, v, w; (a = ATTRS[i]); i++) {
     v = el.getAttribute(a)
-    if (v && (i || /^(tel|sms|callto):/i.test(v)) && (w = replace(v, matcher, leased)) != v && !el.closest(IGNORE)) el.setAttribute(a, w)
+    if (v && (i || /^(tel|sms|callto):/i.test(v)) && (w = replace(v, matcher, leased)) != v && !ignored(el)) el.setAttribute(a, w)
   }
 }
 
@@ -73,15 +77,17 @@ function observe(root) {
 }
 
 function swapElement(el) {
-  swapAttrs(el)
+  if (el.hasAttributes()) swapAttrs(el)
   if (el.shadowRoot) observe(el.shadowRoot), swapIn(el.shadowRoot)
 }
 
-/* Swaps everything under a root (the document, a shadow root or an added element), shadow roots included. */
+/*
+ * Swaps everything under a root (the document, a shadow root or an added element), shadow roots included,
+ * in one walk over elements and text. Only text with a digit leads to its block, each block once.
+ */
 function swapIn(root) {
-  var walker = document.createTreeWalker(root, 4 /* NodeFilter.SHOW_TEXT */), seen = new Set(), els = root.querySelectorAll('*'), n, b, i
-  while ((n = walker.nextNode())) if (/\d/.test(n.data) && !seen.has((b = blockOf(n))) && seen.add(b) && !ignored(n)) swapBlock(b)
-  for (i = 0; (n = els[i]); i++) swapElement(n)
+  for (var walker = document.createTreeWalker(root, 5 /* NodeFilter.SHOW_ELEMENT | SHOW_TEXT */), seen = new Set(), n, b; (n = walker.nextNode());)
+    n.nodeType == 1 ? swapElement(n) : /\d/.test(n.data) && (n.previousSibling || n.nextSibling || INLINE.test(n.parentNode.tagName) ? !seen.has((b = blockOf(n))) && swapBlock(seen.add(b) && b) : write([n]))
 }
 
 function onMutations(records) {
