@@ -10,6 +10,8 @@ namespace CustomerLab.Tests.Tag;
 /// performance clock. A benchmark, not a pass/fail bar: the test asserts that every load swapped (or left the no-op
 /// page alone) and reports the figures; <c>loadtest/tag-perf.sh</c> runs it and writes
 /// <c>loadtest/results/tag-perf.md</c> (the test writes its report where <c>TAG_PERF_REPORT</c> points, if set).
+/// With <c>TAG_PERF_BASELINE</c> naming another build of the tag (an earlier version), the same pages are also loaded
+/// with that one, in the same run, so a busy machine slows both alike.
 /// </summary>
 public sealed class TagPerformanceTests(TagBrowserFixture fixture) : IClassFixture<TagBrowserFixture>
 {
@@ -45,26 +47,30 @@ public sealed class TagPerformanceTests(TagBrowserFixture fixture) : IClassFixtu
     {
         var site = TagBrowserFixture.NewSiteKey();
         await fixture.CreateSiteAsync(site, ["+12025550198"], NumbersEdgeFixture.Numbers(Loads), "+12025550199");
-        var pages = new[] { ("swap", Page(site, withNumbers: true)), ("no-op", Page(site, withNumbers: false)) };
+        var baseline = Environment.GetEnvironmentVariable("TAG_PERF_BASELINE") is { Length: > 0 } file ? await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken) : null;
+        var pages = new List<(string, string)> { ("swap", Page(site, withNumbers: true)), ("no-op", Page(site, withNumbers: false)) };
+        if (baseline is not null) pages.AddRange([("swap, baseline tag", Page(site, withNumbers: true, BaselinePath)), ("no-op, baseline tag", Page(site, withNumbers: false, BaselinePath))]);
         var timings = pages.ToDictionary(p => p.Item1, _ => new List<double>());
         for (var i = 0; i < Loads; i++)
             foreach (var (name, html) in pages)
             {
                 await using var context = await fixture.NewContextAsync();
                 await context.AddInitScriptAsync(Probe);
+                if (baseline is not null)
+                    await context.RouteAsync(fixture.BaseUrl + BaselinePath, route => route.FulfillAsync(new() { ContentType = "text/javascript", BodyBytes = baseline }));
                 var page = await context.NewPageAsync();
-                await page.GotoAsync(await fixture.ServePageAsync(context, "/perf-" + name, html));
+                await page.GotoAsync(await fixture.ServePageAsync(context, "/perf-" + pages.IndexOf((name, html)), html));
                 Assert.NotNull(await TagBrowserFixture.AnswerAsync(page));
                 await page.WaitForFunctionAsync("() => window.__swap.end > 0");
                 Assert.InRange(await page.EvaluateAsync<int>("() => window.__swap.nodes"), TargetElements, TargetElements + 20);
                 Assert.Equal(0, await page.EvaluateAsync<int>("() => document.body.innerText.split('202-555-0198').length - 1"));
                 var swapped = await page.EvaluateAsync<int>("() => document.body.innerHTML.split('555-0198').length - 1");
-                if (name == "no-op") Assert.Equal(0, swapped);
+                if (name.StartsWith("no-op", StringComparison.Ordinal)) Assert.Equal(0, swapped);
                 timings[name].Add(await page.EvaluateAsync<double>("() => window.__swap.end - window.__swap.start"));
             }
 
         var report = new StringBuilder()
-            .AppendLine(CultureInfo.InvariantCulture, $"Chromium {fixture.Browser.Version}, {Environment.ProcessorCount} cores, {Loads} loads of each page interleaved, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC")
+            .AppendLine(CultureInfo.InvariantCulture, $"Chromium {fixture.Browser.Version}, {Environment.ProcessorCount} cores, load average {LoadAverage()}, {Loads} loads of each page interleaved, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC")
             .AppendLine()
             .AppendLine("| page | median ms | min ms | max ms |")
             .AppendLine("|---|---|---|---|");
@@ -72,7 +78,7 @@ public sealed class TagPerformanceTests(TagBrowserFixture fixture) : IClassFixtu
         {
             list.Sort();
             var median = (list[Loads / 2 - 1] + list[Loads / 2]) / 2;
-            report.AppendLine(CultureInfo.InvariantCulture, $"| {name} ({TargetElements} elements) | {median:F1} | {list[0]:F1} | {list[^1]:F1} |");
+            report.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {median:F1} | {list[0]:F1} | {list[^1]:F1} |");
         }
         TestContext.Current.SendDiagnosticMessage(report.ToString());
         TestContext.Current.TestOutputHelper?.WriteLine(report.ToString());
@@ -85,12 +91,18 @@ public sealed class TagPerformanceTests(TagBrowserFixture fixture) : IClassFixtu
     /// body and two scripts: 5,006 elements. With numbers, 100 cards show the target in some format (some split across
     /// a span) and link to it; without, they show other text and link to another number.
     /// </summary>
-    private string Page(string site, bool withNumbers)
+    /// <summary>The machine's 1-minute load average (Linux), to read the figures by: a busy machine slows every page.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "unknown";
+
+    private const string BaselinePath = "/baseline/cl.js";
+
+    private string Page(string site, bool withNumbers, string tagPath = "/cl.js")
     {
         string[] formats = ["(202) 555-0198", "202-555-0198", "202.555.0198", "+1 202 555 0198"];
         // The tag is added once the document is parsed, so the first swap sees all 5,000 elements (an async tag on a
         // real page may swap a partly parsed document; its observer then handles the rest as it arrives).
-        var html = new StringBuilder($$"""<!doctype html><html><head><title>perf</title><script>addEventListener('DOMContentLoaded', function () { var s = document.createElement('script'); s.src = '{{fixture.BaseUrl}}/cl.js'; s.setAttribute('data-site', '{{site}}'); s.setAttribute('data-timeout', '30000'); document.head.appendChild(s); });</script></head><body>""");
+        var html = new StringBuilder($$"""<!doctype html><html><head><title>perf</title><script>addEventListener('DOMContentLoaded', function () { var s = document.createElement('script'); s.src = '{{fixture.BaseUrl}}{{tagPath}}'; s.setAttribute('data-api', '{{fixture.BaseUrl}}'); s.setAttribute('data-site', '{{site}}'); s.setAttribute('data-timeout', '30000'); document.head.appendChild(s); });</script></head><body>""");
         var elements = 6;
         for (var i = 0; elements < TargetElements; i++)
         {
