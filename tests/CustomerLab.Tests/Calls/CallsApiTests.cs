@@ -34,6 +34,8 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
 
         Assert.Equal(HttpStatusCode.OK, ringing.StatusCode);
         Assert.Equal(HttpStatusCode.OK, completed.StatusCode);
+        // Twilio's callbacks are acknowledged once spooled; the row follows.
+        await CallsTesting.WaitForCallAsync(fixture.Edge, clickHouse, callId);
         var call = await CallRowAsync(clickHouse, callId);
         Assert.Equal(1UL, await CountAsync(clickHouse, $"SELECT count() FROM calls FINAL WHERE call_id = '{callId}'"));
         Assert.Equal("attributed", call["attribution_status"]);

@@ -265,7 +265,7 @@ public sealed class NumbersApiTests(NumbersEdgeFixture fixture) : IClassFixture<
                 source = await clickHouse.ExecuteScalarAsync(
                     $"SELECT source FROM lease_history FINAL WHERE site_id = '{site}' AND number = '{number}' AND ended_at IS NULL", cancellationToken: Ct);
             }
-            catch (ClickHouse.Driver.ClickHouseServerException) { return false; } // schema not migrated yet
+            catch (global::ClickHouse.Driver.ClickHouseServerException) { return false; } // schema not migrated yet
             return source is string;
         }, TimeSpan.FromSeconds(30), "the lease start row in ClickHouse",
             () => $"schema ready={schema.IsReady} error={schema.LastError}; writer shipped {writer.Shipped}, pending {writer.Pending}, lost {writer.Lost}; edge log: {fixture.Edge.Logs.Tail("Lease")}");
