@@ -6,15 +6,16 @@ namespace CustomerLab.Edge.Phones;
 
 /// <summary>
 /// The digit groupings a number is really written in, from libphonenumber's formatting metadata (the same metadata
-/// that validates and formats it), and the pattern the tag matches it with (<see cref="TagMatch"/>). A shape is the group lengths of the national
-/// significant number, one digit each: <c>334</c> for <c>(415) 555-0132</c>, <c>244</c> for <c>020 7946 0000</c>;
-/// alternatives are separated by commas. An empty shape means "any grouping": the country's numbering is open
-/// (a group of variable length, as in Germany), or libphonenumber has no format for the number.
+/// that validates and formats it), and the pattern the tag matches it with (<see cref="TagMatch"/>). A shape is the
+/// group lengths of the national significant number, one digit each: <c>334</c> for <c>(415) 555-0132</c>,
+/// <c>244</c> for <c>020 7946 0000</c>; alternatives are separated by commas. An empty shape means "any grouping":
+/// the country's numbering is open (numbers of many lengths, as in Germany), or libphonenumber has no fixed format
+/// for the number.
 /// </summary>
 /// <remarks>
 /// The shapes and patterns are computed here, per number, rather than in the tag: a table of every country's shapes
-/// costs more compressed bytes than the tag's whole budget allows, and here the leading-digit rules pick exactly the
-/// formats that apply to one number. Each number's result is cached with its other forms.
+/// would cost the tag far more compressed bytes than its budget leaves (see docs/tag.md), and here the leading-digit
+/// rules pick exactly the formats that apply to one number. Each number's result is cached with its other forms.
 /// </remarks>
 public static partial class PhoneShapes
 {
