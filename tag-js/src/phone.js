@@ -24,12 +24,18 @@ export function compile(targets, numbers) {
   return { r: RegExp('(^|[^\\d+])(' + t.map(function (n) { return n[3] }).join('|') + ')(?!\\d)', 'g'), t: t }
 }
 
+/** True when the digits of `text` hold a target's NSN: a cheap test that spares most text the regular expression. */
+export function holds(text, m) {
+  var d = text.replace(/\D/g, '')
+  return m.t.some(function (t) { return d.indexOf(t[1]) >= 0 })
+}
+
 /**
  * Replaces every target number in `text` with the leased number `lease`:
  * [cc, nsn, shape, pattern, national, international] (see lease()). Returns the text unchanged when nothing matched.
  */
 export function replace(text, m, lease) {
-  return text.replace(m.r, function (all, before, num) {
+  return !holds(text, m) ? text : text.replace(m.r, function (all, before, num) {
     var d = num.replace(/\D/g, ''), t, i, j, out
     for (i = 0; (t = m.t[i]); i++) {
       if (d.slice(-t[1].length) != t[1]) continue

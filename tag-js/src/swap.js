@@ -1,4 +1,4 @@
-import { compile, replace, lease as toLease } from './phone.js'
+import { compile, replace, holds, lease as toLease } from './phone.js'
 
 /*
  * Swaps the page's target numbers for the leased one: text, tel:/sms:/callto: hrefs, title and
@@ -17,7 +17,7 @@ import { compile, replace, lease as toLease } from './phone.js'
  */
 
 var IGNORE = 'script,style,noscript,template,textarea,input,select,[data-customerlab-ignore]'
-var INLINE = /^([ABIQSU]|ABBR|BD[IO]|BIG|CITE|CODE|DATA|DFN|EM|FONT|KBD|LABEL|MARK|SAMP|SMALL|SPAN|STRONG|SU[BP]|TIME|TT|VAR)$/
+var INLINE = /^([ABIQSU]|ABBR|BIG|CITE|CODE|EM|FONT|LABEL|MARK|SMALL|SPAN|STRONG|SU[BP]|TIME)$/
 var ATTRS = ['href', 'title', 'aria-label']
 var OPTIONS = { childList: true, characterData: true, subtree: true, attributes: true, attributeFilter: ATTRS }
 var matcher, leased, observer
@@ -60,7 +60,9 @@ function write(nodes) {
   }
 }
 
+/* A block whose whole text (nested blocks included: a superset of its runs) holds no target is skipped. */
 function swapBlock(block) {
+  if (holds(block.textContent, matcher))
   for (var all = inline(block, []).concat(0), run = [], i = 0, n; i < all.length; i++)
       (n = all[i]) ? run.push(n) : (write(run), (run = []))
 }
@@ -87,7 +89,7 @@ function swapElement(el) {
  */
 function swapIn(root) {
   for (var walker = document.createTreeWalker(root, 5 /* NodeFilter.SHOW_ELEMENT | SHOW_TEXT */), seen = new Set(), n, b; (n = walker.nextNode());)
-    n.nodeType == 1 ? swapElement(n) : /\d/.test(n.data) && (n.previousSibling || n.nextSibling || INLINE.test(n.parentNode.tagName) ? !seen.has((b = blockOf(n))) && swapBlock(seen.add(b) && b) : write([n]))
+    n.nodeType == 1 ? swapElement(n) : /\d/.test(n.data) && !seen.has((b = blockOf(n))) && swapBlock(seen.add(b) && b)
 }
 
 function onMutations(records) {
