@@ -1,6 +1,6 @@
 import { config, init as initConfig } from './config.js'
 import { sendRequest } from './networking.js'
-import { start, swapAll } from './swap.js'
+import { start, swapAll, init as initSwap } from './swap.js'
 import { track, init as initTrack } from './track.js'
 
 /*
@@ -72,6 +72,7 @@ if (initConfig()) {
       document.head.appendChild(hide)
     }
     timer = setTimeout(function () { late = hide; settle() }, config.timeout)
+    initSwap()
     ask(1)
     if (document.readyState == 'loading') addEventListener('DOMContentLoaded', function () { api('swap') })
     if (COMPILE_SPA) initTrack(navigate)

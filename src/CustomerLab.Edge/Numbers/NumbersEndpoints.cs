@@ -93,13 +93,21 @@ internal static partial class NumbersEndpoints
         if (result.Status == LeaseStatus.Assigned) history.RecordStart(lease);
         var formats = PhoneNumberParsing.FromE164(lease.Number);
         return TypedResults.Ok(new NumberResponse(formats.E164, formats.National, formats.International, formats.Uri,
-            result.Status == LeaseStatus.Assigned ? "assigned" : "renewed", null, lease.ExpiresAt, site.Targets, pool.Id, result.Sticky));
+            result.Status == LeaseStatus.Assigned ? "assigned" : "renewed", null, lease.ExpiresAt, site.Targets, pool.Id, result.Sticky, TagMatches(site, formats)));
     }
 
     private static NumberResponse Default(SiteConfig site, PoolConfig? pool, string reason)
     {
         var formats = PhoneNumberParsing.FromE164(pool?.OverflowNumber ?? site.DefaultNumber);
-        return new NumberResponse(formats.E164, formats.National, formats.International, formats.Uri, "default", reason, null, site.Targets, pool?.Id, false);
+        return new NumberResponse(formats.E164, formats.National, formats.International, formats.Uri, "default", reason, null, site.Targets, pool?.Id, false, TagMatches(site, formats));
+    }
+
+    /// <summary>How the tag finds the site's targets and the number shown (each number's is cached with its formats).</summary>
+    private static Dictionary<string, string[]> TagMatches(SiteConfig site, PhoneNumberFormats shown)
+    {
+        var numbers = new Dictionary<string, string[]>(site.Targets.Count + 1, StringComparer.Ordinal) { [shown.E164] = shown.TagMatch };
+        foreach (var target in site.Targets) numbers[target] = PhoneNumberParsing.FromE164(target).TagMatch;
+        return numbers;
     }
 
     private static async Task<(NumberRequest? Request, ProblemHttpResult? Error)> ReadBodyAsync(HttpRequest request, int maxBytes)

@@ -7,7 +7,8 @@ namespace CustomerLab.Edge.Phones;
 /// <param name="National">As dialled in its country, e.g. <c>(202) 555-0100</c>.</param>
 /// <param name="International">E.g. <c>+1 202-555-0100</c>.</param>
 /// <param name="Uri">For <c>tel:</c> links, e.g. <c>tel:+1-202-555-0100</c>.</param>
-public sealed record PhoneNumberFormats(string E164, string National, string International, string Uri);
+/// <param name="TagMatch">What the tag finds and swaps it with: country code, NSN, shape, pattern (see <see cref="PhoneShapes.TagMatch"/>).</param>
+public sealed record PhoneNumberFormats(string E164, string National, string International, string Uri, string[] TagMatch);
 
 /// <summary>Parses, validates and formats phone numbers with libphonenumber (Google's metadata, offline).</summary>
 public static class PhoneNumberParsing
@@ -91,5 +92,6 @@ public static class PhoneNumberParsing
         Util.Format(number, PhoneNumberFormat.E164),
         Util.Format(number, PhoneNumberFormat.NATIONAL),
         Util.Format(number, PhoneNumberFormat.INTERNATIONAL),
-        Util.Format(number, PhoneNumberFormat.RFC3966));
+        Util.Format(number, PhoneNumberFormat.RFC3966),
+        PhoneShapes.TagMatch(number.CountryCode, Util.GetNationalSignificantNumber(number), PhoneShapes.Of(number)));
 }

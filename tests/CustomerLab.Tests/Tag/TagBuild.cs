@@ -25,7 +25,7 @@ public static class TagBuild
             var stale = !File.Exists(BuiltFile) || sources.Any(s => File.GetLastWriteTimeUtc(s) > File.GetLastWriteTimeUtc(BuiltFile));
             if (stale)
             {
-                if (!System.IO.Directory.Exists(Path.Combine(Directory, "node_modules", "esbuild")))
+                if (!System.IO.Directory.Exists(Path.Combine(Directory, "node_modules", "terser")))
                     await RunAsync("npm", "ci --no-audit --no-fund --loglevel=error");
                 await RunAsync("npm", "run build");
             }
