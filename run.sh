@@ -72,7 +72,7 @@ fi
 # Both calls are idempotent (PUT), so a restart keeps the leases and numbers already in ./data.
 echo "==> seeding the demo site (admin key: dev-admin-key)"
 admin() { curl -fsS -o /dev/null -X PUT -H "X-Api-Key: ${ADMIN_KEY:-dev-admin-key}" -H "Content-Type: application/json" "$EDGE_URL$1" -d "$2"; }
-admin /admin/sites/demo '{"domains":["localhost","127.0.0.1"],"targets":["+12025550198","+442079460000"],"defaultNumber":"+12025550199","holdMinutes":30}'
+admin /admin/sites/demo '{"domains":["localhost","127.0.0.1"],"targets":["+12025550198","+442079460000"],"defaultNumber":"+12025550199","holdMinutes":30,"forwardTo":"+12025550150"}'
 admin /admin/sites/demo/pools/main "{\"numbers\":[$(for i in $(seq 100 119); do printf '"+1202555%04d"%s' "$i" "$([ "$i" -lt 119 ] && echo ,)"; done)]}"
 
 cat <<MSG
