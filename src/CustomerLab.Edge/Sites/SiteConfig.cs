@@ -29,6 +29,20 @@ public sealed class SiteConfig
     /// <summary>Pools in match order; the first whose rule matches the visitor's source is used.</summary>
     public IReadOnlyList<PoolConfig> Pools { get; init; } = [];
 
+    /// <summary>A copy with <paramref name="pool"/> replacing the pool of the same id in place, or appended.</summary>
+    public SiteConfig WithPool(PoolConfig pool)
+    {
+        var pools = Pools.ToList();
+        var position = pools.FindIndex(p => p.Id == pool.Id);
+        if (position < 0) pools.Add(pool);
+        else pools[position] = pool;
+        return new SiteConfig
+        {
+            SiteKey = SiteKey, Domains = Domains, Targets = Targets, DefaultNumber = DefaultNumber, HoldMinutes = HoldMinutes,
+            Region = Region, HonourDoNotTrack = HonourDoNotTrack, Pools = pools,
+        };
+    }
+
     [System.Text.Json.Serialization.JsonIgnore]
     public TimeSpan Hold => TimeSpan.FromMinutes(HoldMinutes);
 }
