@@ -4,6 +4,8 @@ using System.Security.Claims;
 using CustomerLab.Edge.Cookies;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CustomerLab.Edge.Accounts;
@@ -19,7 +21,9 @@ internal static partial class LoginApi
 
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
+        services.TryAddSingleton<IPasswordHasher<string>, PasswordHasher<string>>();
         services.AddSingleton<AccountStore>();
+        services.AddLoginThrottle();
         // The sign-in cookie matters only to the report pages, so it is no default scheme: the authentication
         // middleware then leaves every other request alone (the tag's /v1 calls were each paying for a cookie handler,
         // a parse of their Cookie header and a task; see loadtest/). The report endpoints' policy names the scheme.
@@ -60,16 +64,18 @@ internal static partial class LoginApi
     public static IEndpointRouteBuilder MapLogin(this IEndpointRouteBuilder app)
     {
         app.MapGet("/login", (string? returnUrl) => Page(returnUrl, failed: false)).ExcludeFromDescription();
-        app.MapPost("/login", SignInAsync).DisableAntiforgery().ExcludeFromDescription();
+        app.MapPost("/login", SignInAsync).DisableAntiforgery().RequireRateLimiting(LoginThrottleExtensions.RateLimitPolicy).ExcludeFromDescription();
         app.MapPost("/logout", async (HttpContext context) =>
         {
+            if (!SameOriginForm.IsAllowed(context.Request, allowNullOrigin: false))
+                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: "Sign out from the edge's own pages.");
             await context.SignOutAsync();
-            return TypedResults.Redirect("/login");
+            return Results.Redirect("/login");
         }).DisableAntiforgery().ExcludeFromDescription();
         return app;
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext context, AccountStore accounts, ILogger<AccountStore> logger)
+    private static async Task<IResult> SignInAsync(HttpContext context, AccountStore accounts, LoginThrottle throttle, ILogger<AccountStore> logger)
     {
         if (!SameOriginForm.IsAllowed(context.Request, allowNullOrigin: false))
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, detail: "Sign in from the login page itself.");
@@ -79,18 +85,47 @@ internal static partial class LoginApi
         var name = form["name"].ToString();
         var password = form["password"].ToString();
         var returnUrl = form["returnUrl"].ToString();
-        if (!AccountStore.IsValidName(name) || password.Length == 0 || !await accounts.VerifyAsync(name, password))
+        if (!AccountStore.IsValidName(name) || password.Length == 0)
         {
-            LogFailed(logger, AccountStore.IsValidName(name) ? name : "(invalid name)");
+            LogFailed(logger, "(invalid name)");
             return Page(returnUrl, failed: true);
+        }
+        try
+        {
+            // Per-account slow-down before any CPU is spent; never a lockout (the right password works after the wait).
+            if (await throttle.WaitBeforeAttemptAsync(name) is { TotalSeconds: > 0 } wait)
+                return Refused(context, StatusCodes.Status429TooManyRequests, wait, "Too many failed sign-ins for this name; wait before trying again.");
+            var hash = await accounts.FindHashAsync(name);
+            var (ran, ok) = await throttle.RunHashAsync(() => Task.FromResult(accounts.Verify(name, hash, password)), context.RequestAborted);
+            if (!ran)
+                return Refused(context, StatusCodes.Status503ServiceUnavailable, TimeSpan.FromSeconds(1), "Too many sign-ins at once; try again in a moment.");
+            if (!ok)
+            {
+                await throttle.RecordFailureAsync(name);
+                LogFailed(logger, name);
+                return Page(returnUrl, failed: true);
+            }
+            await throttle.RecordSuccessAsync(name);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            LogStoreUnavailable(logger, ex.GetType().Name);
+            return Refused(context, StatusCodes.Status503ServiceUnavailable, TimeSpan.FromSeconds(5), "Sign-in is unavailable for a moment; try again shortly.");
         }
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name)], CookieAuthenticationDefaults.AuthenticationScheme);
         await context.SignInAsync(new ClaimsPrincipal(identity));
         LogSignedIn(logger, name);
         // Only local paths: never an open redirect.
-        return TypedResults.Redirect(returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/report");
+        return TypedResults.Redirect(Microsoft.AspNetCore.Http.HttpResults.RedirectHttpResult.IsLocalUrl(returnUrl) ? returnUrl : "/report");
     }
 
+
+    /// <summary>A problem answer with Retry-After; never exception text.</summary>
+    private static IResult Refused(HttpContext context, int status, TimeSpan retryAfter, string detail)
+    {
+        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: status, detail: detail);
+    }
 
     private static IResult Page(string? returnUrl, bool failed)
     {
@@ -116,4 +151,7 @@ internal static partial class LoginApi
 
     [LoggerMessage(9002, LogLevel.Warning, "Failed sign-in for {Name}", EventName = "SignInFailed")]
     private static partial void LogFailed(ILogger logger, string name);
+
+    [LoggerMessage(9003, LogLevel.Error, "Sign-in answered 503: the account store failed ({ErrorType})", EventName = "SignInStoreUnavailable")]
+    private static partial void LogStoreUnavailable(ILogger logger, string errorType);
 }
