@@ -47,8 +47,8 @@ internal static class Bench
     public static Task<EndpointStats> BaselineClosedAsync(EdgeClient client, Stack stack, int concurrency, TimeSpan warmup, TimeSpan duration) =>
         Generator.ClosedAsync("baseline", "baseline", concurrency, warmup, duration, (_, _, _) => client.BaselineAsync($"http://127.0.0.1:{stack.BaselinePort}", Body));
 
-    public static Task<EndpointStats> BaselineOpenAsync(EdgeClient client, Stack stack, double rate, TimeSpan duration) =>
-        Generator.OpenAsync("baseline", "baseline@half", rate, 64, duration, (_, _, _) => client.BaselineAsync($"http://127.0.0.1:{stack.BaselinePort}", Body));
+    public static Task<EndpointStats> BaselineOpenAsync(EdgeClient client, Stack stack, double rate, TimeSpan duration, string phase = "baseline@half") =>
+        Generator.OpenAsync("baseline", phase, rate, 64, duration, (_, _, _) => client.BaselineAsync($"http://127.0.0.1:{stack.BaselinePort}", Body));
 
     private static Operation Number(EdgeClient client, string edgeUrl, BenchSite site, int workers) => async (w, seq, _) =>
     {

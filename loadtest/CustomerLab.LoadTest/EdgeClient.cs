@@ -128,6 +128,31 @@ internal sealed class EdgeClient : IDisposable
         return ((int)response.StatusCode == 202, (int)response.StatusCode);
     }
 
+    private static readonly byte[] TwilioToken = Encoding.UTF8.GetBytes(Stack.TwilioAuthToken);
+
+    /// <summary>
+    /// Twilio's voice webhook for a new call, form fields as Twilio sends them, signed as Twilio signs
+    /// (base64 HMAC-SHA1 of the URL and the fields sorted by name). The outcome is the TwiML's first verb.
+    /// </summary>
+    public async Task<(bool Ok, string Outcome)> TwilioVoiceAsync(string baseUrl, string callSid, string from, string to)
+    {
+        var url = baseUrl + "/v1/calls/twilio/voice";
+        var fields = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["AccountSid"] = "AC0123456789abcdef0123456789abcdef", ["ApiVersion"] = "2010-04-01", ["CallSid"] = callSid, ["CallStatus"] = "ringing",
+            ["Called"] = to, ["Caller"] = from, ["Direction"] = "inbound", ["From"] = from, ["FromCountry"] = "US", ["FromState"] = "MA",
+            ["To"] = to, ["ToCountry"] = "US", ["ToState"] = "DC",
+        };
+        var data = new StringBuilder(url);
+        foreach (var (key, value) in fields) data.Append(key).Append(value);
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(fields) };
+        request.Headers.TryAddWithoutValidation("X-Twilio-Signature", Convert.ToBase64String(HMACSHA1.HashData(TwilioToken, Encoding.UTF8.GetBytes(data.ToString()))));
+        using var response = await _http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) return (false, ((int)response.StatusCode).ToString());
+        return text.Contains("<Dial", StringComparison.Ordinal) ? (true, "dial") : (false, text.Contains("<Reject", StringComparison.Ordinal) ? "reject" : "other");
+    }
+
     public async Task<CallAnswer> CallAsync(string baseUrl, string callId, string from, string to, DateTimeOffset at)
     {
         var body = JsonSerializer.Serialize(new Dictionary<string, string>

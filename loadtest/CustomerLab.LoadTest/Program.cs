@@ -10,7 +10,8 @@ if (options is null)
         usage: CustomerLab.LoadTest <command> [--quick] [--out DIR] [--work DIR] [--pidfile FILE] [--grace MINUTES]
           baseline            the bare Kestrel endpoint alone
           number | collect    that endpoint (and the baseline, for the ratio)
-          full                baseline, /v1/number, /v1/collect, then the visitor model (attribution, pools, freshness)
+          voice               Twilio's voice webhook, signed (and the baseline: throughput ratio, p99 beside it at half rate)
+          full                baseline, /v1/number, Twilio voice, /v1/collect, then the visitor model (attribution, pools, freshness)
           fault clickhouse|redis|edge   collect under a fault; sent/acknowledged/stored/lost/duplicated
           nginx               two edges behind nginx, beside one edge: throughput, invariants, accuracy
         """);

@@ -95,6 +95,27 @@ internal static class Runner
             await Phase("number@half", () => Bench.NumberOpenAsync(client, edgeUrl, bench!, "number@half", half, phase));
             await Phase("baseline@half", () => Bench.BaselineOpenAsync(client, stack, half, phase));
         }
+        if (options.Command is "voice" or "full")
+        {
+            // Twilio's voice webhook: its throughput beside the baseline's, then its p99 at half that rate beside the
+            // baseline's p99 at the same rate.
+            var numbers = await VoiceBench.SetUpAsync(client, edgeUrl, plan);
+            await VoiceBench.ClosedAsync(client, edgeUrl, numbers, Concurrency, TimeSpan.Zero, warmup); // this path's own warm-up
+            var voice = await Phase("voice", () => VoiceBench.ClosedAsync(client, edgeUrl, numbers, Concurrency, warmup, phase));
+            result.Ratios["voice/baseline"] = Math.Round(voice.RequestsPerSecond / baseline.RequestsPerSecond, 3);
+            var half = voice.RequestsPerSecond / 2;
+            result.Settings["voiceHalfRateRequestsPerSecond"] = Math.Round(half);
+            var voiceHalf = await Phase("voice@half", () => VoiceBench.OpenAsync(client, edgeUrl, numbers, half, phase, "voice@half"));
+            var baselineHalf = await Phase("baseline@voice-half", () => Bench.BaselineOpenAsync(client, stack, half, phase, "baseline@voice-half"));
+            result.Settings["voiceP99OverBaselineP99AtHalf"] = Math.Round(voiceHalf.Ms(99) / baselineHalf.Ms(99), 2);
+            // The target's rate: new calls per second far above any deployment's peak (each also starts its attribution
+            // in the background), yet a rate a phone system sends, unlike half the edge's throughput.
+            var rate = Math.Min(VoiceBench.TargetRate, half);
+            result.Settings["voiceTargetRequestsPerSecond"] = Math.Round(rate);
+            var voiceTarget = await Phase("voice@target", () => VoiceBench.OpenAsync(client, edgeUrl, numbers, rate, phase, "voice@target"));
+            var baselineTarget = await Phase("baseline@voice-target", () => Bench.BaselineOpenAsync(client, stack, rate, phase, "baseline@voice-target"));
+            result.Settings["voiceP99OverBaselineP99AtTarget"] = Math.Round(voiceTarget.Ms(99) / baselineTarget.Ms(99), 2);
+        }
         if (options.Command is "collect" or "full" or "nginx")
         {
             var collect = await Phase("collect", () => Bench.CollectClosedAsync(client, edgeUrl, bench!, "collect", Concurrency, warmup, phase));
@@ -134,6 +155,8 @@ internal static class Runner
             result.Targets.Add(new("/v1/number throughput ÷ baseline", "≥ 35%", Pct(n), n >= 0.35, $"{(n - 0.35) * 100:+0.#;-0.#} points"));
         if (result.Endpoints.FirstOrDefault(e => e.Phase == "number@half") is { } half)
             result.Targets.Add(new("/v1/number p99 at half that rate", "≤ 5 ms", $"{half.P99Ms:0.00} ms", half.P99Ms <= 5, $"{5 - half.P99Ms:+0.00;-0.00} ms"));
+        if (result.Endpoints.FirstOrDefault(e => e.Phase == "voice@target") is { } voice)
+            result.Targets.Add(new($"Twilio voice webhook p99 at {voice.RequestsPerSecond:0} calls/s", "≤ 20 ms", $"{voice.P99Ms:0.00} ms", voice.P99Ms <= 20, $"{20 - voice.P99Ms:+0.00;-0.00} ms"));
         if (result.Ratios.TryGetValue("collect/baseline", out var c))
             result.Targets.Add(new("/v1/collect throughput ÷ baseline", "≥ 50%", Pct(c), c >= 0.5, $"{(c - 0.5) * 100:+0.#;-0.#} points"));
         foreach (var (label, model) in new[] { ("", result.Model), (" (2 edges + nginx)", result.NginxModel) })

@@ -141,6 +141,7 @@ internal sealed class Stack : IAsyncDisposable
 {
     public const string AdminKey = "loadtest-admin-key";
     public const string WebhookSecret = "loadtest-webhook-secret";
+    public const string TwilioAuthToken = "loadtest-twilio-auth-token";
 
     private readonly RunOptions _options;
     private readonly string _dir;
@@ -220,10 +221,10 @@ internal sealed class Stack : IAsyncDisposable
             [Path.Combine(bin, "CustomerLab.Edge.dll"), "--contentRoot", bin, "--urls", $"http://127.0.0.1:{edgePort}",
              $"--Redis:Url=redis://127.0.0.1:{RedisPort}", $"--ClickHouse:Url={ClickHouseUrl}", $"--ClickHouse:Database={Database}",
              "--Cookies:SigningKey=loadtest-signing-key-0123456789abcdef0123456789", "--Cookies:Secure=false",
-             $"--Admin:ApiKeySha256:0={keyHash}", $"--Calls:WebhookSecret={WebhookSecret}",
+             $"--Admin:ApiKeySha256:0={keyHash}", $"--Calls:WebhookSecret={WebhookSecret}", $"--Calls:TwilioAuthToken={TwilioAuthToken}",
              // Holds are compressed to 1 minute; a 10-minute grace would span many reuses of a number (see the README).
              $"--Calls:GraceMinutes={_options.GraceMinutes}",
-             $"--Events:SpoolPath={spool}", $"--Events:DataPackagesPath={Path.Combine(_options.RepoRoot, "deps", "node_modules")}",
+             $"--Delivery:SpoolPath={spool}", $"--Events:DataPackagesPath={Path.Combine(_options.RepoRoot, "deps", "node_modules")}",
              // All load comes from one loopback address: the per-IP and per-site rate limits would measure themselves.
              "--Security:PermitsPerIp=1000000000", "--Security:PermitsPerSite=1000000000",
              "--Logging:LogLevel:Default=Warning"],

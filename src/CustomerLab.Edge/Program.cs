@@ -1,6 +1,8 @@
 using CustomerLab.Edge.Accounts;
+using CustomerLab.Edge.Admin;
 using CustomerLab.Edge.Calls;
 using CustomerLab.Edge.ClickHouse;
+using CustomerLab.Edge.Delivery;
 using CustomerLab.Edge.Events;
 using CustomerLab.Edge.Health;
 using CustomerLab.Edge.Hosting;
@@ -19,6 +21,7 @@ if (PrivacyCli.IsCommand(args)) return await PrivacyCli.RunAsync(args);
 // `users add|remove NAME`: report page users (password from $CUSTOMERLAB_PASSWORD or stdin).
 if (AccountsCli.IsCommand(args)) return await AccountsCli.RunAsync(args);
 
+EdgeHost.SetProcessSwitches();
 var builder = WebApplication.CreateBuilder(EdgeHost.Arguments(args));
 
 // Shared infrastructure: one clock for everything that reads time (tests swap it).
@@ -31,12 +34,17 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResol
 // Stores: Redis (or embedded Garnet when no URL is configured) and ClickHouse (with migrations).
 builder.Services.AddRedisStore();
 builder.Services.AddClickHouseStore();
+// Durable delivery to ClickHouse: the spools and shippers' settings (section Delivery) and metrics.
+builder.Services.AddDelivery();
+builder.Services.AddEdgeMetrics();
 
+// The admin keys behind every /admin group.
+builder.Services.AddAdmin();
 // Features: number pools (sites, leases, cookies, lease history).
 builder.Services.AddNumberPools();
 builder.Services.AddCalls();
 builder.Services.AddAccounts();
-// Collect pipeline: /v1/collect, enrichment, the durable spool, the ClickHouse shipper, /metrics.
+// Collect pipeline: /v1/collect, enrichment, the pageviews' spool and shipper.
 builder.Services.AddEvents();
 // The browser tag (/cl.js, /t/{version}/cl.js) and the demo page, with output caching.
 builder.Services.AddTag();
@@ -56,17 +64,18 @@ var app = builder.Build();
 app.UseEdgeSecurity();
 app.UseAuthentication();
 app.UseAuthorization();
+// Output caching for the tag and the demo page (their endpoints name their policies).
+app.UseOutputCache();
 
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapEdgeHealth();
 app.MapNumbers();
-app.MapSitesAdmin();
-app.MapOptOut();
-app.MapPrivacyAdmin();
+app.MapAdmin();
+app.MapPrivacy();
 app.MapCalls();
 app.MapCallExports();
 app.MapReports();
-app.MapLogin();
+app.MapAccounts();
 app.MapTag();
 app.MapEvents();
 app.MapEdgeMetrics();

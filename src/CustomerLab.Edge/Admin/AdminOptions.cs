@@ -1,7 +1,7 @@
 namespace CustomerLab.Edge.Admin;
 
 /// <summary>Who may use the admin API.</summary>
-public sealed class AdminOptions
+public sealed partial class AdminOptions
 {
     public const string Section = "Admin";
 

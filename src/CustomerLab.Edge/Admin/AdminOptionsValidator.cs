@@ -1,14 +1,16 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using CustomerLab.Edge.Sites;
 using Microsoft.Extensions.Options;
 
 namespace CustomerLab.Edge.Admin;
 
-/// <summary>Every configured admin key hash must be 64 hex digits; a scope must be a valid site key.</summary>
-internal sealed partial class AdminOptionsValidator : IValidateOptions<AdminOptions>
+/// <summary>The start-up checks of <see cref="AdminOptions"/> beyond its attributes (run by <see cref="AdminOptionsValidator"/>).</summary>
+partial class AdminOptions : IValidatableObject
 {
-    public ValidateOptionsResult Validate(string? name, AdminOptions options)
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
+        var options = this;
         var failures = new List<string>();
         for (var i = 0; i < options.ApiKeySha256.Count; i++)
             if (!Sha256Hex().IsMatch(options.ApiKeySha256[i]))
@@ -20,9 +22,13 @@ internal sealed partial class AdminOptionsValidator : IValidateOptions<AdminOpti
             if (!string.IsNullOrEmpty(options.Keys[i].Site) && !SiteValidation.SiteKeyPattern().IsMatch(options.Keys[i].Site!))
                 failures.Add($"Admin:Keys:{i}:Site is not a site key.");
         }
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures.Select(static f => new ValidationResult(f));
     }
 
     [GeneratedRegex(@"^[0-9a-fA-F]{64}\z")]
     private static partial Regex Sha256Hex();
 }
+
+/// <summary>Source-generated start-up validator of <see cref="AdminOptions"/>: Every configured admin key hash must be 64 hex digits; a scope must be a valid site key.</summary>
+[OptionsValidator]
+internal sealed partial class AdminOptionsValidator : IValidateOptions<AdminOptions>;

@@ -1,3 +1,5 @@
+using CustomerLab.Edge.Traffic;
+
 namespace CustomerLab.Edge.Calls;
 
 /// <summary>Which session a call is credited to, and what brought that visitor.</summary>
@@ -12,16 +14,10 @@ public sealed record Attribution
     public string SessionId { get; init; } = "";
     public string VisitorId { get; init; } = "";
     public IReadOnlyList<string> Candidates { get; init; } = [];
-    public Touch First { get; init; } = Touch.None;
-    public Touch Last { get; init; } = Touch.None;
+    public TrafficChannel First { get; init; } = TrafficChannel.None;
+    public TrafficChannel Last { get; init; } = TrafficChannel.None;
     public string LandingPage { get; init; } = "";
     public IReadOnlyDictionary<string, string> ClickIds { get; init; } = new Dictionary<string, string>();
     public string PublisherId { get; init; } = "";
     public int? SecondsSinceLastPageview { get; init; }
-}
-
-/// <summary>A marketing touch: where a visit came from.</summary>
-public sealed record Touch(string Source, string Medium, string Campaign, string Channel)
-{
-    public static readonly Touch None = new("", "", "", "");
 }

@@ -3,6 +3,7 @@ using ClickHouse.Driver.ADO.Parameters;
 using ClickHouse.Driver.Utility;
 using CustomerLab.Edge.Numbers;
 using CustomerLab.Edge.Sites;
+using CustomerLab.Edge.Traffic;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 
@@ -53,8 +54,8 @@ internal sealed class CallAttributor(NumberIndex index, NumberPool pools, SiteSt
             LeaseId = lease.LeaseId,
             SessionId = lease.SessionId,
             VisitorId = lease.VisitorId,
-            First = new Touch(lease.Source, "", "", ""),
-            Last = new Touch(lease.Source, "", "", ""),
+            First = new TrafficChannel(lease.Source, "", "", ""),
+            Last = new TrafficChannel(lease.Source, "", "", ""),
         };
         return await AddTouchesAsync(attributed, startedAt, cancellationToken);
     }
@@ -159,6 +160,6 @@ internal sealed class CallAttributor(NumberIndex index, NumberPool pools, SiteSt
         };
     }
 
-    private static Touch ToTouch(ITuple tuple) =>
+    private static TrafficChannel ToTouch(ITuple tuple) =>
         new((string)tuple[0]!, (string)tuple[1]!, (string)tuple[2]!, (string)tuple[3]!);
 }

@@ -1,11 +1,18 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
 namespace CustomerLab.Edge.Calls;
 
 /// <summary>Call webhooks and attribution.</summary>
-public sealed class CallOptions
+public sealed class CallOptions : IValidatableObject
 {
     public const string Section = "Calls";
 
-    /// <summary>Twilio auth token: verifies <c>X-Twilio-Signature</c> on <c>POST /v1/calls/twilio</c>. Empty disables that endpoint (401).</summary>
+    /// <summary>
+    /// The deployment's Twilio auth token: verifies <c>X-Twilio-Signature</c> on every <c>/v1/calls/twilio…</c> webhook
+    /// for numbers of sites without their own account (<see cref="Sites.SiteCallSettings.TwilioAuthToken"/>). Empty: only
+    /// sites with their own token are accepted (401 otherwise).
+    /// </summary>
     public string TwilioAuthToken { get; set; } = "";
 
     /// <summary>
@@ -25,4 +32,30 @@ public sealed class CallOptions
 
     /// <summary>Largest accepted webhook body, in bytes. The default is 16 KiB.</summary>
     public int MaxBodyBytes { get; set; } = 16 * 1024;
+
+    /// <summary>
+    /// How often the in-memory call routing table is read again from Redis, in seconds (1 to 3,600). The default is 10.
+    /// Admin changes made through an edge reach that edge's table at once, other edges' within this interval.
+    /// </summary>
+    public int RoutesRefreshSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// The local file the routing table is copied to after each change, and read at start-up (an edge starting while
+    /// Redis is down routes calls from it). The default (empty) is <c>{Delivery:SpoolPath}/{ClickHouse:Database}.call-routes.json</c>.
+    /// It holds sites' Twilio auth tokens: keep it as private as the configuration.
+    /// </summary>
+    public string RoutesSnapshotPath { get; set; } = "";
+
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        var o = this;
+        if (!(o.GraceMinutes is >= 0 and <= 1440)) yield return new ValidationResult("Calls:GraceMinutes must be between 0 and 1440.");
+        if (!(o.PublisherParameter.Length is > 0 and <= 64)) yield return new ValidationResult("Calls:PublisherParameter must be 1 to 64 characters.");
+        if (!(o.RoutesRefreshSeconds is >= 1 and <= 3600)) yield return new ValidationResult("Calls:RoutesRefreshSeconds must be between 1 and 3600.");
+        if (!(o.PublicBaseUrl.Length == 0 || Uri.IsWellFormedUriString(o.PublicBaseUrl, UriKind.Absolute))) yield return new ValidationResult("Calls:PublicBaseUrl must be an absolute URL.");
+    }
 }
+
+/// <summary>Source-generated start-up validator of <see cref="CallOptions"/>.</summary>
+[OptionsValidator]
+internal sealed partial class CallOptionsValidator : IValidateOptions<CallOptions>;

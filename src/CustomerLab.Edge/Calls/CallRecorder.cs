@@ -3,17 +3,25 @@ using System.Text.Json.Serialization;
 using ClickHouse.Driver;
 using ClickHouse.Driver.ADO.Parameters;
 using ClickHouse.Driver.Utility;
+using CustomerLab.Edge.Calls.Lifecycle;
 using CustomerLab.Edge.ClickHouse.Migrations;
 using CustomerLab.Edge.Phones;
+using CustomerLab.Edge.Redis;
 using StackExchange.Redis;
 
 namespace CustomerLab.Edge.Calls;
 
 /// <summary>
-/// Turns each webhook into the call's one row in ClickHouse <c>calls</c>. The first event of a call fixes its start
-/// and its attribution (kept in Redis for two days, so later events of the lifecycle reuse them); every event
-/// writes the whole row with a version that only grows with the lifecycle, so the table keeps one row per call.
-/// The write is synchronous: a webhook is acknowledged only once its row is stored (else 503, and the provider retries).
+/// Turns call events into the call's one row in ClickHouse <c>calls</c>. The first event of a call fixes its start
+/// and its attribution (kept with the rest of its <see cref="CallState"/> in Redis for two days, so later events of the
+/// lifecycle reuse them). Two ways in:
+/// <list type="bullet">
+/// <item><see cref="RecordAsync"/> (the generic webhook, synchronous): every event writes the whole row with a version
+/// that only grows with the lifecycle, so ReplacingMergeTree keeps one row per call; the webhook is answered after.</item>
+/// <item><see cref="ApplyAsync"/> (events from the durable call-event spool, e.g. Twilio's callbacks): the row is written
+/// once, when the caller's call has ended, and again only if a later event changes it; each write carries the state's
+/// revision as its deduplication token, so an event applied twice (a replay after a crash) stores nothing twice.</item>
+/// </list>
 /// </summary>
 internal sealed partial class CallRecorder(CallAttributor attributor, IConnectionMultiplexer redis, ClickHouseClient clickHouse, SchemaState schema,
     TimeProvider time, ILogger<CallRecorder> logger)
@@ -21,60 +29,83 @@ internal sealed partial class CallRecorder(CallAttributor attributor, IConnectio
     /// <summary>How long a call's state is kept in Redis for its later webhooks.</summary>
     private static readonly TimeSpan StateLifetime = TimeSpan.FromDays(2);
 
-    /// <summary>Version = rank × 10^13 + event ms: ms since 1970 stay below 10^13 until the year 2286.</summary>
-    private const ulong RankWeight = 10_000_000_000_000;
-
     private static readonly string[] Columns =
     [
         "call_id", "provider", "site_id", "pool_id", "tracking_number", "caller_number", "caller_region", "caller_country", "direction",
         "status", "started_at", "duration_seconds", "attribution_status", "attribution_reason", "lease_id", "session_id", "visitor_id",
         "candidate_sessions", "first_source", "first_medium", "first_campaign", "first_channel", "last_source", "last_medium",
         "last_campaign", "last_channel", "landing_page", "gclid", "gbraid", "wbraid", "msclkid", "fbclid", "ttclid", "li_fat_id",
-        "publisher_id", "seconds_since_last_pageview", "previous_calls", "first_call_id", "updated_at", "version",
+        "publisher_id", "seconds_since_last_pageview", "previous_calls", "first_call_id", "answered", "talk_seconds", "dial_status",
+        "forwarded_to", "updated_at", "version",
     ];
-
-    /// <summary>What stays fixed across a call's webhooks.</summary>
-    internal sealed record CallState(DateTimeOffset StartedAt, string TrackingNumber, string Caller, string CallerRegion, string CallerCountry,
-        Attribution Attribution, uint PreviousCalls, string FirstCallId, int Rank, string Status, int Duration);
 
     /// <summary>Longest wait for the schema at start-up before a webhook is answered 503 (the provider retries).</summary>
     private static readonly TimeSpan SchemaWait = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Compare-and-set of a call's state: KEYS[1] the state key; ARGV[1] the JSON read before ('' when there was none),
+    /// ARGV[2] the new JSON, ARGV[3] its lifetime in seconds. Returns 1 when stored, 0 when another edge changed it meanwhile.
+    /// </summary>
+    private const string CompareAndSetScript = """
+        local current = redis.call('GET', KEYS[1]) or ''
+        if current ~= ARGV[1] then return 0 end
+        redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+        return 1
+        """;
+
+    private static readonly RedisScript CompareAndSet = new(CompareAndSetScript);
+
     public async Task<CallState> RecordAsync(CallEvent e, CancellationToken cancellationToken)
     {
         await schema.WhenReady(cancellationToken).WaitAsync(SchemaWait, cancellationToken);
-        var key = (RedisKey)$"cl:call:{e.Provider}:{e.CallId}";
-        var db = redis.GetDatabase();
-        CallState state;
-        var stored = await db.StringGetAsync(key);
-        if (stored.IsNull)
-        {
-            var tracking = PhoneNumberParsing.DescribeCaller(e.To).Number;
-            var (caller, region, country) = PhoneNumberParsing.DescribeCaller(e.From);
-            var attribution = e.Direction.StartsWith("inbound", StringComparison.OrdinalIgnoreCase) || e.Direction.Length == 0
-                ? await attributor.AttributeAsync(tracking, e.EventAt, cancellationToken)
-                : new Attribution { Status = "not_tracking_number", Reason = $"{e.Direction} call" };
-            var (previous, firstCallId) = await PreviousCallsAsync(attribution.SiteKey, caller, e.EventAt, e.CallId, cancellationToken);
-            state = new CallState(e.EventAt, tracking, caller, region, country, attribution, previous, firstCallId, e.Rank, e.Status, e.DurationSeconds ?? 0);
-            // Two webhooks of one call at once: the first state written wins, the other adopts it.
-            if (!await db.StringSetAsync(key, Serialize(state), StateLifetime, When.NotExists))
-                state = Merge(Deserialize((await db.StringGetAsync(key))!), e);
-        }
-        else
-        {
-            state = Merge(Deserialize(stored!), e);
-        }
-        await db.StringSetAsync(key, Serialize(state), StateLifetime);
-        await InsertAsync(e, state, cancellationToken);
+        var (_, state) = await MergeAsync(e, cancellationToken);
+        await InsertAsync(e.Provider, e.CallId, e.Direction, state, token: null, cancellationToken);
         LogRecorded(logger, e.Provider, e.CallId, state.Status, state.Attribution.Status);
         return state;
     }
 
-    /// <summary>A later state replaces an earlier one; a late earlier state changes nothing.</summary>
-    private static CallState Merge(CallState state, CallEvent e) =>
-        e.Rank >= state.Rank
-            ? state with { Rank = e.Rank, Status = e.Status, Duration = Math.Max(state.Duration, e.DurationSeconds ?? 0) }
-            : state;
+    /// <summary>Applies one spooled event; throws on a store failure (the caller retries the same event).</summary>
+    public async Task ApplyAsync(CallEvent e, CancellationToken cancellationToken)
+    {
+        var (json, state) = await MergeAsync(e, cancellationToken);
+        if (!state.IsFinal || state.WrittenRevision >= state.Revision) return;
+        await InsertAsync(e.Provider, e.CallId, e.Direction, state, $"{e.Provider}:{e.CallId}:{state.Revision}", cancellationToken);
+        // Lost only when another edge changed the state meanwhile: it writes that newer revision itself.
+        await CompareAndSet.EvaluateAsync(redis.GetDatabase(), [StateKey(e)],
+            [json, Serialize(state with { WrittenRevision = state.Revision }), (long)StateLifetime.TotalSeconds]);
+        LogRecorded(logger, e.Provider, e.CallId, state.Status, state.Attribution.Status);
+    }
+
+    private static RedisKey StateKey(CallEvent e) => $"cl:call:{e.Provider}:{e.CallId}";
+
+    /// <summary>The state after <paramref name="e"/>, stored (compare-and-set, retried while other edges change it), with its JSON.</summary>
+    private async Task<(string Json, CallState State)> MergeAsync(CallEvent e, CancellationToken cancellationToken)
+    {
+        var key = StateKey(e);
+        var db = redis.GetDatabase();
+        while (true)
+        {
+            var stored = await db.StringGetAsync(key);
+            var before = stored.IsNull ? await NewStateAsync(e, cancellationToken) : Deserialize(stored!);
+            var after = before.Merge(e);
+            if (!stored.IsNull && ReferenceEquals(after, before)) return (stored!, before);
+            var json = Serialize(after);
+            if ((int)await CompareAndSet.EvaluateAsync(db, [key], [stored.IsNull ? "" : stored, json, (long)StateLifetime.TotalSeconds]) == 1)
+                return (json, after);
+        }
+    }
+
+    private async Task<CallState> NewStateAsync(CallEvent e, CancellationToken cancellationToken)
+    {
+        var tracking = PhoneNumberParsing.DescribeCaller(e.To).Number;
+        // The business leg's From is the caller id shown to the business, not necessarily the caller.
+        var (caller, region, country) = PhoneNumberParsing.DescribeCaller(e.Leg == CallEvent.CallerLeg ? e.From : "");
+        var attribution = e.Direction.StartsWith("inbound", StringComparison.OrdinalIgnoreCase) || e.Direction.Length == 0
+            ? await attributor.AttributeAsync(tracking, e.EventAt, cancellationToken)
+            : new Attribution { Status = "not_tracking_number", Reason = $"{e.Direction} call" };
+        var (previous, firstCallId) = await PreviousCallsAsync(attribution.SiteKey, caller, e.EventAt, e.CallId, cancellationToken);
+        return new CallState(e.EventAt, tracking, caller, region, country, attribution, previous, firstCallId, Rank: 0, Status: "", Duration: 0);
+    }
 
     private async Task<(uint Count, string FirstCallId)> PreviousCallsAsync(string siteKey, string caller, DateTimeOffset before, string callId, CancellationToken cancellationToken)
     {
@@ -94,21 +125,25 @@ internal sealed partial class CallRecorder(CallAttributor attributor, IConnectio
         return count == 0 ? (0, callId) : (count, reader.GetString(1));
     }
 
-    private async Task InsertAsync(CallEvent e, CallState s, CancellationToken cancellationToken)
+    private async Task InsertAsync(string provider, string callId, string direction, CallState s, string? token, CancellationToken cancellationToken)
     {
         var a = s.Attribution;
         string Click(string name) => a.ClickIds.TryGetValue(name, out var v) ? v : "";
-        var now = time.GetUtcNow();
         object?[] row =
         [
-            e.CallId, e.Provider, a.SiteKey, a.PoolId, s.TrackingNumber, s.Caller, s.CallerRegion, s.CallerCountry, e.Direction,
+            callId, provider, a.SiteKey, a.PoolId, s.TrackingNumber, s.Caller, s.CallerRegion, s.CallerCountry, direction,
             s.Status, s.StartedAt.UtcDateTime, (uint)s.Duration, a.Status, a.Reason, a.LeaseId, a.SessionId, a.VisitorId,
             a.Candidates.ToArray(), a.First.Source, a.First.Medium, a.First.Campaign, a.First.Channel, a.Last.Source, a.Last.Medium,
             a.Last.Campaign, a.Last.Channel, a.LandingPage, Click("gclid"), Click("gbraid"), Click("wbraid"), Click("msclkid"),
             Click("fbclid"), Click("ttclid"), Click("li_fat_id"), a.PublisherId, a.SecondsSinceLastPageview is { } sec ? (uint?)sec : null,
-            s.PreviousCalls, s.FirstCallId, now.UtcDateTime, (ulong)s.Rank * RankWeight + (ulong)e.EventAt.ToUnixTimeMilliseconds(),
+            s.PreviousCalls, s.FirstCallId, s.Answered, (uint)s.TalkSeconds, s.DialStatus, s.ForwardedTo, time.GetUtcNow().UtcDateTime, s.Version,
         ];
-        await clickHouse.InsertBinaryAsync("calls", Columns, [row], cancellationToken: cancellationToken);
+        var options = token is null ? null : new InsertOptions
+        {
+            // The same revision written again (after a crash between the insert and the state update) is dropped.
+            CustomSettings = new Dictionary<string, object> { ["insert_deduplication_token"] = token },
+        };
+        await clickHouse.InsertBinaryAsync("calls", Columns, [row], options, cancellationToken: cancellationToken);
     }
 
     private static string Serialize(CallState state) => JsonSerializer.Serialize(state, CallJson.Default.CallState);
@@ -120,5 +155,6 @@ internal sealed partial class CallRecorder(CallAttributor attributor, IConnectio
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(CallRecorder.CallState))]
+[JsonSerializable(typeof(CallState))]
+[JsonSerializable(typeof(CallEvent))]
 internal sealed partial class CallJson : JsonSerializerContext;

@@ -1,47 +1,27 @@
 using ClickHouse.Driver;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using CustomerLab.Edge.Calls.Twilio;
 using StackExchange.Redis;
 
 namespace CustomerLab.Edge.Calls;
 
-/// <summary>Call webhooks: <c>POST /v1/calls/twilio</c> (Twilio's form, X-Twilio-Signature) and <c>POST /v1/calls</c> (generic JSON, HMAC-SHA256).</summary>
+/// <summary>
+/// Call webhooks: Twilio's under <c>/v1/calls/twilio</c> (<see cref="TwilioVoiceApi"/>: voice, status, dial action; durable
+/// spool, answered at once) and <c>POST /v1/calls</c> (generic JSON, HMAC-SHA256; stored before it is answered, with the attribution).
+/// </summary>
 internal static class CallsApi
 {
     public static IEndpointRouteBuilder MapCalls(this IEndpointRouteBuilder app)
     {
         var calls = app.MapGroup("/v1/calls").WithTags("Calls").DisableAntiforgery();
-        // No Accepts(...) metadata: it would turn a wrong Content-Type into an empty 415; the handlers answer problem+json.
-        calls.MapPost("/twilio", TwilioAsync).WithDescription("Twilio's application/x-www-form-urlencoded voice webhook, signed with X-Twilio-Signature.");
         calls.MapPost("/", GenericAsync).WithDescription("Generic JSON call event (see GenericCallBody), signed with X-Signature-256: sha256=HEX.");
+        app.MapTwilioVoice();
+        app.MapTwilioFallback();
         return app;
     }
 
     public sealed record CallAccepted(string CallId, string Status, string Attribution, string? SessionId);
-
-    private static async Task<Results<Ok<CallAccepted>, ValidationProblem, ProblemHttpResult>> TwilioAsync(
-        HttpContext context, CallRecorder recorder, IOptions<CallOptions> options, TimeProvider time)
-    {
-        if (!string.Equals(context.Request.ContentType?.Split(';')[0].Trim(), "application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
-            return Problem(StatusCodes.Status400BadRequest, "Twilio posts application/x-www-form-urlencoded.");
-        if (context.Request.ContentLength > options.Value.MaxBodyBytes)
-            return Problem(StatusCodes.Status413PayloadTooLarge, $"The body may be at most {options.Value.MaxBodyBytes} bytes.");
-        IFormCollection form;
-        try
-        {
-            form = await context.Request.ReadFormAsync(context.RequestAborted);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
-        {
-            return Problem(StatusCodes.Status400BadRequest, $"The form body cannot be read: {ex.Message}");
-        }
-        if (!TwilioWebhook.IsSigned(context.Request, form, options.Value))
-            return Problem(StatusCodes.Status401Unauthorized, $"The {TwilioWebhook.SignatureHeader} header is missing or does not match.");
-        var (call, missing) = TwilioWebhook.Read(form, time.GetUtcNow());
-        if (call is null)
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [missing!] = ["Required."] });
-        return await RecordAsync(recorder, call, context.RequestAborted);
-    }
 
     private static async Task<Results<Ok<CallAccepted>, ValidationProblem, ProblemHttpResult>> GenericAsync(
         HttpContext context, CallRecorder recorder, IOptions<CallOptions> options, TimeProvider time)

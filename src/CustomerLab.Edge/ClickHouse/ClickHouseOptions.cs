@@ -1,7 +1,7 @@
 namespace CustomerLab.Edge.ClickHouse;
 
 /// <summary>Where the edge writes pageviews, leases and calls, and how it manages the schema.</summary>
-public sealed class ClickHouseOptions
+public sealed partial class ClickHouseOptions
 {
     public const string Section = "ClickHouse";
 

@@ -1,13 +1,15 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
 namespace CustomerLab.Edge.ClickHouse;
 
-/// <summary>Checks the ClickHouse settings at start-up so a typo stops the edge before the first request.</summary>
-internal sealed partial class ClickHouseOptionsValidator : IValidateOptions<ClickHouseOptions>
+/// <summary>The start-up checks of <see cref="ClickHouseOptions"/> beyond its attributes (run by <see cref="ClickHouseOptionsValidator"/>).</summary>
+partial class ClickHouseOptions : IValidatableObject
 {
-    public ValidateOptionsResult Validate(string? name, ClickHouseOptions options)
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
+        var options = this;
         var failures = new List<string>();
         if (string.IsNullOrWhiteSpace(options.Url))
             failures.Add("ClickHouse:Url is required (for example http://127.0.0.1:8123).");
@@ -19,9 +21,13 @@ internal sealed partial class ClickHouseOptionsValidator : IValidateOptions<Clic
             failures.Add($"ClickHouse:Cluster '{options.Cluster}' is not a plain identifier.");
         if (options.TimeoutSeconds <= 0)
             failures.Add("ClickHouse:TimeoutSeconds must be positive.");
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures.Select(static f => new ValidationResult(f));
     }
 
     [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
     private static partial Regex Identifier();
 }
+
+/// <summary>Source-generated start-up validator of <see cref="ClickHouseOptions"/>: Checks the ClickHouse settings at start-up so a typo stops the edge before the first request.</summary>
+[OptionsValidator]
+internal sealed partial class ClickHouseOptionsValidator : IValidateOptions<ClickHouseOptions>;

@@ -1,7 +1,7 @@
 namespace CustomerLab.Edge.Cookies;
 
 /// <summary>The first-party cookies the edge sets: a visitor id, a session id, and the opt-out marker.</summary>
-public sealed class CookieSettings
+public sealed partial class CookieSettings
 {
     public const string Section = "Cookies";
 

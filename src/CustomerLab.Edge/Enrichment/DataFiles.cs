@@ -12,12 +12,7 @@ internal static class DataFiles
         var path = Path.Combine(packagesPath, relative);
         if (Path.IsPathRooted(path)) return File.Exists(path) ? path : null;
         if (File.Exists(path)) return Path.GetFullPath(path);
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, path);
-            if (File.Exists(candidate)) return candidate;
-        }
-        return null;
+        return Assets.FileLocator.FindUpward([AppContext.BaseDirectory], path);
     }
 
     /// <summary>Like <see cref="Find"/>, but a missing file stops start-up with a message naming the fix.</summary>

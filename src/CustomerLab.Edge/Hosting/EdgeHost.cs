@@ -1,11 +1,10 @@
-using CustomerLab.Edge.Redis;
 using Microsoft.Extensions.Options;
 
 namespace CustomerLab.Edge.Hosting;
 
 /// <summary>
 /// Runs the edge so that a start-up failure is one clear line on stderr and a non-zero exit code,
-/// not a stack trace: options are validated and the embedded store is started before the host starts.
+/// not a stack trace: options are validated and the <see cref="IStartBeforeHost"/> steps (the embedded store) run before the host starts.
 /// </summary>
 internal static class EdgeHost
 {
@@ -15,18 +14,25 @@ internal static class EdgeHost
     /// <summary>
     /// The command line for <c>WebApplication.CreateBuilder</c>: configuration is read once, at start, where the options
     /// are validated (nothing reloads them). A source that reloads on change watches the content root and everything
-    /// under it (inotify), so a spool or Garnet directory there would wake that watcher on every write; in the load
-    /// test the bare baseline's watcher took 7% of a core while the edge wrote its spool beside it.
+    /// under it (inotify), so a spool or Garnet directory there would wake that watcher on every write (what it cost is in
+    /// loadtest/README.md).
     /// </summary>
     public static string[] Arguments(string[] args) => ["--hostBuilder:reloadConfigOnChange=false", .. args];
+
+    /// <summary>
+    /// Process-wide switches, set before anything is registered. <c>SuppressAutoDefaultScheme</c>: the report pages'
+    /// sign-in cookie is the only authentication scheme but must not become the default one, or the authentication
+    /// middleware would run its handler on every request (see Accounts/AccountsServiceCollectionExtensions.cs).
+    /// </summary>
+    public static void SetProcessSwitches() =>
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
 
     public static async Task<int> RunAsync(WebApplication app)
     {
         try
         {
             app.Services.GetRequiredService<IStartupValidator>().Validate();
-            if (app.Services.GetRequiredService<IOptions<RedisOptions>>().Value.UsesEmbeddedServer)
-                app.Services.GetRequiredService<EmbeddedGarnet>().Start();
+            foreach (var step in app.Services.GetServices<IStartBeforeHost>()) step.Start();
             await app.StartAsync();
         }
         catch (Exception ex) when (IsStartupError(ex))

@@ -1,14 +1,14 @@
 using System.Text.Json.Serialization;
 using CustomerLab.Edge.ClickHouse;
 using CustomerLab.Edge.ClickHouse.Migrations;
-using CustomerLab.Edge.Events;
+using CustomerLab.Edge.Delivery;
 using Microsoft.Extensions.Options;
 
 namespace CustomerLab.Edge.Numbers;
 
 /// <summary>
 /// Lease starts and ends into ClickHouse's <c>lease_history</c> through a spool of their own
-/// (<c>{Events:SpoolPath}/{ClickHouse:Database}.lease_history</c>, the events' spool settings) and its own
+/// (<c>{Delivery:SpoolPath}/{ClickHouse:Database}.lease_history</c>; <see cref="DeliveryGuarantee.DurableSpool"/>) and its own
 /// <see cref="Shipper"/>: rows survive ClickHouse being down, the edge stopping and a SIGKILL, as pageviews do, and
 /// are inserted once (the shipper's deduplication tokens). A request does not wait for its row's fsync: the row is
 /// handed to the spool's writer, which commits it with the next group (a kill can lose only that group).
@@ -23,14 +23,14 @@ internal sealed partial class LeaseHistoryWriter : IHostedService, IDisposable
     private readonly ILogger<LeaseHistoryWriter> _logger;
     private long _lost;
 
-    public LeaseHistoryWriter(IOptions<EventsOptions> events, IOptions<ClickHouseOptions> clickHouse, global::ClickHouse.Driver.ClickHouseClient client,
+    public LeaseHistoryWriter(IOptions<DeliveryOptions> delivery, IOptions<ClickHouseOptions> clickHouse, global::ClickHouse.Driver.ClickHouseClient client,
         SchemaState schema, TimeProvider time, ILoggerFactory loggers)
     {
         _time = time;
         _logger = loggers.CreateLogger<LeaseHistoryWriter>();
-        _spool = new Spool(Spool.DirectoryFor(events.Value, clickHouse.Value.Database, Target.Table), events.Value, metrics: null,
+        _spool = new Spool(Spool.DirectoryFor(delivery.Value, clickHouse.Value.Database, Target.Table), delivery.Value, metrics: null,
             loggers.CreateLogger<Spool>());
-        _shipper = new Shipper(_spool, Target, client, schema, metrics: null, events, loggers.CreateLogger<Shipper>());
+        _shipper = new Shipper(_spool, Target, client, schema, metrics: null, delivery, loggers.CreateLogger<Shipper>());
     }
 
     /// <summary>Rows ClickHouse has taken since start.</summary>

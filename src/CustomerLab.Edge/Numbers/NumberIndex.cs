@@ -23,8 +23,16 @@ public sealed class NumberIndex(IConnectionMultiplexer redis)
     public async Task<NumberOwner?> FindAsync(string e164)
     {
         var value = await redis.GetDatabase().HashGetAsync(Key, e164);
-        if (value.IsNull) return null;
-        var parts = ((string)value!).Split('|');
+        return value.IsNull ? null : Parse(value!);
+    }
+
+    /// <summary>Every indexed number with its owner (the call routing table is built from it).</summary>
+    public async Task<IReadOnlyList<(string Number, NumberOwner Owner)>> AllAsync() =>
+        (await redis.GetDatabase().HashGetAllAsync(Key)).Select(e => ((string)e.Name!, Parse(e.Value!))).ToList();
+
+    private static NumberOwner Parse(string value)
+    {
+        var parts = value.Split('|');
         return new NumberOwner(parts[0], parts[1], parts.Length > 2);
     }
 }

@@ -1,7 +1,10 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
 namespace CustomerLab.Edge.Privacy;
 
 /// <summary>Access and deletion requests (<c>/admin/privacy/*</c> and the <c>privacy</c> CLI command).</summary>
-public sealed class PrivacyOptions
+public sealed class PrivacyOptions : IValidatableObject
 {
     public const string Section = "Privacy";
 
@@ -33,4 +36,17 @@ public sealed class PrivacyOptions
 
     /// <summary>Bounds of <see cref="FollowUpPollSeconds"/>.</summary>
     public const int MinFollowUpPollSeconds = 1, MaxFollowUpPollSeconds = 300;
+
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        var o = this;
+        if (!(string.IsNullOrEmpty(o.AuditKey) || o.AuditKey.Length >= 32)) yield return new ValidationResult("Privacy:AuditKey must be at least 32 characters.");
+        if (!(o.MaxExportRows is >= 1 and <= 10_000_000)) yield return new ValidationResult("Privacy:MaxExportRows must be between 1 and 10,000,000.");
+        if (!(o.FollowUpDelaySeconds is >= PrivacyOptions.MinFollowUpDelaySeconds and <= PrivacyOptions.MaxFollowUpDelaySeconds)) yield return new ValidationResult("Privacy:FollowUpDelaySeconds must be between 1 and 86,400 (a day).");
+        if (!(o.FollowUpPollSeconds is >= PrivacyOptions.MinFollowUpPollSeconds and <= PrivacyOptions.MaxFollowUpPollSeconds)) yield return new ValidationResult("Privacy:FollowUpPollSeconds must be between 1 and 300.");
+    }
 }
+
+/// <summary>Source-generated start-up validator of <see cref="PrivacyOptions"/>.</summary>
+[OptionsValidator]
+internal sealed partial class PrivacyOptionsValidator : IValidateOptions<PrivacyOptions>;

@@ -59,6 +59,15 @@ internal sealed partial class EmbeddedGarnet(IOptions<RedisOptions> options, ILo
         }
     }
 
+    /// <summary>Starts the embedded server before the host when no Redis URL is configured.</summary>
+    internal sealed class StartWhenEmbedded(IOptions<RedisOptions> options, EmbeddedGarnet garnet) : Hosting.IStartBeforeHost
+    {
+        public void Start()
+        {
+            if (options.Value.UsesEmbeddedServer) garnet.Start();
+        }
+    }
+
     [LoggerMessage(1001, LogLevel.Information, "Embedded Garnet listening on {Endpoint}, data in {DataPath}", EventName = "EmbeddedGarnetStarted")]
     private static partial void LogStarted(ILogger logger, string endpoint, string dataPath);
 }

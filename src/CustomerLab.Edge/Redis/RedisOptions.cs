@@ -1,7 +1,7 @@
 namespace CustomerLab.Edge.Redis;
 
 /// <summary>Where the edge keeps number pools, leases and session state.</summary>
-public sealed class RedisOptions
+public sealed partial class RedisOptions
 {
     public const string Section = "Redis";
 

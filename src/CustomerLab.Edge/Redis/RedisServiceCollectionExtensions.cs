@@ -15,6 +15,7 @@ internal static class RedisServiceCollectionExtensions
         services.AddOptions<RedisOptions>().BindConfiguration(RedisOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>());
         services.TryAddSingleton<EmbeddedGarnet>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Hosting.IStartBeforeHost, EmbeddedGarnet.StartWhenEmbedded>());
         services.TryAddSingleton<IConnectionMultiplexer>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<RedisOptions>>().Value;
@@ -40,7 +41,7 @@ internal static class RedisServiceCollectionExtensions
             config.AsyncTimeout = options.CommandTimeoutMs;
             config.ClientName = "customerlab-edge";
             // Replies complete on the .NET thread pool rather than on the library's own dedicated threads: one thread
-            // hop fewer per command, which on a small machine shortens the tail of /v1/number (measured in loadtest/).
+            // hop fewer per command, which on a small machine shortens the tail of /v1/number (loadtest/README.md).
             config.SocketManager = SocketManager.ThreadPool;
             return ConnectionMultiplexer.Connect(config);
         });

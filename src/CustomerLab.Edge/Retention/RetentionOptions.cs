@@ -1,9 +1,10 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 
 namespace CustomerLab.Edge.Retention;
 
 /// <summary>How long ClickHouse keeps each table's rows (its TTL), applied at start-up after the migrations.</summary>
-public sealed class RetentionOptions
+public sealed partial class RetentionOptions
 {
     public const string Section = "Retention";
 
@@ -27,11 +28,12 @@ public sealed class RetentionOptions
     public const int MaxDays = 36_500;
 }
 
-/// <summary>Only known tables, each with 1 to <see cref="RetentionOptions.MaxDays"/> days.</summary>
-internal sealed class RetentionOptionsValidator : IValidateOptions<RetentionOptions>
+/// <summary>The start-up checks of <see cref="RetentionOptions"/> beyond its attributes (run by <see cref="RetentionOptionsValidator"/>).</summary>
+partial class RetentionOptions : IValidatableObject
 {
-    public ValidateOptionsResult Validate(string? name, RetentionOptions options)
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
+        var options = this;
         var failures = new List<string>();
         foreach (var (table, days) in options.Days)
         {
@@ -40,6 +42,10 @@ internal sealed class RetentionOptionsValidator : IValidateOptions<RetentionOpti
             else if (days is < 1 or > RetentionOptions.MaxDays)
                 failures.Add($"Retention:Days:{table} must be between 1 and {RetentionOptions.MaxDays} days.");
         }
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures.Select(static f => new ValidationResult(f));
     }
 }
+
+/// <summary>Source-generated start-up validator of <see cref="RetentionOptions"/>: Only known tables, each with 1 to <see cref="RetentionOptions.MaxDays"/> days.</summary>
+[OptionsValidator]
+internal sealed partial class RetentionOptionsValidator : IValidateOptions<RetentionOptions>;

@@ -68,16 +68,3 @@ internal sealed partial class RetentionService(ClickHouseClient clickHouse, Sche
     [LoggerMessage(7202, LogLevel.Warning, "Retention could not be applied yet, retrying: {Error}", EventName = "RetentionRetry")]
     private static partial void LogRetry(ILogger logger, string error);
 }
-
-internal static class RetentionServiceCollectionExtensions
-{
-    /// <summary>Per-table TTLs from <c>Retention:Days:&lt;table&gt;</c>, applied after the migrations.</summary>
-    public static IServiceCollection AddRetention(this IServiceCollection services)
-    {
-        services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>());
-        services.TryAddSingleton<RetentionService>();
-        services.AddHostedService(sp => sp.GetRequiredService<RetentionService>());
-        return services;
-    }
-}

@@ -1,7 +1,10 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
 namespace CustomerLab.Edge.Security;
 
 /// <summary>Limits and headers that keep the edge safe to expose to the whole internet.</summary>
-public sealed class EdgeSecurityOptions
+public sealed class EdgeSecurityOptions : IValidatableObject
 {
     public const string Section = "Security";
 
@@ -24,4 +27,16 @@ public sealed class EdgeSecurityOptions
     /// the endpoints have smaller limits of their own. The default is 1 MiB.
     /// </summary>
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
+
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        var o = this;
+        if (!(o.PermitsPerIp >= 1 && o.PermitsPerSite >= 1)) yield return new ValidationResult("Security:PermitsPerIp and Security:PermitsPerSite must be at least 1.");
+        if (!(o.WindowSeconds is >= 1 and <= 3600)) yield return new ValidationResult("Security:WindowSeconds must be between 1 and 3600.");
+        if (!(o.MaxRequestBodyBytes is >= 1024 and <= 1L << 30)) yield return new ValidationResult("Security:MaxRequestBodyBytes must be between 1 KiB and 1 GiB.");
+    }
 }
+
+/// <summary>Source-generated start-up validator of <see cref="EdgeSecurityOptions"/>.</summary>
+[OptionsValidator]
+internal sealed partial class EdgeSecurityOptionsValidator : IValidateOptions<EdgeSecurityOptions>;

@@ -3,7 +3,7 @@ namespace CustomerLab.Edge.Sites;
 /// <summary>
 /// A client site as stored in Redis (JSON under <c>cl:{site}:config</c>). Numbers are E.164.
 /// </summary>
-public sealed class SiteConfig
+public sealed record SiteConfig
 {
     /// <summary>The public key in the site's script tag; also the site's id and hash tag.</summary>
     public required string SiteKey { get; init; }
@@ -29,6 +29,15 @@ public sealed class SiteConfig
     /// <summary>Pools in match order; the first whose rule matches the visitor's source is used.</summary>
     public IReadOnlyList<PoolConfig> Pools { get; init; } = [];
 
+    /// <summary>
+    /// The business line (E.164) that calls to the site's tracking, overflow and default numbers ring; a pool may
+    /// override it. Null: calls to the site's numbers are not connected (the voice webhook rejects them).
+    /// </summary>
+    public string? ForwardTo { get; init; }
+
+    /// <summary>How calls are connected: caller id, dial timeout, the no-answer message, the Twilio account.</summary>
+    public SiteCallSettings Calls { get; init; } = new();
+
     /// <summary>A copy with <paramref name="pool"/> replacing the pool of the same id in place, or appended.</summary>
     public SiteConfig WithPool(PoolConfig pool)
     {
@@ -36,11 +45,7 @@ public sealed class SiteConfig
         var position = pools.FindIndex(p => p.Id == pool.Id);
         if (position < 0) pools.Add(pool);
         else pools[position] = pool;
-        return new SiteConfig
-        {
-            SiteKey = SiteKey, Domains = Domains, Targets = Targets, DefaultNumber = DefaultNumber, HoldMinutes = HoldMinutes,
-            Region = Region, HonourDoNotTrack = HonourDoNotTrack, Pools = pools,
-        };
+        return this with { Pools = pools };
     }
 
     [System.Text.Json.Serialization.JsonIgnore]
@@ -57,6 +62,9 @@ public sealed class PoolConfig
 
     /// <summary>Shown instead of the site's default number when this pool is exhausted.</summary>
     public string? OverflowNumber { get; init; }
+
+    /// <summary>The business line calls to this pool's numbers ring instead of the site's <see cref="SiteConfig.ForwardTo"/>.</summary>
+    public string? ForwardTo { get; init; }
 }
 
 /// <summary>

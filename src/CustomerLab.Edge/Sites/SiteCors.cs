@@ -1,4 +1,5 @@
 using CustomerLab.Edge.Numbers;
+using CustomerLab.Edge.Traffic;
 
 namespace CustomerLab.Edge.Sites;
 

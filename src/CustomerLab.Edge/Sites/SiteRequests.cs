@@ -20,6 +20,31 @@ public sealed class SiteRequest
 
     /// <summary>Treat <c>DNT: 1</c> as an opt-out on this site. The default is false (GPC is always honoured).</summary>
     public bool? HonourDoNotTrack { get; set; }
+
+    /// <summary>The business line calls ring (any common format); never one of any site's tracking or overflow numbers.</summary>
+    public string? ForwardTo { get; set; }
+
+    /// <summary>Call settings; omitted fields take their defaults (an omitted auth token keeps the stored one).</summary>
+    public SiteCallsRequest? Calls { get; set; }
+}
+
+/// <summary>The <c>calls</c> object of <see cref="SiteRequest"/>.</summary>
+public sealed class SiteCallsRequest
+{
+    /// <summary><c>caller</c> (the default: the business sees the caller) or <c>tracking-number</c>.</summary>
+    public string? CallerId { get; set; }
+
+    /// <summary>Seconds the business line rings, 5 to 600. The default is 30.</summary>
+    public int? DialTimeoutSeconds { get; set; }
+
+    /// <summary>Said to the caller when the business does not answer, at most 500 characters.</summary>
+    public string? NoAnswerMessage { get; set; }
+
+    /// <summary>The site's own Twilio account SID (<c>AC</c> + 32 hex digits), with <see cref="TwilioAuthToken"/>.</summary>
+    public string? TwilioAccountSid { get; set; }
+
+    /// <summary>That account's auth token; omitted keeps the stored one for the same account.</summary>
+    public string? TwilioAuthToken { get; set; }
 }
 
 /// <summary>Body of <c>PUT /admin/sites/{siteKey}/pools/{poolId}</c>.</summary>
@@ -33,6 +58,9 @@ public sealed class PoolRequest
 
     /// <summary>Tracking numbers to add now (more can be added later).</summary>
     public List<string>? Numbers { get; set; }
+
+    /// <summary>The business line this pool's calls ring instead of the site's forward-to number.</summary>
+    public string? ForwardTo { get; set; }
 }
 
 /// <summary>Body of <c>POST /admin/sites/{siteKey}/pools/{poolId}/numbers</c>.</summary>
@@ -41,9 +69,3 @@ public sealed class NumbersRequest
     /// <summary>Tracking numbers to add. At least one.</summary>
     public List<string>? Numbers { get; set; }
 }
-
-/// <summary>A pool as the admin API shows it.</summary>
-public sealed record PoolView(string Id, SourceRule? Match, string? OverflowNumber, Numbers.PoolStats Stats);
-
-/// <summary>A site as the admin API shows it.</summary>
-public sealed record SiteView(SiteConfig Site, IReadOnlyList<PoolView> Pools);

@@ -17,7 +17,12 @@ internal static partial class SiteValidation
     [GeneratedRegex(@"^(?=.{1,253}\z)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\z")]
     private static partial Regex HostPattern();
 
-    public static SiteConfig? ToSite(string siteKey, SiteRequest request, IReadOnlyList<PoolConfig> pools, Dictionary<string, string[]> errors)
+    [GeneratedRegex("^AC[0-9a-fA-F]{32}$")]
+    private static partial Regex AccountSidPattern();
+
+    /// <param name="existingCalls">The stored call settings, whose auth token an update that omits it keeps.</param>
+    public static SiteConfig? ToSite(string siteKey, SiteRequest request, IReadOnlyList<PoolConfig> pools, Dictionary<string, string[]> errors,
+        SiteCallSettings? existingCalls = null)
     {
         if (!SiteKeyPattern().IsMatch(siteKey))
             errors["siteKey"] = ["3 to 64 letters, digits, '-' or '_'."];
@@ -41,6 +46,8 @@ internal static partial class SiteValidation
         var hold = request.HoldMinutes ?? 30;
         if (hold is < 1 or > 1440)
             errors["holdMinutes"] = ["Between 1 and 1440 minutes."];
+        var forwardTo = request.ForwardTo is null ? null : ParseNumber(request.ForwardTo, "forwardTo", region, errors);
+        var calls = ToCallSettings(request.Calls ?? new SiteCallsRequest(), existingCalls, errors);
 
         if (errors.Count > 0) return null;
         return new SiteConfig
@@ -53,6 +60,39 @@ internal static partial class SiteValidation
             Region = region,
             HonourDoNotTrack = request.HonourDoNotTrack ?? false,
             Pools = pools,
+            ForwardTo = forwardTo,
+            Calls = calls!,
+        };
+    }
+
+    private static SiteCallSettings? ToCallSettings(SiteCallsRequest request, SiteCallSettings? existing, Dictionary<string, string[]> errors)
+    {
+        var callerId = request.CallerId ?? SiteCallSettings.CallerIdCaller;
+        if (callerId is not (SiteCallSettings.CallerIdCaller or SiteCallSettings.CallerIdTrackingNumber))
+            errors["calls.callerId"] = [$"'{SiteCallSettings.CallerIdCaller}' or '{SiteCallSettings.CallerIdTrackingNumber}'."];
+        var timeout = request.DialTimeoutSeconds ?? 30;
+        if (timeout is < 5 or > 600)
+            errors["calls.dialTimeoutSeconds"] = ["Between 5 and 600 seconds."];
+        var message = request.NoAnswerMessage?.Trim() ?? SiteCallSettings.DefaultNoAnswerMessage;
+        if (message.Length is 0 or > 500)
+            errors["calls.noAnswerMessage"] = ["1 to 500 characters."];
+        var sid = request.TwilioAccountSid?.Trim();
+        var token = request.TwilioAuthToken?.Trim();
+        // An omitted token (or the redacted one the admin API shows) keeps the stored token of the same account.
+        if ((token is null || token == SiteCallSettings.RedactedToken) && sid is not null && existing?.TwilioAccountSid == sid)
+            token = existing.TwilioAuthToken;
+        if (sid is not null && !AccountSidPattern().IsMatch(sid))
+            errors["calls.twilioAccountSid"] = ["'AC' followed by 32 hexadecimal digits."];
+        if (sid is not null && token is null)
+            errors["calls.twilioAuthToken"] = ["Required with calls.twilioAccountSid."];
+        else if (token is not null && sid is null)
+            errors["calls.twilioAccountSid"] = ["Required with calls.twilioAuthToken."];
+        else if (token is not null && (token.Length is < 16 or > 128 || token.Any(char.IsWhiteSpace)))
+            errors["calls.twilioAuthToken"] = ["16 to 128 characters without spaces."];
+        if (errors.Count > 0) return null;
+        return new SiteCallSettings
+        {
+            CallerId = callerId, DialTimeoutSeconds = timeout, NoAnswerMessage = message, TwilioAccountSid = sid, TwilioAuthToken = token,
         };
     }
 

@@ -88,7 +88,7 @@ public sealed partial class TagAsset
         Changed?.Invoke(_build);
     }
 
-    private string? Search() => Hosting.FileLocator.FindUpward(_searchFrom, System.IO.Path.Combine("tag-js", "dist", "cl.js"));
+    private string? Search() => Assets.FileLocator.FindUpward(_searchFrom, System.IO.Path.Combine("tag-js", "dist", "cl.js"));
 
     private static byte[] Compress(byte[] raw, bool brotli)
     {

@@ -1,7 +1,10 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
 namespace CustomerLab.Edge.Tag;
 
 /// <summary>Where the built browser tag is and how long browsers and caches keep it.</summary>
-public sealed class TagOptions
+public sealed class TagOptions : IValidatableObject
 {
     public const string Section = "Tag";
 
@@ -24,4 +27,14 @@ public sealed class TagOptions
     /// also marked immutable. The default is 31,536,000 (one year).
     /// </summary>
     public int VersionedMaxAgeSeconds { get; set; } = 365 * 24 * 3600;
+
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
+        var o = this;
+        if (!(o.ShortMaxAgeSeconds >= 0 && o.VersionedMaxAgeSeconds > 0)) yield return new ValidationResult("Tag:ShortMaxAgeSeconds must be >= 0 and Tag:VersionedMaxAgeSeconds > 0.");
+    }
 }
+
+/// <summary>Source-generated start-up validator of <see cref="TagOptions"/>.</summary>
+[OptionsValidator]
+internal sealed partial class TagOptionsValidator : IValidateOptions<TagOptions>;

@@ -37,10 +37,10 @@ public static class EventsTesting
     /// <summary>Edge settings for collect tests: a spool directory, a trusted X-Forwarded-For, short flushes.</summary>
     public static Dictionary<string, string?> Settings(string spoolPath, int flushMs = 200) => new()
     {
-        ["Events:SpoolPath"] = spoolPath,
+        ["Delivery:SpoolPath"] = spoolPath,
         ["Events:ClientIpHeader"] = "X-Forwarded-For",
-        ["Events:FlushIntervalMs"] = flushMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["Events:MaxRetryDelayMs"] = "500",
+        ["Delivery:FlushIntervalMs"] = flushMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Delivery:MaxRetryDelayMs"] = "500",
     };
 
     public static string NewSiteKey() => "e" + Guid.NewGuid().ToString("N")[..16];

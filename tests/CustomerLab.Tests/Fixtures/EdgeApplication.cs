@@ -67,8 +67,8 @@ public sealed class EdgeApplication(string redisUrl, string clickHouseUrl, strin
                 ["Cookies:Secure"] = "false",
                 ["Admin:ApiKeySha256:0"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(AdminKey))),
                 // Each test edge has its own spool: edges sharing one would ship each other's events.
-                ["Events:SpoolPath"] = SpoolPath,
-                ["Events:FlushIntervalMs"] = "200",
+                ["Delivery:SpoolPath"] = SpoolPath,
+                ["Delivery:FlushIntervalMs"] = "200",
                 // Tests share two noisy cores: a 40 ms Redis bound would turn slow moments into default numbers.
                 // The fallback test still sees Redis fail fast once it is down.
                 ["Numbers:RedisTimeoutMs"] = "2000",

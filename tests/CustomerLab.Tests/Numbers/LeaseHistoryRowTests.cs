@@ -1,5 +1,5 @@
 using System.Text.Json;
-using CustomerLab.Edge.Events;
+using CustomerLab.Edge.Delivery;
 using CustomerLab.Edge.Numbers;
 
 namespace CustomerLab.Tests.Numbers;

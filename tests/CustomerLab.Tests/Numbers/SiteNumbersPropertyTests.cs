@@ -1,5 +1,6 @@
 using CsCheck;
 using CustomerLab.Edge.Numbers;
+using CustomerLab.Edge.Admin;
 using CustomerLab.Edge.Sites;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;

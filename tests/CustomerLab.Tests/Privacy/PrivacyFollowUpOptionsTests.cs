@@ -1,5 +1,5 @@
 using CustomerLab.Tests.Fixtures;
-using CustomerLab.Tests.Foundation;
+using CustomerLab.Tests.Hosting;
 
 namespace CustomerLab.Tests.Privacy;
 

@@ -57,6 +57,19 @@ public sealed class LimitsTests(LimitsEdgeFixture fixture) : IClassFixture<Limit
     }
 
     [Fact]
+    public async Task TwilioWebhooks_AreNeverRateLimited_SinceA429WouldDropACaller()
+    {
+        var ip = IPAddress.Parse("203.0.113." + Random.Shared.Next(1, 255));
+        var codes = new List<int>();
+        for (var i = 0; i < LimitsEdgeFixture.PermitsPerIp + 2; i++)
+            codes.Add((await SendAsync("/v1/calls/twilio/voice", ip, origin: null)).Response.StatusCode);
+
+        // Refused for what they are (not Twilio's form, not signed), never for how many there were.
+        Assert.All(codes, c => Assert.NotEqual(StatusCodes.Status429TooManyRequests, c));
+        Assert.All(codes, c => Assert.Equal(StatusCodes.Status400BadRequest, c));
+    }
+
+    [Fact]
     public async Task RequestsGet429_IfOneSiteOriginExceedsItsLimitAcrossIps()
     {
         var origin = $"https://{Guid.NewGuid():N}.example.com";

@@ -1,0 +1,20 @@
+using CustomerLab.Edge.Sites;
+
+namespace CustomerLab.Edge.Calls.Routing;
+
+/// <summary>
+/// Where a call to one number goes: everything the phone side needs to connect it, with no store to ask.
+/// </summary>
+/// <param name="Number">The number called, E.164.</param>
+/// <param name="Kind"><see cref="Tracking"/>, <see cref="Overflow"/> or <see cref="Default"/>.</param>
+/// <param name="PoolId">The pool of a tracking or overflow number; empty for a site's default number.</param>
+/// <param name="ForwardTo">The business line (the pool's, else the site's); null when the site has none.</param>
+/// <param name="Settings">The site's call settings (caller id, dial timeout, no-answer message, Twilio account).</param>
+public sealed record CallRoute(string Number, string Kind, string SiteKey, string PoolId, string? ForwardTo, SiteCallSettings Settings)
+{
+    public const string Tracking = "tracking", Overflow = "overflow", Default = "default";
+
+    /// <summary>The caller id the business sees: the caller's (pass-through) or the tracking number.</summary>
+    public string CallerIdFor(string caller) =>
+        Settings.CallerId == SiteCallSettings.CallerIdTrackingNumber || caller.Length == 0 ? Number : caller;
+}

@@ -1,0 +1,72 @@
+using System.Globalization;
+using CustomerLab.Edge.Calls.Routing;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CustomerLab.Edge.Calls.Twilio;
+
+/// <summary>Reading a Twilio webhook's form and turning it into a <see cref="CallEvent"/>. Fields Twilio adds later are ignored.</summary>
+internal static class TwilioForm
+{
+    /// <summary>The form, or the problem that stops the request (wrong content type, too large, unreadable).</summary>
+    public static async Task<(IFormCollection? Form, ProblemHttpResult? Problem)> ReadAsync(HttpContext context, CallOptions options)
+    {
+        if (!string.Equals(context.Request.ContentType?.Split(';')[0].Trim(), "application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
+            return (null, Problem(StatusCodes.Status400BadRequest, "Twilio posts application/x-www-form-urlencoded."));
+        if (context.Request.ContentLength > options.MaxBodyBytes)
+            return (null, Problem(StatusCodes.Status413PayloadTooLarge, $"The body may be at most {options.MaxBodyBytes} bytes."));
+        try
+        {
+            return (await context.Request.ReadFormAsync(context.RequestAborted), null);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            return (null, Problem(StatusCodes.Status400BadRequest, $"The form body cannot be read: {ex.Message}"));
+        }
+    }
+
+    /// <summary>The first of <paramref name="fields"/> that is missing or empty, or null.</summary>
+    public static string? Missing(IFormCollection form, params string[] fields) =>
+        fields.FirstOrDefault(f => string.IsNullOrWhiteSpace(form[f]));
+
+    /// <summary>The voice webhook: the caller's call starts ringing at the edge.</summary>
+    public static CallEvent Voice(IFormCollection form, CallRoute route, DateTimeOffset receivedAt) =>
+        new("twilio", form["CallSid"]!, form["From"].ToString(), route.Number, Status(form, "ringing"), Direction(form), receivedAt, null)
+        {
+            ForwardedTo = route.ForwardTo ?? "",
+        };
+
+    /// <summary>A status callback of the caller's call (the number's status callback URL).</summary>
+    public static CallEvent CallerStatus(IFormCollection form, DateTimeOffset receivedAt) =>
+        new("twilio", form["CallSid"]!, form["From"].ToString(), form["To"]!, Status(form, ""), Direction(form), At(form, receivedAt), Int(form, "CallDuration"));
+
+    /// <summary>A status callback of the business leg (<c>&lt;Number statusCallback&gt;</c>), as news of its parent call.</summary>
+    public static CallEvent BusinessStatus(IFormCollection form, string trackingNumber, DateTimeOffset receivedAt) =>
+        new("twilio", form["ParentCallSid"]!, "", trackingNumber, Status(form, ""), "inbound", At(form, receivedAt), Int(form, "CallDuration"))
+        {
+            Leg = CallEvent.BusinessLeg,
+            ForwardedTo = form["To"].ToString(),
+        };
+
+    /// <summary>The Dial's outcome (the <c>&lt;Dial action&gt;</c> request).</summary>
+    public static CallEvent DialOutcome(IFormCollection form, DateTimeOffset receivedAt) =>
+        new("twilio", form["CallSid"]!, form["From"].ToString(), form["To"]!, Status(form, "in-progress"), Direction(form), receivedAt, null)
+        {
+            Leg = CallEvent.DialOutcome,
+            DialStatus = form["DialCallStatus"].ToString().ToLowerInvariant(),
+            TalkSeconds = Int(form, "DialCallDuration"),
+        };
+
+    private static string Status(IFormCollection form, string fallback) =>
+        form["CallStatus"].ToString() is { Length: > 0 } status ? status.ToLowerInvariant() : fallback;
+
+    private static string Direction(IFormCollection form) => form["Direction"].ToString() is { Length: > 0 } d ? d.ToLowerInvariant() : "inbound";
+
+    private static int? Int(IFormCollection form, string field) =>
+        int.TryParse(form[field], NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    /// <summary>Twilio's <c>Timestamp</c> (RFC 1123) when it sends one, else when the edge received the callback.</summary>
+    private static DateTimeOffset At(IFormCollection form, DateTimeOffset receivedAt) =>
+        DateTimeOffset.TryParse(form["Timestamp"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : receivedAt;
+
+    public static ProblemHttpResult Problem(int status, string detail) => TypedResults.Problem(statusCode: status, detail: detail);
+}

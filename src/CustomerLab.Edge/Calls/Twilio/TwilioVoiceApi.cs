@@ -1,0 +1,140 @@
+using CustomerLab.Edge.Calls.Lifecycle;
+using CustomerLab.Edge.Calls.Routing;
+using CustomerLab.Edge.Delivery;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace CustomerLab.Edge.Calls.Twilio;
+
+/// <summary>
+/// Twilio's voice webhooks under <c>/v1/calls/twilio</c>, each signed (<see cref="TwilioSignature"/>, with the site's own
+/// auth token when it has one; 401 and nothing stored otherwise):
+/// <list type="bullet">
+/// <item><c>POST /voice</c>, the number's Voice URL: routed from memory (<see cref="CallRouter"/>), answered with a
+/// <c>&lt;Dial&gt;</c> to the business line, or <c>&lt;Reject/&gt;</c> for a number that is no site's.</item>
+/// <item><c>POST /status</c>, the number's status callback and the business leg's (<c>&lt;Number statusCallback&gt;</c>,
+/// mapped to the caller's call through <c>ParentCallSid</c>); <c>POST /v1/calls/twilio</c> is the same endpoint.</item>
+/// <item><c>POST /dial</c>, the <c>&lt;Dial action&gt;</c>: records how the Dial ended; says the site's no-answer message
+/// when the business did not answer; hangs up.</item>
+/// </list>
+/// Every event is in the durable call-event spool (<see cref="CallEventLog"/>) before the answer; none waits on Redis
+/// or ClickHouse.
+/// </summary>
+internal static partial class TwilioVoiceApi
+{
+    public const string VoicePath = "/v1/calls/twilio/voice", StatusPath = "/v1/calls/twilio/status", DialPath = "/v1/calls/twilio/dial";
+
+    /// <summary>The query parameter of the business leg's status callback URL naming the tracking number called.</summary>
+    public const string TrackingNumberParameter = "tn";
+
+    public static IEndpointRouteBuilder MapTwilioVoice(this IEndpointRouteBuilder app)
+    {
+        // No Accepts(...) metadata: it would turn a wrong Content-Type into an empty 415; the handlers answer problem+json.
+        var twilio = app.MapGroup("/v1/calls/twilio").WithTags("Calls").DisableAntiforgery();
+        twilio.MapPost("/voice", VoiceAsync).WithDescription("The number's Voice URL: answers TwiML, a <Dial> to the site's or pool's forward-to number.");
+        twilio.MapPost("/status", StatusAsync).WithDescription("The number's status callback, and the business leg's (<Number statusCallback>).");
+        twilio.MapPost("/dial", DialAsync).WithDescription("The <Dial action>: records DialCallStatus and DialCallDuration; answers TwiML.");
+        twilio.MapPost("/", StatusAsync).WithDescription("Same as /v1/calls/twilio/status (kept for numbers configured before it existed).");
+        return app;
+    }
+
+    private static async Task<Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>> VoiceAsync(
+        HttpContext context, CallRouter router, CallEventLog log, IOptions<CallOptions> options, TimeProvider time, ILoggerFactory loggers)
+    {
+        var (form, problem) = await TwilioForm.ReadAsync(context, options.Value);
+        if (form is null) return problem!;
+        var route = router.Find(form["To"].ToString());
+        if (!TwilioSignature.IsValid(context.Request, form, TokenFor(route, options.Value), options.Value)) return Unsigned();
+        if (TwilioForm.Missing(form, "CallSid", "To") is { } missing) return Required(missing);
+        var logger = loggers.CreateLogger(typeof(TwilioVoiceApi));
+        if (route is null)
+        {
+            LogRejected(logger, form["To"].ToString(), form["CallSid"].ToString());
+            return Twiml(TwilioTwiml.Reject());
+        }
+        var call = TwilioForm.Voice(form, route, time.GetUtcNow());
+        await SpoolAsync(log, call, logger);
+        if (route.ForwardTo is null)
+        {
+            LogNoForwardTo(logger, route.Number, route.SiteKey, call.CallId);
+            return Twiml(TwilioTwiml.Reject());
+        }
+        var baseUrl = TwilioSignature.BaseUrl(context.Request, options.Value);
+        var legStatus = $"{baseUrl}{StatusPath}?{TrackingNumberParameter}={Uri.EscapeDataString(route.Number)}";
+        return Twiml(TwilioTwiml.Dial(route, call.From, new Uri(baseUrl + DialPath), new Uri(legStatus)));
+    }
+
+    private static async Task<Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>> StatusAsync(
+        HttpContext context, CallRouter router, CallEventLog log, IOptions<CallOptions> options, TimeProvider time)
+    {
+        var (form, problem) = await TwilioForm.ReadAsync(context, options.Value);
+        if (form is null) return problem!;
+        var businessLeg = !string.IsNullOrEmpty(form["ParentCallSid"]);
+        var tracking = businessLeg ? context.Request.Query[TrackingNumberParameter].ToString() : form["To"].ToString();
+        if (!TwilioSignature.IsValid(context.Request, form, TokenFor(router.Find(tracking), options.Value), options.Value)) return Unsigned();
+        if (TwilioForm.Missing(form, businessLeg ? ["ParentCallSid", "CallStatus"] : ["CallSid", "To", "CallStatus"]) is { } missing) return Required(missing);
+        if (businessLeg && tracking.Length == 0) return Required(TrackingNumberParameter);
+        var status = form["CallStatus"].ToString().ToLowerInvariant();
+        if (!CallEvent.Statuses.Contains(status))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["CallStatus"] = [$"One of: {string.Join(", ", CallEvent.Statuses)}."] });
+        var now = time.GetUtcNow();
+        var call = businessLeg ? TwilioForm.BusinessStatus(form, tracking, now) : TwilioForm.CallerStatus(form, now);
+        try
+        {
+            await log.AppendAsync(call);
+        }
+        catch (Exception ex) when (ex is SpoolFullException or IOException or ObjectDisposedException)
+        {
+            // Not durable, so not acknowledged: the only case a callback gets a 5xx.
+            return TwilioForm.Problem(StatusCodes.Status503ServiceUnavailable, $"The call event could not be stored: {ex.Message}");
+        }
+        return Twiml(TwilioTwiml.Empty());
+    }
+
+    private static async Task<Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>> DialAsync(
+        HttpContext context, CallRouter router, CallEventLog log, IOptions<CallOptions> options, TimeProvider time, ILoggerFactory loggers)
+    {
+        var (form, problem) = await TwilioForm.ReadAsync(context, options.Value);
+        if (form is null) return problem!;
+        var route = router.Find(form["To"].ToString());
+        if (!TwilioSignature.IsValid(context.Request, form, TokenFor(route, options.Value), options.Value)) return Unsigned();
+        if (TwilioForm.Missing(form, "CallSid", "To", "DialCallStatus") is { } missing) return Required(missing);
+        var outcome = TwilioForm.DialOutcome(form, time.GetUtcNow());
+        await SpoolAsync(log, outcome, loggers.CreateLogger(typeof(TwilioVoiceApi)));
+        var answered = outcome.DialStatus is "completed" or "answered";
+        return Twiml(TwilioTwiml.AfterDial(answered, route?.Settings.NoAnswerMessage ?? Sites.SiteCallSettings.DefaultNoAnswerMessage));
+    }
+
+    /// <summary>The site's own auth token when it has one, else the deployment's.</summary>
+    private static string TokenFor(CallRoute? route, CallOptions options) => route?.Settings.TwilioAuthToken ?? options.TwilioAuthToken;
+
+    /// <summary>Spools an event whose answer is TwiML the caller is waiting for: a failure is logged, the caller still connected.</summary>
+    private static async Task SpoolAsync(CallEventLog log, CallEvent call, ILogger logger)
+    {
+        try
+        {
+            await log.AppendAsync(call);
+        }
+        catch (Exception ex) when (ex is SpoolFullException or IOException or ObjectDisposedException)
+        {
+            LogNotSpooled(logger, call.CallId, call.Leg, ex.Message);
+        }
+    }
+
+    private static ContentHttpResult Twiml(string xml) => TypedResults.Text(xml, "text/xml");
+
+    private static ProblemHttpResult Unsigned() =>
+        TwilioForm.Problem(StatusCodes.Status401Unauthorized, $"The {TwilioSignature.Header} header is missing or does not match.");
+
+    private static ValidationProblem Required(string field) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = ["Required."] });
+
+    [LoggerMessage(8301, LogLevel.Information, "Call {CallId} to {Number} rejected: not a number of any site", EventName = "CallRejectedUnknownNumber")]
+    private static partial void LogRejected(ILogger logger, string number, string callId);
+
+    [LoggerMessage(8302, LogLevel.Warning, "Call {CallId} to {Number} of site {SiteKey} rejected: the site has no forward-to number", EventName = "CallRejectedNoForwardTo")]
+    private static partial void LogNoForwardTo(ILogger logger, string number, string siteKey, string callId);
+
+    [LoggerMessage(8303, LogLevel.Error, "Call {CallId} ({Leg}) connected, but its event was not spooled: {Error}", EventName = "CallEventNotSpooled")]
+    private static partial void LogNotSpooled(ILogger logger, string callId, string leg, string error);
+}

@@ -1,0 +1,159 @@
+using System.Text.Json;
+using CustomerLab.Edge.Http;
+using CustomerLab.Edge.Cookies;
+using CustomerLab.Edge.Phones;
+using CustomerLab.Edge.Sites;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+using CustomerLab.Edge.Traffic;
+
+namespace CustomerLab.Edge.Numbers;
+
+/// <summary><c>POST /v1/number</c>: the tag asks which number to show; the edge leases one to the visitor's session.</summary>
+internal static partial class NumbersEndpoints
+{
+    public static IEndpointRouteBuilder MapNumbers(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1").WithTags("Numbers");
+        v1.MapPost("/number", HandleAsync)
+            .WithDescription("Body (text/plain or application/json): {\"k\": site key, \"u\": page URL, \"r\": referrer}.")
+            .WithSummary("Lease a tracking number to this visitor's session (or renew it).");
+        v1.MapMethods("/number", ["OPTIONS"], SiteCors.Preflight).ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<Results<Ok<NumberResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
+        HttpContext context, SiteStore sites, BoundedAssignment assigner, VisitorCookies cookies, LeaseHistoryWriter history, ExhaustionWriter exhaustions,
+        IOptions<NumbersOptions> options, TimeProvider time, ILogger<NumberPool> logger)
+    {
+        var settings = options.Value;
+        var redisTimeout = TimeSpan.FromMilliseconds(settings.RedisTimeoutMs);
+        var (request, bodyError) = await ReadBodyAsync(context.Request, settings.MaxBodyBytes);
+        if (bodyError is not null) return bodyError;
+        var errors = new Dictionary<string, string[]>();
+        var page = InputChecks.ParseUrl(request!.PageUrl, "u", settings.MaxUrlLength, required: true, errors);
+        var referrer = InputChecks.ParseUrl(request.Referrer, "r", settings.MaxUrlLength, required: false, errors);
+        if (string.IsNullOrWhiteSpace(request.SiteKey) || !SiteValidation.SiteKeyPattern().IsMatch(request.SiteKey))
+            errors["k"] = ["The site key is required: 3 to 64 letters, digits, '-' or '_'."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+
+        SiteConfig? site;
+        try
+        {
+            site = await sites.GetAsync(request.SiteKey!, redisTimeout);
+        }
+        catch (SiteStoreUnavailableException ex)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, detail: ex.Message);
+        }
+        if (site is null)
+            return Problems.Problem(StatusCodes.Status404NotFound, $"No site '{request.SiteKey}'.");
+
+        // The page, and the calling origin when the browser names one, must be the site's own.
+        var origin = context.Request.Headers.Origin.ToString();
+        if (!SiteCors.IsSiteHost(site, page!.Host))
+            return Forbidden($"The page's host '{page.Host}' is not one of site '{site.SiteKey}''s domains (field u).");
+        if (origin.Length > 0 && (!Uri.TryCreate(origin, UriKind.Absolute, out var originUri) || !SiteCors.IsSiteHost(site, originUri.Host)))
+            return Forbidden($"Origin '{origin}' is not one of site '{site.SiteKey}''s domains.");
+        if (origin.Length > 0) SiteCors.Allow(context.Response, origin);
+
+        // Opted out (cookie, Global Privacy Control, or DNT where the site honours it): no ids, no lease.
+        if (IsOptedOut(context.Request, cookies, site))
+            return TypedResults.Ok(Default(site, null, "opted_out"));
+
+        var visitorId = cookies.ReadVisitor(context.Request) ?? VisitorCookies.NewId();
+        var (sessionId, sessionPool) = cookies.ReadSession(context.Request);
+        sessionId ??= VisitorCookies.NewId();
+        var source = TrafficSource.From(page, referrer);
+        // A session keeps the pool chosen at its start, so the number does not change as utm parameters vanish.
+        var pool = site.Pools.FirstOrDefault(p => p.Id == sessionPool) ?? source.ChoosePool(site.Pools);
+        if (pool is null || (sessionPool is not null && pool.Id != sessionPool))
+        {
+            // This edge's copy of the site may predate a pool added through another edge (copies live 10 s): before
+            // giving a default number or moving a session to another pool, look at the site as Redis has it now.
+            try
+            {
+                if (await sites.GetFreshAsync(site.SiteKey).WaitAsync(redisTimeout) is { } fresh)
+                {
+                    site = fresh;
+                    pool = site.Pools.FirstOrDefault(p => p.Id == sessionPool) ?? source.ChoosePool(site.Pools);
+                }
+            }
+            catch (Exception ex) when (ex is RedisException or TimeoutException) { }
+        }
+        cookies.WriteVisitor(context.Response, visitorId);
+        if (pool is null)
+            return TypedResults.Ok(Default(site, null, "no_pool"));
+        cookies.WriteSession(context.Response, sessionId, pool.Id, site.Hold);
+
+        // Bounded by Redis's silence, with a compensating release of a lease committed after the bound (BoundedAssignment).
+        if (await assigner.AssignAsync(site.SiteKey, pool.Id, sessionId, visitorId, source.Label(), site.Hold) is not { } result)
+        {
+            LogRedisFallback(logger, site.SiteKey, "no reply within the bound");
+            return TypedResults.Ok(Default(site, pool, "redis_unavailable"));
+        }
+
+        foreach (var ended in result.Ended) history.RecordEnd(ended);
+        if (result.Status == LeaseStatus.Exhausted)
+        {
+            if (result.NewlyExhausted)
+            {
+                exhaustions.RecordExhausted(site.SiteKey, pool.Id, sessionId, time.GetUtcNow());
+                LogExhausted(logger, site.SiteKey, pool.Id);
+            }
+            return TypedResults.Ok(Default(site, pool, "pool_exhausted"));
+        }
+        var lease = result.Lease!;
+        if (result.Status == LeaseStatus.Assigned) history.RecordStart(lease);
+        var formats = PhoneNumberParsing.FromE164(lease.Number);
+        return TypedResults.Ok(new NumberResponse(formats.E164, formats.National, formats.International, formats.Uri,
+            result.Status == LeaseStatus.Assigned ? "assigned" : "renewed", null, lease.ExpiresAt, site.Targets, pool.Id, result.Sticky));
+    }
+
+
+
+    private static bool IsOptedOut(HttpRequest request, VisitorCookies cookies, SiteConfig site) =>
+        cookies.IsOptedOut(request) ||
+        request.Headers["Sec-GPC"] == "1" ||
+        (site.HonourDoNotTrack && request.Headers["DNT"] == "1");
+
+
+    private static NumberResponse Default(SiteConfig site, PoolConfig? pool, string reason)
+    {
+        var formats = PhoneNumberParsing.FromE164(pool?.OverflowNumber ?? site.DefaultNumber);
+        return new NumberResponse(formats.E164, formats.National, formats.International, formats.Uri, "default", reason, null, site.Targets, pool?.Id, false);
+    }
+
+    private static ProblemHttpResult Forbidden(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
+
+    private static async Task<(NumberRequest? Request, ProblemHttpResult? Error)> ReadBodyAsync(HttpRequest request, int maxBytes)
+    {
+        if (request.ContentLength > maxBytes)
+            return (null, InputChecks.TooLarge($"The body may be at most {maxBytes} bytes."));
+        var buffer = new byte[Math.Min(maxBytes + 1, (int)(request.ContentLength ?? maxBytes + 1))];
+        var read = 0;
+        int n;
+        while (read < buffer.Length && (n = await request.Body.ReadAsync(buffer.AsMemory(read))) > 0) read += n;
+        if (read > maxBytes) return (null, InputChecks.TooLarge($"The body may be at most {maxBytes} bytes."));
+        try
+        {
+            var body = JsonSerializer.Deserialize(buffer.AsSpan(0, read), NumberJson.Default.NumberRequest);
+            return body is null ? (null, InputChecks.BadBody("The body must be a JSON object.")) : (body, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, InputChecks.BadBody($"The body is not the expected JSON: {ex.Message}"));
+        }
+    }
+
+
+
+
+    [LoggerMessage(5001, LogLevel.Warning, "Redis unavailable for site {SiteKey}; answered with the default number: {Error}", EventName = "NumberRedisFallback")]
+    private static partial void LogRedisFallback(ILogger logger, string siteKey, string error);
+
+    [LoggerMessage(5002, LogLevel.Warning, "Pool {PoolId} of site {SiteKey} is exhausted; answered with the overflow number", EventName = "PoolExhausted")]
+    private static partial void LogExhausted(ILogger logger, string siteKey, string poolId);
+}

@@ -1,0 +1,34 @@
+namespace CustomerLab.Edge.Sites;
+
+/// <summary>A site's call settings, stored with the site (<see cref="SiteConfig.Calls"/>).</summary>
+public sealed record SiteCallSettings
+{
+    /// <summary>The business sees the caller's own number. The default.</summary>
+    public const string CallerIdCaller = "caller";
+
+    /// <summary>The business sees the tracking number that was called (so it knows the call came through tracking).</summary>
+    public const string CallerIdTrackingNumber = "tracking-number";
+
+    /// <summary>What the business's phone shows: <see cref="CallerIdCaller"/> (the default) or <see cref="CallerIdTrackingNumber"/>.</summary>
+    public string CallerId { get; init; } = CallerIdCaller;
+
+    /// <summary>How long the business line rings before the call counts as not answered, in seconds (5 to 600). The default is 30.</summary>
+    public int DialTimeoutSeconds { get; init; } = 30;
+
+    /// <summary>Said to the caller when the business does not answer (busy, no answer, failed), before hanging up.</summary>
+    public string NoAnswerMessage { get; init; } = DefaultNoAnswerMessage;
+
+    /// <summary>The site's own Twilio account (a subaccount or the client's account), <c>AC…</c>; null: the deployment's.</summary>
+    public string? TwilioAccountSid { get; init; }
+
+    /// <summary>That account's auth token, which signs its webhooks; null: <c>Calls:TwilioAuthToken</c>. Never shown by the admin API.</summary>
+    public string? TwilioAuthToken { get; init; }
+
+    public const string DefaultNoAnswerMessage = "Sorry, nobody could take your call. Please try again later.";
+
+    /// <summary>What the admin API shows a token as.</summary>
+    public const string RedactedToken = "(set)";
+
+    /// <summary>A copy safe to show: the auth token replaced by <see cref="RedactedToken"/>.</summary>
+    public SiteCallSettings Redacted() => TwilioAuthToken is null ? this : this with { TwilioAuthToken = RedactedToken };
+}

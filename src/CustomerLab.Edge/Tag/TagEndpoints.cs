@@ -1,0 +1,91 @@
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OutputCaching;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace CustomerLab.Edge.Tag;
+
+/// <summary>
+/// Serves the browser tag: <c>/t/{version}/cl.js</c> (content-addressed, cached for a year, immutable) and <c>/cl.js</c>
+/// (what sites embed; the current version, cached for <see cref="TagOptions.ShortMaxAgeSeconds"/>), both with an ETag,
+/// gzip or brotli when the browser accepts it, and ASP.NET Core output caching (its middleware: <c>UseOutputCache</c> in Program.cs). Also the demo client page <c>/demo</c>.
+/// </summary>
+internal static partial class TagEndpoints
+{
+    private const string CacheTag = "customerlab-tag";
+    private const string JavaScript = "text/javascript; charset=utf-8";
+
+    public static WebApplication MapTag(this WebApplication app)
+    {
+        var options = app.Services.GetRequiredService<IOptions<TagOptions>>().Value;
+        var asset = app.Services.GetRequiredService<TagAsset>();
+        var store = app.Services.GetRequiredService<IOutputCacheStore>();
+        // A rebuilt tag replaces the cached /cl.js and /demo at once instead of after their lifetime.
+        asset.Changed += build => store.EvictByTagAsync(CacheTag, default).AsTask().ContinueWith(static _ => { }, TaskScheduler.Default);
+        _ = asset.Current; // load (or log the missing file) at start-up, not on the first request
+
+        var group = app.MapGroup("").WithTags("Tag");
+        group.MapGet("/cl.js", (HttpContext context, TagAsset tag) => Serve(context, tag.Current, tag, options.ShortMaxAgeSeconds, immutable: false))
+            .CacheOutput(p => p.Expire(TimeSpan.FromSeconds(Math.Max(1, options.ShortMaxAgeSeconds))).SetVaryByHeader(HeaderNames.AcceptEncoding).Tag(CacheTag))
+            .WithSummary("The browser tag, current version (short cache). Embed: <script async src=\"https://t.example.com/cl.js\" data-site=\"KEY\"></script>");
+        group.MapGet("/t/{version}/cl.js", ServeVersioned)
+            .CacheOutput(p => p.Expire(TimeSpan.FromHours(1)).SetVaryByHeader(HeaderNames.AcceptEncoding).Tag(CacheTag))
+            .WithSummary("The browser tag at a content-addressed URL (cached for a year, immutable); an old version redirects to the current one.");
+        group.MapGet("/demo/{**path}", ServeDemo).ExcludeFromDescription()
+            .CacheOutput(p => p.Expire(TimeSpan.FromMinutes(1)).SetVaryByQuery("site").Tag(CacheTag));
+        return app;
+
+        Results<FileContentHttpResult, RedirectHttpResult, ProblemHttpResult> ServeVersioned(HttpContext context, string version, TagAsset tag)
+        {
+            var build = tag.Current;
+            if (build is not null && version != build.Version)
+            {
+                // Never serve other bytes under a version's URL; send the browser to the current one, uncached.
+                context.Response.Headers.CacheControl = "no-cache";
+                return TypedResults.Redirect(VersionedUrl(build));
+            }
+            return Serve(context, build, tag, options.VersionedMaxAgeSeconds, immutable: true);
+        }
+    }
+
+    /// <summary>The tag's content-addressed path, e.g. <c>/t/0123456789ab/cl.js</c>.</summary>
+    public static string VersionedUrl(TagBuild build) => $"/t/{build.Version}/cl.js";
+
+    private static Results<FileContentHttpResult, RedirectHttpResult, ProblemHttpResult> Serve(
+        HttpContext context, TagBuild? build, TagAsset tag, int maxAgeSeconds, bool immutable)
+    {
+        if (build is null)
+        {
+            context.Response.Headers.CacheControl = "no-store";
+            context.Response.Headers.RetryAfter = "5";
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Tag not built", detail: tag.MissingReason);
+        }
+        var accepts = context.Request.Headers.AcceptEncoding.ToString();
+        var (bytes, encoding) = accepts.Contains("br", StringComparison.OrdinalIgnoreCase) ? (build.Brotli, "br")
+            : accepts.Contains("gzip", StringComparison.OrdinalIgnoreCase) ? (build.Gzip, "gzip")
+            : (build.Raw, null);
+        var headers = context.Response.Headers;
+        if (encoding is not null) headers.ContentEncoding = encoding;
+        headers.Vary = HeaderNames.AcceptEncoding;
+        headers.CacheControl = $"public, max-age={maxAgeSeconds}" + (immutable ? ", immutable" : "");
+        // Sites on other origins load it with a plain <script>; this lets them use crossorigin/SRI too.
+        headers.AccessControlAllowOrigin = "*";
+        // One strong ETag per representation (RFC 9110 8.8.3): the version plus the encoding.
+        var etag = new EntityTagHeaderValue($"\"{build.Version}{(encoding is null ? "" : "-" + encoding)}\"");
+        return TypedResults.Bytes(bytes, JavaScript, lastModified: build.LastModified, entityTag: etag);
+    }
+
+    private static Results<ContentHttpResult, ProblemHttpResult> ServeDemo(HttpContext context, TagAsset tag, string? site)
+    {
+        site = string.IsNullOrEmpty(site) ? "demo" : site;
+        if (!Sites.SiteValidation.SiteKeyPattern().IsMatch(site))
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, detail: "site: 3 to 64 letters, digits, '-' or '_'.");
+        var build = tag.Current;
+        context.Response.Headers.CacheControl = "no-cache";
+        var html = DemoPage.Html.Replace("{{SITE}}", site).Replace("{{TAG_URL}}", build is null ? "/cl.js" : VersionedUrl(build))
+            .Replace("{{TAG_STATUS}}", build is null ? "not built: " + System.Net.WebUtility.HtmlEncode(tag.MissingReason) : $"{build.Version}, {build.Raw.Length} B, {build.Gzip.Length} B gzip");
+        return TypedResults.Content(html, "text/html; charset=utf-8", Encoding.UTF8);
+    }
+}

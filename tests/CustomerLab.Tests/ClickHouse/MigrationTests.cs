@@ -1,0 +1,80 @@
+using ClickHouse.Driver;
+using CustomerLab.Edge.ClickHouse.Migrations;
+using CustomerLab.Tests.Fixtures;
+
+namespace CustomerLab.Tests.ClickHouse;
+
+/// <summary>Schema migrations against the real ClickHouse engine (the local host over chDB).</summary>
+public sealed class MigrationTests(ClickHouseHostFixture clickHouse)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task MigrationsAppliedTwice_LeaveTheSameSchema()
+    {
+        var database = EdgeApplication.DatabaseFor(nameof(MigrationsAppliedTwice_LeaveTheSameSchema));
+        using var client = ClickHouseTestClient.Create(clickHouse.BaseUrl, database);
+        var migrator = ClickHouseTestClient.Migrator(client, clickHouse.BaseUrl, database);
+        var embedded = Migration.LoadEmbedded();
+
+        var first = await migrator.MigrateAsync(Ct);
+        var schemaAfterFirst = await SchemaAsync(client, database);
+        var second = await migrator.MigrateAsync(Ct);
+        var schemaAfterSecond = await SchemaAsync(client, database);
+
+        Assert.Equal(embedded[^1].Version, first);
+        Assert.Equal(first, second);
+        Assert.Equal(schemaAfterFirst, schemaAfterSecond);
+        Assert.Contains("lease_history", schemaAfterFirst.Keys);
+        Assert.Contains("schema_migrations", schemaAfterFirst.Keys);
+        // Each file is recorded exactly once, with its checksum, however often the migrator runs.
+        var recorded = await ScalarAsync<ulong>(client, "SELECT count() FROM schema_migrations FINAL");
+        Assert.Equal((ulong)embedded.Count, recorded);
+        var checksum = await client.ExecuteScalarAsync($"SELECT checksum FROM schema_migrations FINAL WHERE version = {embedded[0].Version}", cancellationToken: Ct);
+        Assert.Equal(embedded[0].Checksum, checksum);
+    }
+
+    [Fact]
+    public async Task NewMigration_IsApplied_AfterTheOnesAlreadyRecorded()
+    {
+        var database = EdgeApplication.DatabaseFor(nameof(NewMigration_IsApplied_AfterTheOnesAlreadyRecorded));
+        using var client = ClickHouseTestClient.Create(clickHouse.BaseUrl, database);
+        var migrator = ClickHouseTestClient.Migrator(client, clickHouse.BaseUrl, database);
+        var one = Migration.Parse("0001_first.sql", "CREATE TABLE IF NOT EXISTS first (a UInt8) ENGINE = MergeTree ORDER BY a;");
+        var two = Migration.Parse("0002_second.sql", "-- a comment line\nCREATE TABLE IF NOT EXISTS second (b UInt8)\nENGINE = MergeTree ORDER BY b;\nALTER TABLE first ADD COLUMN IF NOT EXISTS c String;");
+
+        Assert.Equal(1u, await migrator.MigrateAsync([one], Ct));
+        Assert.Equal(2u, await migrator.MigrateAsync([one, two], Ct));
+
+        var schema = await SchemaAsync(client, database);
+        Assert.Contains("second", schema.Keys);
+        Assert.Contains("`c` String", schema["first"]);
+    }
+
+    [Fact]
+    public async Task Migrator_RefusesToContinue_IfAnAppliedFileChanged()
+    {
+        var database = EdgeApplication.DatabaseFor(nameof(Migrator_RefusesToContinue_IfAnAppliedFileChanged));
+        using var client = ClickHouseTestClient.Create(clickHouse.BaseUrl, database);
+        var migrator = ClickHouseTestClient.Migrator(client, clickHouse.BaseUrl, database);
+        await migrator.MigrateAsync([Migration.Parse("0001_t.sql", "CREATE TABLE IF NOT EXISTS t (a UInt8) ENGINE = MergeTree ORDER BY a;")], Ct);
+
+        var changed = Migration.Parse("0001_t.sql", "CREATE TABLE IF NOT EXISTS t (a UInt16) ENGINE = MergeTree ORDER BY a;");
+        var error = await Assert.ThrowsAsync<MigrationException>(() => migrator.MigrateAsync([changed], Ct));
+
+        Assert.Contains("0001_t.sql was changed after it was applied", error.Message);
+    }
+
+    private static async Task<Dictionary<string, string>> SchemaAsync(ClickHouseClient client, string database)
+    {
+        var schema = new Dictionary<string, string>();
+        using var reader = await client.ExecuteReaderAsync(
+            $"SELECT name, create_table_query FROM system.tables WHERE database = '{database}' ORDER BY name", cancellationToken: Ct);
+        while (await reader.ReadAsync(Ct))
+            schema[reader.GetString(0)] = reader.GetString(1);
+        return schema;
+    }
+
+    private static async Task<T> ScalarAsync<T>(ClickHouseClient client, string sql) =>
+        (T)Convert.ChangeType((await client.ExecuteScalarAsync(sql, cancellationToken: Ct))!, typeof(T));
+}

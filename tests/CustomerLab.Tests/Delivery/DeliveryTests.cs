@@ -1,0 +1,344 @@
+using CustomerLab.Tests.Events;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using CustomerLab.Tests.Fixtures;
+using CustomerLab.Tests.Numbers;
+using static CustomerLab.Tests.Events.EventsTesting;
+
+namespace CustomerLab.Tests.Delivery;
+
+/// <summary>
+/// The heavy delivery tests run alone, after the parallel ones: 100,000 events saturate both cores, which would push
+/// other tests' tight Redis timeouts (40 ms on /v1/number) over the edge.
+/// </summary>
+[CollectionDefinition(nameof(DeliveryCollection), DisableParallelization = true)]
+public sealed class DeliveryCollection;
+
+/// <summary>Every acknowledged event reaches ClickHouse exactly once: at volume, with ClickHouse restarted, with the edge killed.</summary>
+[Collection(nameof(DeliveryCollection))]
+public sealed class DeliveryTests(GarnetFixture garnet, ClickHouseHostFixture sharedClickHouse)
+{
+    [Fact]
+    public async Task HundredThousandEvents_AreExactlyHundredThousandRows_IfSentInBatches()
+    {
+        var spool = RepoPaths.NewTempDirectory("spool-100k");
+        await using var edge = new EdgeApplication(garnet.Url, sharedClickHouse.BaseUrl, EdgeApplication.DatabaseFor("events100k"), Settings(spool));
+        using var http = NoCookies(edge);
+        await WaitReadyAsync(http);
+        var site = NewSiteKey();
+        await CreateSiteAsync(http, site);
+        var clock = Stopwatch.StartNew();
+
+        var accepted = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, 2000), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = Ct }, async (request, _) =>
+        {
+            var response = await CollectAsync(http, Batch(site, Enumerable.Range(0, 50).Select(i => $"/p/{request}/{i}")));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            Interlocked.Add(ref accepted, 50);
+        });
+        var sent = clock.Elapsed;
+        await Poll.UntilAsync(async () => await ScalarAsync(sharedClickHouse, edge.Database, "SELECT count() FROM pageviews FINAL") >= 100_000,
+            TimeSpan.FromSeconds(90), "100,000 rows in pageviews");
+        var stored = clock.Elapsed;
+
+        Assert.Equal(100_000, accepted);
+        Assert.Equal(100_000UL, await ScalarAsync(sharedClickHouse, edge.Database, "SELECT count() FROM pageviews FINAL"));
+        Assert.Equal(100_000UL, await ScalarAsync(sharedClickHouse, edge.Database, "SELECT uniqExact(path) FROM pageviews"));
+        TestContext.Current.SendDiagnosticMessage($"100,000 events: accepted in {sent.TotalSeconds:F1} s, all in ClickHouse after {stored.TotalSeconds:F1} s");
+        TestContext.Current.TestOutputHelper?.WriteLine($"100,000 events: accepted in {sent.TotalSeconds:F1} s, all in ClickHouse after {stored.TotalSeconds:F1} s; raw rows {await ScalarAsync(sharedClickHouse, edge.Database, "SELECT count() FROM pageviews")}");
+    }
+
+    [Fact]
+    public async Task EveryAcknowledgedEvent_ArrivesOnce_IfClickHouseStopsMidRun()
+    {
+        await using var clickHouse = new ClickHouseHostFixture();
+        await clickHouse.StartAsync();
+        var spool = RepoPaths.NewTempDirectory("spool-chdown");
+        await using var edge = new EdgeApplication(garnet.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor("eventschdown"), Settings(spool, flushMs: 100));
+        using var http = NoCookies(edge);
+        await WaitReadyAsync(http);
+        var site = NewSiteKey();
+        await CreateSiteAsync(http, site);
+
+        var acknowledged = new ConcurrentBag<string>();
+        async Task SendAsync(int from, int count)
+        {
+            for (var r = from; r < from + count; r++)
+            {
+                var paths = Enumerable.Range(0, 20).Select(i => $"/c/{r}/{i}").ToArray();
+                var response = await CollectAsync(http, Batch(site, paths));
+                if (response.StatusCode == HttpStatusCode.Accepted) foreach (var p in paths) acknowledged.Add(p);
+            }
+        }
+        await SendAsync(0, 50);
+        await clickHouse.StopAsync();
+        await SendAsync(50, 50); // ClickHouse is down: the spool takes them
+        await Poll.UntilAsync(() => Task.FromResult(edge.Logs.Lines.Any(l => l.Contains("transient", StringComparison.Ordinal))), TimeSpan.FromSeconds(30),
+            "the shipper to fail against the stopped ClickHouse");
+        await clickHouse.StartAsync();
+        await SendAsync(100, 50);
+
+        await Poll.UntilAsync(async () => await ScalarAsync(clickHouse, edge.Database, "SELECT count() FROM pageviews FINAL") >= (ulong)acknowledged.Count,
+            TimeSpan.FromSeconds(60), $"{acknowledged.Count} acknowledged events in ClickHouse");
+        Assert.Equal(3000, acknowledged.Count);
+        Assert.Equal((ulong)acknowledged.Count, await ScalarAsync(clickHouse, edge.Database, "SELECT count() FROM pageviews FINAL"));
+        Assert.Equal((ulong)acknowledged.Count, await ScalarAsync(clickHouse, edge.Database, "SELECT uniqExact(path) FROM pageviews"));
+        // None twice: the retried batches reused their deduplication tokens, so not even unmerged duplicates exist.
+        Assert.Equal((ulong)acknowledged.Count, await ScalarAsync(clickHouse, edge.Database, "SELECT count() FROM pageviews"));
+    }
+
+    [Fact]
+    public async Task AcknowledgedEvents_Arrive_IfTheEdgeIsKilledRightAfterAcknowledging()
+    {
+        var spool = RepoPaths.NewTempDirectory("spool-kill");
+        var database = EdgeApplication.DatabaseFor("eventskill");
+        var site = NewSiteKey();
+        var acknowledged = 0;
+        // First life: a long flush interval, so the events are still only in the spool when the process dies.
+        using (var first = await EdgeProcess.StartAsync(garnet.Url, sharedClickHouse.BaseUrl, database, spool, flushMs: 600_000))
+        {
+            await CreateSiteAsync(first.Http, site);
+            for (var r = 0; r < 20; r++)
+            {
+                var response = await CollectAsync(first.Http, Batch(site, Enumerable.Range(0, 25).Select(i => $"/k/{r}/{i}")));
+                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+                acknowledged += 25;
+            }
+            first.Kill(); // SIGKILL, right after the last 202
+        }
+        Assert.Equal(0UL, await ScalarAsync(sharedClickHouse, database, "SELECT count() FROM pageviews"));
+
+        using var second = await EdgeProcess.StartAsync(garnet.Url, sharedClickHouse.BaseUrl, database, spool, flushMs: 100);
+        await Poll.UntilAsync(async () => await ScalarAsync(sharedClickHouse, database, "SELECT count() FROM pageviews FINAL") >= (ulong)acknowledged,
+            TimeSpan.FromSeconds(60), $"{acknowledged} events after the restart", () => second.Output);
+
+        Assert.Equal((ulong)acknowledged, await ScalarAsync(sharedClickHouse, database, "SELECT count() FROM pageviews FINAL"));
+        Assert.Equal((ulong)acknowledged, await ScalarAsync(sharedClickHouse, database, "SELECT uniqExact(path) FROM pageviews"));
+    }
+
+    [Fact]
+    public async Task LeaseHistoryRows_Arrive_IfTheEdgeIsKilledWithTheirShipmentPending()
+    {
+        var spool = RepoPaths.NewTempDirectory("spool-lease-kill");
+        var database = EdgeApplication.DatabaseFor("leasekill");
+        var site = NewSiteKey();
+        string number;
+        // First life: a long flush interval, so the lease's start row is still only in its spool when the process dies.
+        using (var first = await EdgeProcess.StartAsync(garnet.Url, sharedClickHouse.BaseUrl, database, spool, flushMs: 600_000))
+        {
+            using var client = new EdgeClient(first.Http);
+            await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(1));
+            var answer = await EdgeClient.JsonAsync(await client.RequestNumberAsync(site, "https://www.example.com/landing"));
+            Assert.Equal("assigned", answer.GetProperty("status").GetString());
+            number = answer.GetProperty("number").GetString()!;
+            // The request does not wait for its row's fsync; the spool's writer commits it within milliseconds.
+            await Task.Delay(TimeSpan.FromMilliseconds(300), Ct);
+            first.Kill();
+        }
+        var open = $"SELECT count() FROM lease_history FINAL WHERE site_id = '{site}' AND number = '{number}' AND ended_at IS NULL";
+        Assert.Equal(0UL, await ScalarAsync(sharedClickHouse, database, open));
+
+        using var second = await EdgeProcess.StartAsync(garnet.Url, sharedClickHouse.BaseUrl, database, spool, flushMs: 100);
+        await Poll.UntilAsync(async () => await ScalarAsync(sharedClickHouse, database, open) >= 1, TimeSpan.FromSeconds(60),
+            "the lease's start row after the restart", () => second.Output);
+        Assert.Equal(1UL, await ScalarAsync(sharedClickHouse, database, $"SELECT count() FROM lease_history WHERE site_id = '{site}'"));
+    }
+
+    [Fact]
+    public async Task TheEdgeWatchesNoFiles_SoItsSpoolWritesWakeNothing()
+    {
+        // A configuration source that reloads on change watches the content root recursively with inotify; run from a
+        // directory that holds the spool, every commit would wake it.
+        var spool = RepoPaths.NewTempDirectory("spool-watch");
+        using var edge = await EdgeProcess.StartAsync(garnet.Url, sharedClickHouse.BaseUrl, EdgeApplication.DatabaseFor("eventswatch"), spool, flushMs: 100);
+        var site = NewSiteKey();
+        await CreateSiteAsync(edge.Http, site);
+        Assert.Equal(HttpStatusCode.Accepted, (await CollectAsync(edge.Http, Batch(site, ["/watched"]))).StatusCode);
+
+        var inotify = Directory.GetFiles($"/proc/{edge.Id}/fd")
+            .Count(fd => new FileInfo(fd).LinkTarget is "anon_inode:inotify");
+        Assert.Equal(0, inotify);
+    }
+
+    [Fact]
+    public async Task EventsArrive_AfterACleanRestart_OfAnEdgeWhoseSpoolWasFullyShipped()
+    {
+        // The shipper's saved position names a segment by number; a restart that found no segment left (all shipped,
+        // the empty active one deleted at stop) once began again at segment 1 and read it from the old position.
+        var spool = RepoPaths.NewTempDirectory("spool-restart");
+        var database = EdgeApplication.DatabaseFor("eventsrestart");
+        var site = NewSiteKey();
+        await using (var first = new EdgeApplication(garnet.Url, sharedClickHouse.BaseUrl, database, Settings(spool, flushMs: 100)))
+        {
+            using var http = NoCookies(first);
+            await WaitReadyAsync(http);
+            await CreateSiteAsync(http, site);
+            Assert.Equal(HttpStatusCode.Accepted, (await CollectAsync(http, Batch(site, ["/before/" + new string('x', 500)]))).StatusCode);
+            await Poll.UntilAsync(async () => await ScalarAsync(sharedClickHouse, database, "SELECT count() FROM pageviews") == 1,
+                TimeSpan.FromSeconds(30), "the first event shipped");
+            await Poll.UntilAsync(() => Task.FromResult(File.ReadAllText(Path.Combine(spool, database, "shipper.state")).Split(' ')[1] != "0"),
+                TimeSpan.FromSeconds(10), "the shipper's position saved");
+        }
+
+        // Second life: the shipped segment, now sealed, is deleted; the new active one is empty and deleted at stop.
+        await using (var second = new EdgeApplication(garnet.Url, sharedClickHouse.BaseUrl, database, Settings(spool, flushMs: 100)))
+        {
+            using var http = NoCookies(second);
+            await WaitReadyAsync(http);
+            await Poll.UntilAsync(() => Task.FromResult(!File.Exists(Path.Combine(spool, database, "000000000001.seg"))),
+                TimeSpan.FromSeconds(10), "the shipped segment deleted");
+        }
+        Assert.Empty(Directory.GetFiles(Path.Combine(spool, database), "*.seg"));
+
+        await using var third = new EdgeApplication(garnet.Url, sharedClickHouse.BaseUrl, database, Settings(spool, flushMs: 100));
+        using var again = NoCookies(third);
+        await WaitReadyAsync(again);
+        Assert.Equal(HttpStatusCode.Accepted, (await CollectAsync(again, Batch(site, ["/after/1", "/after/2"]))).StatusCode);
+
+        await Poll.UntilAsync(async () => await ScalarAsync(sharedClickHouse, database, "SELECT count() FROM pageviews") >= 3,
+            TimeSpan.FromSeconds(30), "the events sent after the restarts", () => third.Logs.Tail("Shipper"));
+        Assert.Equal(2UL, await ScalarAsync(sharedClickHouse, database, "SELECT count() FROM pageviews WHERE path LIKE '/after/%'"));
+    }
+
+    [Fact]
+    public async Task EventsArrive_IfClickHouseCompressionIsOn()
+    {
+        // Tests reach ClickHouse on loopback, where compression is off by default; a remote ClickHouse gets compressed bodies.
+        var spool = RepoPaths.NewTempDirectory("spool-compressed");
+        var settings = Settings(spool);
+        settings["ClickHouse:Compression"] = "true";
+        await using var edge = new EdgeApplication(garnet.Url, sharedClickHouse.BaseUrl, EdgeApplication.DatabaseFor("eventszip"), settings);
+        using var http = NoCookies(edge);
+        await WaitReadyAsync(http);
+        var site = NewSiteKey();
+        await CreateSiteAsync(http, site);
+
+        Assert.Equal(HttpStatusCode.Accepted, (await CollectAsync(http, Batch(site, ["/z/1", "/z/2", "/z/3"]))).StatusCode);
+
+        await Poll.UntilAsync(async () => await ScalarAsync(sharedClickHouse, edge.Database, $"SELECT count() FROM pageviews WHERE site_id = '{site}'") >= 3,
+            TimeSpan.FromSeconds(30), "three compressed rows");
+        Assert.Equal(3UL, await ScalarAsync(sharedClickHouse, edge.Database, $"SELECT uniqExact(path) FROM pageviews WHERE site_id = '{site}'"));
+    }
+
+    [Fact]
+    public async Task SpoolRecordsOfTheEarlierFormat_AreShipped_IfAnUpgradedEdgeFindsThem()
+    {
+        // Versions before the JSONEachRow spool wrote camelCase records ({"eventId":…}); an edge upgraded with some still
+        // on disk ships them with the rest.
+        var spool = RepoPaths.NewTempDirectory("spool-legacy");
+        var database = EdgeApplication.DatabaseFor("eventslegacy");
+        var site = NewSiteKey();
+        var directory = Directory.CreateDirectory(Path.Combine(spool, database)).FullName;
+        var at = new DateTime(2026, 11, 2, 9, 30, 15, 250, DateTimeKind.Utc);
+        var legacy = new[] { "/old/1", "/old/2" }.Select(path =>
+            $$"""{"eventId":"{{Guid.CreateVersion7(at)}}","siteId":"{{site}}","eventName":"pageview","timestamp":"2026-11-02T09:30:15.25Z","visitorId":"v1","sessionId":"s1","url":"https://www.example.com{{path}}","host":"www.example.com","path":"{{path}}","title":"Old","referrer":"","referrerHost":"","source":"","medium":"","channel":"direct","utmSource":"","utmMedium":"","utmCampaign":"","utmTerm":"","utmContent":"","clickIdType":"","clickId":"","browser":"Chrome","browserVersion":"124","os":"Windows","osVersion":"10","deviceFamily":"Other","deviceBrand":"","deviceType":"desktop","screenWidth":1280,"countryCode":"GB","region":"","city":"","ipPrefix":"81.2.69.0","isBot":false,"botReasons":[],"userAgent":"UA"}""").ToArray();
+        File.WriteAllBytes(Path.Combine(directory, "000000000001.seg"), SpoolTests.Framed(legacy));
+
+        using var edge = await EdgeProcess.StartAsync(garnet.Url, sharedClickHouse.BaseUrl, database, spool, flushMs: 100);
+        await CreateSiteAsync(edge.Http, site);
+        Assert.Equal(HttpStatusCode.Accepted, (await CollectAsync(edge.Http, Batch(site, ["/new/1"]))).StatusCode);
+
+        await Poll.UntilAsync(async () => await ScalarAsync(sharedClickHouse, database, "SELECT count() FROM pageviews FINAL") >= 3,
+            TimeSpan.FromSeconds(60), "the two old records and the new one", () => edge.Output);
+        Assert.Equal(3UL, await ScalarAsync(sharedClickHouse, database, "SELECT count() FROM pageviews FINAL"));
+        Assert.Equal(2UL, await ScalarAsync(sharedClickHouse, database,
+            $"SELECT count() FROM pageviews WHERE path LIKE '/old/%' AND title = 'Old' AND channel = 'direct' AND screen_width = 1280 " +
+            $"AND timestamp = toDateTime64('2026-11-02 09:30:15.250', 3, 'UTC') AND country_code = 'GB' AND site_id = '{site}'"));
+    }
+
+    [Fact]
+    public async Task MalformedBatch_GoesToTheDeadLetterFile_IfClickHouseRejectsIt_AndTheRestFlows()
+    {
+        var spool = RepoPaths.NewTempDirectory("spool-dead");
+        await using var edge = new EdgeApplication(garnet.Url, sharedClickHouse.BaseUrl, EdgeApplication.DatabaseFor("eventsdead"), Settings(spool));
+        using var http = NoCookies(edge);
+        await WaitReadyAsync(http);
+        var site = NewSiteKey();
+        await CreateSiteAsync(http, site);
+        // ClickHouse refuses any row whose path is /poison (VIOLATED_CONSTRAINT), as it would a row it cannot parse.
+        using (var client = sharedClickHouse.CreateClient(edge.Database))
+            await client.ExecuteNonQueryAsync("ALTER TABLE pageviews ADD CONSTRAINT no_poison CHECK path != '/poison'", cancellationToken: Ct);
+
+        var response = await CollectAsync(http, Batch(site, ["/good/1", "/good/2", "/poison", "/good/3", "/good/4", "/good/5"]));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var after = await CollectAsync(http, Batch(site, ["/after"]));
+        Assert.Equal(HttpStatusCode.Accepted, after.StatusCode);
+
+        await Poll.UntilAsync(async () => await ScalarAsync(sharedClickHouse, edge.Database, "SELECT count() FROM pageviews FINAL") >= 6,
+            TimeSpan.FromSeconds(30), "the good events");
+        var deadLetters = Path.Combine(spool, edge.Database, "dead-letter");
+        await Poll.UntilAsync(() => Task.FromResult(Directory.Exists(deadLetters) && Directory.EnumerateFiles(deadLetters).Any()), TimeSpan.FromSeconds(10), "a dead-letter file");
+        var lines = Directory.EnumerateFiles(deadLetters).SelectMany(File.ReadAllLines).ToList();
+        var line = Assert.Single(lines);
+        Assert.Contains("/poison", line);
+        Assert.Contains("469", line);
+        Assert.Equal(0UL, await ScalarAsync(sharedClickHouse, edge.Database, "SELECT count() FROM pageviews WHERE path = '/poison'"));
+        Assert.Equal(6UL, await ScalarAsync(sharedClickHouse, edge.Database, "SELECT count() FROM pageviews FINAL"));
+    }
+}
+
+/// <summary>The built edge as its own process, with a spool directory the test controls, so it can be SIGKILLed.</summary>
+internal sealed class EdgeProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private EdgeProcess(Process process, int port)
+    {
+        _process = process;
+        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public HttpClient Http { get; }
+
+    public int Id => _process.Id;
+
+    public string Output => string.Join('\n', _output.TakeLast(40));
+
+    public static async Task<EdgeProcess> StartAsync(string redisUrl, string clickHouseUrl, string database, string spool, int flushMs)
+    {
+        var port = FreePort.Next();
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = spool, RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Path.Combine(EdgeBinary.Directory, "CustomerLab.Edge.dll"));
+        foreach (var arg in new[]
+        {
+            "--contentRoot", EdgeBinary.Directory, "--urls", $"http://127.0.0.1:{port}",
+            $"--Redis:Url={redisUrl}", $"--ClickHouse:Url={clickHouseUrl}", $"--ClickHouse:Database={database}",
+            $"--Cookies:SigningKey={EdgeApplication.CookieSigningKey}", "--Cookies:Secure=false",
+            $"--Admin:ApiKeySha256:0={Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(EdgeApplication.AdminKey)))}",
+            $"--Delivery:SpoolPath={spool}", "--Events:ClientIpHeader=X-Forwarded-For", $"--Delivery:FlushIntervalMs={flushMs}",
+            "--Logging:Console:FormatterName=simple",
+        })
+            psi.ArgumentList.Add(arg);
+        var edge = new EdgeProcess(Process.Start(psi)!, port);
+        try
+        {
+            await Poll.UntilAsync(async () => (await edge.Http.GetAsync("/readyz", Ct)).IsSuccessStatusCode, TimeSpan.FromSeconds(60), "the edge process to be ready", () => edge.Output);
+        }
+        catch
+        {
+            edge.Dispose();
+            throw;
+        }
+        return edge;
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs.</summary>
+    public void Kill()
+    {
+        _process.Kill();
+        _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) Kill();
+        _process.Dispose();
+        Http.Dispose();
+    }
+}
