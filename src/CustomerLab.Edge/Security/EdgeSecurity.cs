@@ -43,7 +43,8 @@ internal static class EdgeSecurity
             limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
                 PartitionedRateLimiter.Create<HttpContext, string>(context => context.Connection.RemoteIpAddress is null
                     ? RateLimitPartition.GetNoLimiter("no-ip") // no network peer: in-process host or a Unix socket behind a proxy
-                    : Partition(context, "ip:" + ClientIp(context), perIp)),
+                    // Per client network (IPv4 /24, IPv6 /64), not per address: a /64 holds more addresses than anyone can use up.
+                    : Partition(context, "net:" + ClientPrefix.Of(context), perIp)),
                 PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, "site:" + OriginHost(context), perSite)));
             limiter.OnRejected = OnRejectedAsync;
         });
@@ -133,9 +134,6 @@ internal static class EdgeSecurity
         Window = TimeSpan.FromSeconds(windowSeconds),
         QueueLimit = 0,
     };
-
-    private static string ClientIp(HttpContext context) =>
-        context.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4().ToString() : context.Connection.RemoteIpAddress!.ToString();
 
     private static string OriginHost(HttpContext context) =>
         Uri.TryCreate(context.Request.Headers.Origin.ToString(), UriKind.Absolute, out var origin) ? origin.Host.ToLowerInvariant() : "";
