@@ -26,6 +26,14 @@ public sealed class LoginOptions
     /// </summary>
     public int MaxConcurrentHashes { get; set; } = Math.Max(1, Environment.ProcessorCount / 2);
 
+    /// <summary>
+    /// Password hashes one edge starts per second, whatever their concurrency. A hash costs tens of milliseconds of one
+    /// core, so this bounds the share of the CPU a sign-in flood can take from the tag's endpoints (3 a second: well under a
+    /// fifth of one core); people signing in need a few a minute. The default is 3.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 10_000)]
+    public int HashesPerSecond { get; set; } = 3;
+
     /// <summary>Longest wait for a hashing slot, in milliseconds, before answering 503. The default is 2,000.</summary>
     public int HashQueueMs { get; set; } = 2000;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -6,7 +7,7 @@ namespace CustomerLab.Edge.Accounts;
 
 /// <summary>
 /// What keeps <c>POST /login</c> from being a denial of service, beside the per-network rate limit (the "login" rate
-/// limiter policy): a cap on password hashes running at once (<see cref="LoginOptions.MaxConcurrentHashes"/>, waiting up
+/// limiter policy): a cap on password hashes started per second (<see cref="LoginOptions.HashesPerSecond"/>) and running at once (<see cref="LoginOptions.MaxConcurrentHashes"/>, waiting up
 /// to <see cref="LoginOptions.HashQueueMs"/> for a slot), and a per-account slow-down that never locks the account.
 ///
 /// Slow-down state per attempted name (known or not, so it tells nothing about which names exist), shared by every
@@ -18,6 +19,15 @@ public sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginOp
     private static readonly TimeSpan StateLifetime = TimeSpan.FromDays(1);
     private readonly LoginOptions _options = options.Value;
     private readonly SemaphoreSlim _hashes = new(options.Value.MaxConcurrentHashes);
+    private readonly TokenBucketRateLimiter _rate = new(new TokenBucketRateLimiterOptions
+    {
+        TokenLimit = options.Value.HashesPerSecond,
+        TokensPerPeriod = options.Value.HashesPerSecond,
+        ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+        QueueLimit = 1_000, // sign-ins waiting for a token; more are refused at once
+        QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+        AutoReplenishment = true,
+    });
     private int _waiting;
 
     /// <summary>Sign-ins waiting for a hashing slot now.</summary>
@@ -26,6 +36,9 @@ public sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginOp
     /// <summary>Runs <paramref name="hash"/> when a slot is free; false when none freed up within the queue bound.</summary>
     public async Task<(bool Ran, T Result)> RunHashAsync<T>(Func<Task<T>> hash, CancellationToken cancellationToken)
     {
+        // First a token (at most HashesPerSecond start each second), then a slot (at most MaxConcurrentHashes at once).
+        using var token = await AcquireTokenAsync(cancellationToken);
+        if (!token.IsAcquired) return (false, default!);
         var entered = _hashes.Wait(0);
         if (!entered && _options.HashQueueMs > 0)
         {
@@ -50,6 +63,33 @@ public sealed class LoginThrottle(IConnectionMultiplexer redis, IOptions<LoginOp
         finally
         {
             _hashes.Release();
+        }
+    }
+
+    private async Task<RateLimitLease> AcquireTokenAsync(CancellationToken cancellationToken)
+    {
+        if (_options.HashQueueMs == 0) return _rate.AttemptAcquire(1);
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bound.CancelAfter(TimeSpan.FromMilliseconds(_options.HashQueueMs));
+        try
+        {
+            return await _rate.AcquireAsync(1, bound.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return NotAcquired.Instance;
+        }
+    }
+
+    private sealed class NotAcquired : RateLimitLease
+    {
+        public static readonly NotAcquired Instance = new();
+        public override bool IsAcquired => false;
+        public override IEnumerable<string> MetadataNames => [];
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
         }
     }
 

@@ -14,8 +14,8 @@ internal static class LoginThrottleExtensions
     {
         services.AddOptions<LoginOptions>().BindConfiguration(LoginOptions.Section).ValidateOnStart()
             .Validate(o => o.AttemptsPerPrefix >= 1 && o.WindowSeconds is >= 1 and <= 86_400 && o.FreeFailures >= 0 &&
-                           o.MaxDelaySeconds is >= 1 and <= 86_400 && o.MaxConcurrentHashes >= 1 && o.HashQueueMs is >= 0 and <= 60_000,
-                "Login: AttemptsPerPrefix, WindowSeconds (1-86400), MaxDelaySeconds (1-86400), MaxConcurrentHashes must be at least 1, FreeFailures at least 0, HashQueueMs 0-60000.");
+                           o.MaxDelaySeconds is >= 1 and <= 86_400 && o.MaxConcurrentHashes >= 1 && o.HashesPerSecond >= 1 && o.HashQueueMs is >= 0 and <= 60_000,
+                "Login: AttemptsPerPrefix, WindowSeconds (1-86400), MaxDelaySeconds (1-86400), MaxConcurrentHashes and HashesPerSecond must be at least 1, FreeFailures at least 0, HashQueueMs 0-60000.");
         services.AddSingleton<LoginThrottle>();
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<LoginOptions>>((limiter, login) =>

@@ -28,7 +28,7 @@ public sealed class LoginThrottleTests(GarnetFixture garnet, ClickHouseHostFixtu
         const int cap = 2, flood = 20;
         var hasher = new GatedHasher();
         await using var edge = Edge(nameof(NoMoreThanTheCapOfHashesRunAtOnce_IfSignInsFlood),
-            new() { ["Login:MaxConcurrentHashes"] = cap.ToString(), ["Login:HashQueueMs"] = "0" },
+            new() { ["Login:MaxConcurrentHashes"] = cap.ToString(), ["Login:HashQueueMs"] = "0", ["Login:HashesPerSecond"] = "1000" },
             s => s.AddSingleton<IPasswordHasher<string>>(hasher));
         using var http = edge.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
 
