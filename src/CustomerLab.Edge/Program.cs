@@ -6,6 +6,7 @@ using CustomerLab.Edge.Delivery;
 using CustomerLab.Edge.Events;
 using CustomerLab.Edge.Health;
 using CustomerLab.Edge.Hosting;
+using CustomerLab.Edge.Http;
 using CustomerLab.Edge.Metrics;
 using CustomerLab.Edge.Numbers;
 using CustomerLab.Edge.Privacy;
@@ -38,6 +39,9 @@ builder.Services.AddClickHouseStore();
 builder.Services.AddDelivery();
 builder.Services.AddEdgeMetrics();
 
+// The client address behind known proxies (ForwardedHeaders section); sites and the tag requests' shared steps.
+builder.Services.AddForwardedClientAddress();
+builder.Services.AddSites();
 // The admin keys behind every /admin group.
 builder.Services.AddAdmin();
 // Features: number pools (sites, leases, cookies, lease history).
@@ -61,6 +65,8 @@ builder.Services.AddEdgeHealthChecks();
 
 var app = builder.Build();
 
+// The client address first, so rate limits, GeoIP and bot checks all see the same one.
+app.UseForwardedHeaders();
 app.UseEdgeSecurity();
 app.UseAuthentication();
 app.UseAuthorization();

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using CustomerLab.Edge.Http;
@@ -29,7 +28,7 @@ internal static class EventsEndpoints
     }
 
     private static async Task<Results<Accepted<CollectResponse>, NoContent, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        HttpContext context, SiteStore sites, VisitorCookies cookies, EventEnricher enricher, Spool spool, EventMetrics metrics,
+        HttpContext context, TagRequests tagRequests, VisitorCookies cookies, EventEnricher enricher, Spool spool, EventMetrics metrics,
         TimeProvider time, IOptions<EventsOptions> options)
     {
         var settings = options.Value;
@@ -69,53 +68,30 @@ internal static class EventsEndpoints
             return TypedResults.ValidationProblem(errors);
         }
 
-        SiteConfig? site;
-        try
+        // The site, its own pages and Origin (then CORS), opt-out and the visitor's ids: shared with /v1/number.
+        var (found, rejection) = await tagRequests.ResolveSiteAsync(context, siteKey!, [.. parsed.Select(p => p.Page)],
+            i => events.IsArray ? $"[{i}].u" : "u", TimeSpan.FromMilliseconds(settings.RedisTimeoutMs));
+        if (rejection is not null)
         {
-            site = await sites.GetAsync(siteKey!, TimeSpan.FromMilliseconds(settings.RedisTimeoutMs));
+            metrics.Rejected(rejection.Reason, events.Count);
+            return rejection.Problem;
         }
-        catch (SiteStoreUnavailableException ex)
-        {
-            metrics.Rejected("redis_unavailable", events.Count);
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, detail: ex.Message);
-        }
-        if (site is null)
-        {
-            metrics.Rejected("unknown_site", events.Count);
-            return Problems.Problem(StatusCodes.Status404NotFound, $"No site '{siteKey}'.");
-        }
-        for (var i = 0; i < parsed.Length; i++)
-            if (!SiteCors.IsSiteHost(site, parsed[i].Page.Host))
-            {
-                metrics.Rejected("foreign_host", events.Count);
-                return Forbidden($"The page's host '{parsed[i].Page.Host}' is not one of site '{site.SiteKey}''s domains (field {(events.IsArray ? $"[{i}]." : "")}u).");
-            }
-        var origin = context.Request.Headers.Origin.ToString();
-        if (origin.Length > 0 && (!Uri.TryCreate(origin, UriKind.Absolute, out var originUri) || !SiteCors.IsSiteHost(site, originUri.Host)))
-        {
-            metrics.Rejected("foreign_origin", events.Count);
-            return Forbidden($"Origin '{origin}' is not one of site '{site.SiteKey}''s domains.");
-        }
-        if (origin.Length > 0) SiteCors.Allow(context.Response, origin);
-
-        // Opted out (cookie, Global Privacy Control, or DNT where the site honours it): nothing is stored, no cookie set.
-        if (cookies.IsOptedOut(context.Request) || context.Request.Headers["Sec-GPC"] == "1" ||
-            (site.HonourDoNotTrack && context.Request.Headers["DNT"] == "1"))
+        var site = found!;
+        // Opted out: nothing is stored, no cookie set.
+        if (tagRequests.IsOptedOut(context.Request, site))
         {
             metrics.Rejected("opted_out", events.Count);
             return TypedResults.NoContent();
         }
-
-        var visitorId = cookies.ReadVisitor(context.Request) ?? VisitorCookies.NewId();
-        var (sessionId, sessionPool) = cookies.ReadSession(context.Request);
-        sessionId ??= VisitorCookies.NewId();
+        var (visitorId, sessionId, sessionPool) = tagRequests.ReadIds(context.Request);
         cookies.WriteVisitor(context.Response, visitorId);
         // The pool suffix is kept, so /v1/number still sees the pool chosen at the session's start.
         cookies.WriteSession(context.Response, sessionId, sessionPool ?? "", site.Hold);
 
         var userAgent = context.Request.Headers.UserAgent.ToString();
         var hasLanguage = context.Request.Headers.AcceptLanguage.Count > 0;
-        var ip = ClientIp(context, settings.ClientIpHeader);
+        // The client's address: the connection's, or what a known proxy forwarded (UseForwardedHeaders).
+        var ip = context.Connection.RemoteIpAddress;
         var now = time.GetUtcNow().UtcDateTime;
         var enriched = new EnrichedEvent[parsed.Length];
         for (var i = 0; i < parsed.Length; i++)
@@ -136,22 +112,6 @@ internal static class EventsEndpoints
         metrics.Accepted(enriched.Length);
         return TypedResults.Accepted((string?)null, new CollectResponse(enriched.Length));
     }
-
-
-
-
-    private static IPAddress? ClientIp(HttpContext context, string header)
-    {
-        if (header.Length > 0 && context.Request.Headers[header].ToString() is { Length: > 0 } forwarded)
-        {
-            var first = forwarded.Split(',', 2)[0].Trim();
-            if (IPAddress.TryParse(first, out var address)) return address;
-        }
-        return context.Connection.RemoteIpAddress;
-    }
-
-    private static ProblemHttpResult Forbidden(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
 
     /// <summary>The request's events: one object or an array; a body over the caps is 413, one that is not JSON 400.</summary>
     private static async Task<(EventList? Events, ProblemHttpResult? Error)> ReadEventsAsync(HttpRequest request, EventsOptions settings)
@@ -213,9 +173,6 @@ internal static class EventsEndpoints
             return (null, InputChecks.BadBody($"The event is not the expected object: {ex.Message}", key));
         }
     }
-
-
-
 
     private sealed record EventList(List<CollectEvent?> Items, bool IsArray)
     {

@@ -26,12 +26,6 @@ public sealed partial class EventsOptions
     /// <summary>Longest wait for Redis (site lookup), in milliseconds. The default is 500 ms.</summary>
     public int RedisTimeoutMs { get; set; } = 500;
 
-    /// <summary>
-    /// Header that carries the client address when the edge runs behind a proxy it trusts, e.g. <c>X-Forwarded-For</c>
-    /// (its first address is used). The default (empty) uses the connection's address.
-    /// </summary>
-    public string ClientIpHeader { get; set; } = "";
-
     /// <summary>Bits of an IPv4 address kept before it is stored. The default is 24 (203.0.113.7 → 203.0.113.0); 32 stores it raw.</summary>
     public int IPv4PrefixBits { get; set; } = 24;
 

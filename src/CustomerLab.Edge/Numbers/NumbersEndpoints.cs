@@ -24,7 +24,7 @@ internal static partial class NumbersEndpoints
     }
 
     private static async Task<Results<Ok<NumberResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        HttpContext context, SiteStore sites, BoundedAssignment assigner, VisitorCookies cookies, LeaseHistoryWriter history, ExhaustionWriter exhaustions,
+        HttpContext context, TagRequests tagRequests, SiteStore sites, BoundedAssignment assigner, VisitorCookies cookies, LeaseHistoryWriter history, ExhaustionWriter exhaustions,
         IOptions<NumbersOptions> options, TimeProvider time, ILogger<NumberPool> logger)
     {
         var settings = options.Value;
@@ -38,34 +38,15 @@ internal static partial class NumbersEndpoints
             errors["k"] = ["The site key is required: 3 to 64 letters, digits, '-' or '_'."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        SiteConfig? site;
-        try
-        {
-            site = await sites.GetAsync(request.SiteKey!, redisTimeout);
-        }
-        catch (SiteStoreUnavailableException ex)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, detail: ex.Message);
-        }
-        if (site is null)
-            return Problems.Problem(StatusCodes.Status404NotFound, $"No site '{request.SiteKey}'.");
-
-        // The page, and the calling origin when the browser names one, must be the site's own.
-        var origin = context.Request.Headers.Origin.ToString();
-        if (!SiteCors.IsSiteHost(site, page!.Host))
-            return Forbidden($"The page's host '{page.Host}' is not one of site '{site.SiteKey}''s domains (field u).");
-        if (origin.Length > 0 && (!Uri.TryCreate(origin, UriKind.Absolute, out var originUri) || !SiteCors.IsSiteHost(site, originUri.Host)))
-            return Forbidden($"Origin '{origin}' is not one of site '{site.SiteKey}''s domains.");
-        if (origin.Length > 0) SiteCors.Allow(context.Response, origin);
-
-        // Opted out (cookie, Global Privacy Control, or DNT where the site honours it): no ids, no lease.
-        if (IsOptedOut(context.Request, cookies, site))
+        // The site, its own page and Origin (then CORS), opt-out and the visitor's ids: shared with /v1/collect.
+        var (resolved, rejection) = await tagRequests.ResolveSiteAsync(context, request.SiteKey!, [page!], static _ => "u", redisTimeout);
+        if (rejection is not null) return rejection.Problem;
+        var site = resolved!;
+        if (tagRequests.IsOptedOut(context.Request, site))
             return TypedResults.Ok(Default(site, null, "opted_out"));
+        var (visitorId, sessionId, sessionPool) = tagRequests.ReadIds(context.Request);
 
-        var visitorId = cookies.ReadVisitor(context.Request) ?? VisitorCookies.NewId();
-        var (sessionId, sessionPool) = cookies.ReadSession(context.Request);
-        sessionId ??= VisitorCookies.NewId();
-        var source = TrafficSource.From(page, referrer);
+        var source = TrafficSource.From(page!, referrer);
         // A session keeps the pool chosen at its start, so the number does not change as utm parameters vanish.
         var pool = site.Pools.FirstOrDefault(p => p.Id == sessionPool) ?? source.ChoosePool(site.Pools);
         if (pool is null || (sessionPool is not null && pool.Id != sessionPool))
@@ -111,22 +92,11 @@ internal static partial class NumbersEndpoints
             result.Status == LeaseStatus.Assigned ? "assigned" : "renewed", null, lease.ExpiresAt, site.Targets, pool.Id, result.Sticky));
     }
 
-
-
-    private static bool IsOptedOut(HttpRequest request, VisitorCookies cookies, SiteConfig site) =>
-        cookies.IsOptedOut(request) ||
-        request.Headers["Sec-GPC"] == "1" ||
-        (site.HonourDoNotTrack && request.Headers["DNT"] == "1");
-
-
     private static NumberResponse Default(SiteConfig site, PoolConfig? pool, string reason)
     {
         var formats = PhoneNumberParsing.FromE164(pool?.OverflowNumber ?? site.DefaultNumber);
         return new NumberResponse(formats.E164, formats.National, formats.International, formats.Uri, "default", reason, null, site.Targets, pool?.Id, false);
     }
-
-    private static ProblemHttpResult Forbidden(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden", detail: detail);
 
     private static async Task<(NumberRequest? Request, ProblemHttpResult? Error)> ReadBodyAsync(HttpRequest request, int maxBytes)
     {
@@ -147,9 +117,6 @@ internal static partial class NumbersEndpoints
             return (null, InputChecks.BadBody($"The body is not the expected JSON: {ex.Message}"));
         }
     }
-
-
-
 
     [LoggerMessage(5001, LogLevel.Warning, "Redis unavailable for site {SiteKey}; answered with the default number: {Error}", EventName = "NumberRedisFallback")]
     private static partial void LogRedisFallback(ILogger logger, string siteKey, string error);

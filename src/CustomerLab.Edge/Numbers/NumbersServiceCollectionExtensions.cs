@@ -7,7 +7,7 @@ namespace CustomerLab.Edge.Numbers;
 
 internal static class NumbersServiceCollectionExtensions
 {
-    /// <summary>Sites, pools, cookies and the lease history writer.</summary>
+    /// <summary>Pools, cookies and the lease history writer (sites: <see cref="Sites.SitesServiceCollectionExtensions.AddSites"/>).</summary>
     public static IServiceCollection AddNumberPools(this IServiceCollection services)
     {
         services.AddOptions<NumbersOptions>().BindConfiguration(NumbersOptions.Section).ValidateOnStart();
@@ -17,7 +17,6 @@ internal static class NumbersServiceCollectionExtensions
         services.TryAddSingleton<NumberPool>();
         services.TryAddSingleton<BoundedAssignment>();
         services.TryAddSingleton<NumberIndex>();
-        services.TryAddSingleton<SiteStore>();
         services.TryAddSingleton<VisitorCookies>();
         // Its spool's directory sits beside the pageviews' one (Delivery:SpoolPath, bound by AddDelivery).
         services.TryAddSingleton<LeaseHistoryWriter>();

@@ -1,3 +1,4 @@
+using CustomerLab.Edge.Sites;
 using System.Text.Json;
 using CustomerLab.Edge.ClickHouse;
 using CustomerLab.Edge.ClickHouse.Migrations;
@@ -39,6 +40,7 @@ public static class PrivacyCli
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRedisStore();
         builder.Services.AddClickHouseStore();
+        builder.Services.AddSites();
         builder.Services.AddNumberPools();
         builder.Services.AddPrivacyRequests();
         await using var app = builder.Build();

@@ -91,7 +91,7 @@ public sealed class CallOutageTests(GarnetFixture garnet, ClickHouseHostFixture 
     {
         using var visitor = new EdgeClient(edge);
         await Poll.UntilAsync(async () => (await visitor.Http.GetAsync("/readyz", Ct)).IsSuccessStatusCode, TimeSpan.FromSeconds(60), "the edge's /readyz");
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         var forwardTo = NewNumber();
         await CreateSiteAsync(visitor, site, NumbersEdgeFixture.Numbers(2), forwardTo);
         var number = (await EdgeClient.JsonAsync(await visitor.RequestNumberAsync(site, Landing, "https://www.google.com/"))).GetProperty("number").GetString()!;

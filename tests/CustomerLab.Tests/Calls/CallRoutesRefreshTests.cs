@@ -36,7 +36,7 @@ public sealed class CallRoutesRefreshTests(NumbersEdgeFixture fixture) : IClassF
 
         // The change goes through the test edge, as an admin would through any edge.
         using var admin = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         var number = NumbersEdgeFixture.Numbers(1);
         var forwardTo = NewNumber();
         await CreateSiteAsync(admin, site, number, forwardTo);

@@ -17,7 +17,7 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
     public async Task Call_IsCreditedToTheSessionAndItsGclid_IfTheNumberWasLeasedFromAnAdClick()
     {
         using var visitor = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await visitor.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(3));
         const string landing = "https://www.example.com/landing?gclid=GCLID-123&utm_source=google&utm_medium=cpc&utm_campaign=spring&pub=aff42";
         var number = (await EdgeClient.JsonAsync(await visitor.RequestNumberAsync(site, landing, "https://www.google.com/"))).GetProperty("number").GetString()!;
@@ -25,7 +25,7 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
         Assert.Equal(HttpStatusCode.Accepted, (await visitor.SendPageviewAsync(site, "https://www.example.com/contact", landing, "Contact")).StatusCode);
         var session = visitor.Cookies[VisitorCookies.SessionCookie].Split('~')[0];
         using var clickHouse = fixture.ClickHouse.CreateClient(fixture.Edge.Database);
-        await Poll.UntilAsync(async () => await CountAsync(clickHouse, $"SELECT count() FROM pageviews FINAL WHERE session_id = '{session}'") == 2,
+        await Poll.UntilAsync(async () => await CallsTesting.CountAsync(clickHouse, $"SELECT count() FROM pageviews FINAL WHERE session_id = '{session}'") == 2,
             TimeSpan.FromSeconds(30), "both pageviews in ClickHouse");
 
         var callId = "CA" + Guid.NewGuid().ToString("N");
@@ -36,8 +36,8 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
         Assert.Equal(HttpStatusCode.OK, completed.StatusCode);
         // Twilio's callbacks are acknowledged once spooled; the row follows.
         await CallsTesting.WaitForCallAsync(fixture.Edge, clickHouse, callId);
-        var call = await CallRowAsync(clickHouse, callId);
-        Assert.Equal(1UL, await CountAsync(clickHouse, $"SELECT count() FROM calls FINAL WHERE call_id = '{callId}'"));
+        var call = await CallsTesting.CallRowAsync(clickHouse, callId);
+        Assert.Equal(1UL, await CallsTesting.CountAsync(clickHouse, $"SELECT count() FROM calls FINAL WHERE call_id = '{callId}'"));
         Assert.Equal("attributed", call["attribution_status"]);
         Assert.Equal(session, call["session_id"]);
         Assert.Equal("GCLID-123", call["gclid"]);
@@ -82,7 +82,7 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
     public async Task Call_IsAttributedWithinTheGraceWindow_AndNotAfterIt()
     {
         using var visitor = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await visitor.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(2), holdMinutes: 1);
         var lease = await EdgeClient.JsonAsync(await visitor.RequestNumberAsync(site, "https://www.example.com/"));
         var number = lease.GetProperty("number").GetString()!;
@@ -102,36 +102,34 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
     public async Task Call_IsAmbiguousWithItsCandidates_IfTheNumberChangedHandsWithinTheGraceWindow()
     {
         using var first = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await first.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(1));
         var number = (await EdgeClient.JsonAsync(await first.RequestNumberAsync(site, "https://www.example.com/"))).GetProperty("number").GetString()!;
         var firstSession = first.Cookies[VisitorCookies.SessionCookie].Split('~')[0];
-        // The first session ends early (as an opt-out or an explicit release does), and the end goes to the history.
-        var ended = await fixture.Edge.Services.GetRequiredService<CustomerLab.Edge.Numbers.NumberPool>().ReleaseAsync(site, "main", number, firstSession);
-        fixture.Edge.Services.GetRequiredService<CustomerLab.Edge.Numbers.LeaseHistoryWriter>().RecordEnd(ended!);
+        // The first session ends early through the public path (the visitor opts out); the edge records the end.
+        Assert.Equal(HttpStatusCode.OK, (await first.OptOutAsync(site)).StatusCode);
         using var second = new EdgeClient(fixture.Edge);
         Assert.Equal(number, (await EdgeClient.JsonAsync(await second.RequestNumberAsync(site, "https://www.example.com/"))).GetProperty("number").GetString());
         var secondSession = second.Cookies[VisitorCookies.SessionCookie].Split('~')[0];
         using var clickHouse = fixture.ClickHouse.CreateClient(fixture.Edge.Database);
         // The first lease's end reaches the lease history in ClickHouse (batched).
-        await Poll.UntilAsync(async () => await CountAsync(clickHouse, $"SELECT count() FROM lease_history FINAL WHERE session_id = '{firstSession}' AND ended_at IS NOT NULL") == 1,
+        await Poll.UntilAsync(async () => await CallsTesting.CountAsync(clickHouse, $"SELECT count() FROM lease_history FINAL WHERE session_id = '{firstSession}' AND ended_at IS NOT NULL") == 1,
             TimeSpan.FromSeconds(30), "the first lease's end row");
 
         var callId = "amb-" + Guid.NewGuid().ToString("N");
         var answer = await SendGenericAsync(fixture.Edge.CreateClient(), callId, number, DateTimeOffset.UtcNow);
-        var call = await CallRowAsync(clickHouse, callId);
+        var call = await CallsTesting.CallRowAsync(clickHouse, callId);
 
         Assert.Equal("ambiguous", answer.GetProperty("attribution").GetString());
-        Assert.Equal($"['{secondSession}','{firstSession}']".Length, call["candidate_sessions"].Length);
-        Assert.Contains(firstSession, call["candidate_sessions"]);
-        Assert.Contains(secondSession, call["candidate_sessions"]);
+        // Exactly these two sessions, whatever the order ClickHouse keeps them in.
+        Assert.Equal(new[] { firstSession, secondSession }.Order(StringComparer.Ordinal), CandidateSessions(call).Order(StringComparer.Ordinal));
     }
 
     [Fact]
     public async Task CallToTheOverflowNumber_IsAmbiguousAmongTheSessionsShownIt()
     {
         using var holder = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         var overflow = NumbersEdgeFixture.Numbers(1)[0]; // its own: a number serves one site, also as overflow
         await holder.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(1), overflow: overflow);
         await holder.RequestNumberAsync(site, "https://www.example.com/");
@@ -140,16 +138,22 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
         await a.RequestNumberAsync(site, "https://www.example.com/");
         await b.RequestNumberAsync(site, "https://www.example.com/");
 
-        var answer = await SendGenericAsync(fixture.Edge.CreateClient(), "ovf-" + Guid.NewGuid().ToString("N"), overflow, DateTimeOffset.UtcNow);
+        var callId = "ovf-" + Guid.NewGuid().ToString("N");
+        var answer = await SendGenericAsync(fixture.Edge.CreateClient(), callId, overflow, DateTimeOffset.UtcNow);
+        using var clickHouse = fixture.ClickHouse.CreateClient(fixture.Edge.Database);
+        var call = await CallsTesting.CallRowAsync(clickHouse, callId);
 
         Assert.Equal("ambiguous", answer.GetProperty("attribution").GetString());
+        // Exactly the two sessions shown the overflow number; not the one holding the tracking number.
+        string SessionOf(EdgeClient client) => client.Cookies[VisitorCookies.SessionCookie].Split('~')[0];
+        Assert.Equal(new[] { SessionOf(a), SessionOf(b) }.Order(StringComparer.Ordinal), CandidateSessions(call).Order(StringComparer.Ordinal));
     }
 
     [Fact]
     public async Task RepeatCaller_IsLinkedToTheirFirstCall()
     {
         using var visitor = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await visitor.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(1));
         var number = (await EdgeClient.JsonAsync(await visitor.RequestNumberAsync(site, "https://www.example.com/"))).GetProperty("number").GetString()!;
         var firstCall = "rep1-" + Guid.NewGuid().ToString("N");
@@ -158,7 +162,7 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
         await SendGenericAsync(fixture.Edge.CreateClient(), secondCall, number, DateTimeOffset.UtcNow.AddSeconds(30), from: "+442079460123");
 
         using var clickHouse = fixture.ClickHouse.CreateClient(fixture.Edge.Database);
-        var second = await CallRowAsync(clickHouse, secondCall);
+        var second = await CallsTesting.CallRowAsync(clickHouse, secondCall);
         Assert.Equal("1", second["previous_calls"]);
         Assert.Equal(firstCall, second["first_call_id"]);
         Assert.Equal("London", second["caller_region"]);
@@ -175,7 +179,7 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
         await SendGenericAsync(http, callId, "+16175550177", at, status: "ringing");
 
         using var clickHouse = fixture.ClickHouse.CreateClient(fixture.Edge.Database);
-        var call = await CallRowAsync(clickHouse, callId);
+        var call = await CallsTesting.CallRowAsync(clickHouse, callId);
         Assert.Equal("completed", call["status"]);
         Assert.Equal("42", call["duration_seconds"]);
         Assert.Equal("not_tracking_number", call["attribution_status"]);
@@ -196,7 +200,7 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
         Assert.Equal(HttpStatusCode.Unauthorized, badGeneric.StatusCode);
         using var clickHouse = fixture.ClickHouse.CreateClient(fixture.Edge.Database);
         await WaitForSchemaAsync(clickHouse);
-        Assert.Equal(0UL, await CountAsync(clickHouse, $"SELECT count() FROM calls WHERE call_id = '{callId}'"));
+        Assert.Equal(0UL, await CallsTesting.CountAsync(clickHouse, $"SELECT count() FROM calls WHERE call_id = '{callId}'"));
     }
 
     [Theory]
@@ -238,22 +242,9 @@ public sealed class CallsApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
         await Poll.UntilAsync(async () => { await clickHouse.ExecuteScalarAsync("SELECT count() FROM calls", cancellationToken: Ct); return true; },
             TimeSpan.FromSeconds(30), "the calls table");
 
-    private static async Task<ulong> CountAsync(ClickHouseClient clickHouse, string sql) =>
-        Convert.ToUInt64(await clickHouse.ExecuteScalarAsync(sql, cancellationToken: Ct));
 
-    /// <summary>The call's row (FINAL), every column as text.</summary>
-    private static async Task<Dictionary<string, string>> CallRowAsync(ClickHouseClient clickHouse, string callId)
-    {
-        using var reader = await clickHouse.ExecuteReaderAsync($"SELECT * FROM calls FINAL WHERE call_id = '{callId}'", cancellationToken: Ct);
-        var row = new Dictionary<string, string>();
-        Assert.True(await reader.ReadAsync(Ct), $"no row for call {callId}");
-        for (var i = 0; i < reader.FieldCount; i++)
-            row[reader.GetName(i)] = reader.GetValue(i) switch
-            {
-                string s => s,
-                System.Collections.IEnumerable e => "[" + string.Join(",", e.Cast<object>().Select(x => $"'{x}'")) + "]",
-                var v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "",
-            };
-        return row;
-    }
+
+    /// <summary>The row's <c>candidate_sessions</c> (ClickHouse's array text, <c>['a','b']</c>) as its elements.</summary>
+    private static string[] CandidateSessions(IReadOnlyDictionary<string, string> call) =>
+        call["candidate_sessions"].Trim('[', ']').Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => s.Trim().Trim('\'')).ToArray();
 }

@@ -26,7 +26,7 @@ public sealed class ForwardToAdminTests(NumbersEdgeFixture fixture) : IClassFixt
             "twilioAuthToken" => new { twilioAuthToken = "0123456789abcdef0123" },
             _ => null,
         };
-        var response = await admin.AdminAsync(HttpMethod.Put, $"/admin/sites/{NumbersEdgeFixture.NewSiteKey()}",
+        var response = await admin.AdminAsync(HttpMethod.Put, $"/admin/sites/{TestSites.NewSiteKey()}",
             new { domains = new[] { "example.com" }, defaultNumber = "+12025550199", forwardTo = forwardTo ?? NewNumber(), calls });
 
         var problem = await ProblemAsync(response, HttpStatusCode.BadRequest);
@@ -37,7 +37,7 @@ public sealed class ForwardToAdminTests(NumbersEdgeFixture fixture) : IClassFixt
     public async Task PoolForwardTo_Is400NamingTheField_IfItIsNotANumber()
     {
         using var admin = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await CreateSiteAsync(admin, site, NumbersEdgeFixture.Numbers(1), NewNumber());
 
         var response = await admin.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}/pools/paid", new { numbers = NumbersEdgeFixture.Numbers(1), forwardTo = "12" });
@@ -50,11 +50,11 @@ public sealed class ForwardToAdminTests(NumbersEdgeFixture fixture) : IClassFixt
     public async Task ForwardTo_Is409_IfItIsATrackingOrOverflowNumberOfAnySite()
     {
         using var admin = new EdgeClient(fixture.Edge);
-        var other = NumbersEdgeFixture.NewSiteKey();
+        var other = TestSites.NewSiteKey();
         var tracking = NumbersEdgeFixture.Numbers(1);
         var overflow = NewNumber();
         await CreateSiteAsync(admin, other, tracking, NewNumber(), overflow: overflow);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await CreateSiteAsync(admin, site, NumbersEdgeFixture.Numbers(1), NewNumber());
 
         var siteToTracking = await admin.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}",
@@ -74,9 +74,9 @@ public sealed class ForwardToAdminTests(NumbersEdgeFixture fixture) : IClassFixt
         using var admin = new EdgeClient(fixture.Edge);
         var siteLine = NewNumber();
         var poolLine = NewNumber();
-        var owner = NumbersEdgeFixture.NewSiteKey();
+        var owner = TestSites.NewSiteKey();
         await CreateSiteAsync(admin, owner, NumbersEdgeFixture.Numbers(1), siteLine, poolForwardTo: poolLine);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await CreateSiteAsync(admin, site, NumbersEdgeFixture.Numbers(1), NewNumber());
 
         var addSiteLine = await admin.AdminAsync(HttpMethod.Post, $"/admin/sites/{site}/pools/main/numbers", new { numbers = new[] { siteLine } });

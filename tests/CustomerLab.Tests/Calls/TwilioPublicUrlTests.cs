@@ -14,7 +14,7 @@ public sealed class TwilioPublicUrlTests(GarnetFixture garnet, ClickHouseHostFix
         await using var edge = new EdgeApplication(garnet.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor("callspublicurl"),
             new Dictionary<string, string?> { ["Calls:PublicBaseUrl"] = "https://calls.example.com:443" });
         using var admin = new EdgeClient(edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         var number = NumbersEdgeFixture.Numbers(1);
         await CreateSiteAsync(admin, site, number, NewNumber());
         using var http = edge.CreateClient();

@@ -17,7 +17,7 @@ public sealed class TwilioVoiceTests(NumbersEdgeFixture fixture) : IClassFixture
     public async Task Call_RingsTheForwardToNumber_AndIsStoredOnceAttributedAnsweredWithTalkTime()
     {
         using var visitor = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         var forwardTo = NewNumber();
         await CreateSiteAsync(visitor, site, NumbersEdgeFixture.Numbers(3), forwardTo);
         const string landing = "https://www.example.com/landing?gclid=GCLID-VOICE&utm_source=google&utm_medium=cpc";
@@ -66,7 +66,7 @@ public sealed class TwilioVoiceTests(NumbersEdgeFixture fixture) : IClassFixture
     public async Task NoAnswer_SaysTheSitesMessage_AndStoresTheCallNotAnswered()
     {
         using var admin = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         var number = NumbersEdgeFixture.Numbers(1);
         var forwardTo = NewNumber();
         await CreateSiteAsync(admin, site, number, forwardTo,
@@ -98,7 +98,7 @@ public sealed class TwilioVoiceTests(NumbersEdgeFixture fixture) : IClassFixture
     public async Task PoolWithItsOwnForwardTo_RingsThatNumber_AndOverflowAndDefaultNumbersRingTheirs()
     {
         using var admin = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         var siteLine = NewNumber();
         var salesLine = NewNumber();
         var overflow = NewNumber();
@@ -147,7 +147,7 @@ public sealed class TwilioVoiceTests(NumbersEdgeFixture fixture) : IClassFixture
     public async Task ForgedOrMisaddressedSignatures_Are401_AndNothingIsStored()
     {
         using var admin = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         var number = NumbersEdgeFixture.Numbers(1);
         await CreateSiteAsync(admin, site, number, NewNumber());
         using var http = fixture.Edge.CreateClient();
@@ -179,7 +179,7 @@ public sealed class TwilioVoiceTests(NumbersEdgeFixture fixture) : IClassFixture
     public async Task SiteWithItsOwnTwilioAccount_IsVerifiedWithItsToken_NotTheDeployments()
     {
         using var admin = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         var number = NumbersEdgeFixture.Numbers(1);
         var forwardTo = NewNumber();
         const string siteToken = "f00dfeedf00dfeedf00dfeedf00dfeed";
@@ -202,7 +202,7 @@ public sealed class TwilioVoiceTests(NumbersEdgeFixture fixture) : IClassFixture
     public async Task FallbackTwiml_DialsEachNumbersForwardTo_WithoutTheEdge()
     {
         using var admin = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         var numbers = NumbersEdgeFixture.Numbers(2);
         var forwardTo = NewNumber();
         await CreateSiteAsync(admin, site, numbers, forwardTo, calls: new { dialTimeoutSeconds = 20 });
@@ -224,7 +224,7 @@ public sealed class TwilioVoiceTests(NumbersEdgeFixture fixture) : IClassFixture
     public async Task OldTwilioEndpoint_IsTheStatusCallback_AndItsCallIsStored()
     {
         using var admin = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         var number = NumbersEdgeFixture.Numbers(1);
         await CreateSiteAsync(admin, site, number, NewNumber());
         var call = new TwilioCall(fixture.Edge.CreateClient(), number[0]);

@@ -47,7 +47,7 @@ public sealed partial class AnalystQueriesTests(NumbersEdgeFixture fixture) : IC
     private async Task MakeADayOfTrafficAsync(ClickHouseClient clickHouse)
     {
         using var admin = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await admin.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(1), overflow: NumbersEdgeFixture.Numbers(1)[0]); // a number serves one site
 
         using var paid = new EdgeClient(fixture.Edge);

@@ -36,7 +36,6 @@ public sealed class DriverRoundTripTests(ClickHouseHostFixture host)
         Assert.Equal((ulong)BulkRows, Convert.ToUInt64(await client.ExecuteScalarAsync("SELECT count() FROM events", cancellationToken: Ct)));
         Assert.Equal((ulong)BulkRows * (BulkRows - 1) / 2, Convert.ToUInt64(await client.ExecuteScalarAsync("SELECT sum(id) FROM events", cancellationToken: Ct)));
         Assert.Equal("name-99999", await client.ExecuteScalarAsync("SELECT name FROM events WHERE id = 99999", cancellationToken: Ct));
-        Assert.True(sw.Elapsed < TimeSpan.FromSeconds(10), $"bulk insert took {sw.Elapsed}");
     }
 
     [Fact]

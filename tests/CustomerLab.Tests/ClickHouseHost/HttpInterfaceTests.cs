@@ -181,11 +181,13 @@ public sealed class HttpInterfaceTests(ClickHouseHostFixture host)
         for (var i = 0; i < 20; i++) await Query("/?query=SELECT+1"); // warm-up
         const int n = 500;
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        for (var i = 0; i < n; i++) await Query("/?query=SELECT+1");
+        var answers = new List<string>(n);
+        for (var i = 0; i < n; i++) answers.Add(await Query("/?query=SELECT+1"));
         sw.Stop();
         TestContext.Current.SendDiagnosticMessage($"SELECT 1 over HTTP: {sw.Elapsed.TotalMilliseconds / n:F2} ms per request (sequential, {n} requests)");
         TestContext.Current.TestOutputHelper?.WriteLine($"SELECT 1 over HTTP: {sw.Elapsed.TotalMilliseconds / n:F2} ms per request (sequential, {n} requests)");
-        Assert.True(sw.Elapsed.TotalMilliseconds / n < 50, "a trivial query should take well under 50 ms");
+        // The figure is reported, not judged (a loaded machine is no benchmark; see loadtest/): every answer must be right.
+        Assert.All(answers, answer => Assert.Equal("1\n", answer));
     }
 
     private async Task<string> Query(string pathAndQuery, string? body = null)

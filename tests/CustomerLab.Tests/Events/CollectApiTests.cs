@@ -3,6 +3,7 @@ using System.Text.Json;
 using CustomerLab.Edge.Cookies;
 using CustomerLab.Tests.Fixtures;
 using static CustomerLab.Tests.Events.EventsTesting;
+using static CustomerLab.Tests.Fixtures.TestSites;
 
 namespace CustomerLab.Tests.Events;
 

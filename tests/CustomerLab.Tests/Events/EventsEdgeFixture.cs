@@ -7,24 +7,17 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace CustomerLab.Tests.Events;
 
 /// <summary>One test edge (Garnet, the shared ClickHouse host, a spool of its own) shared by a test class; tests keep apart by site key.</summary>
-public sealed class EventsEdgeFixture(GarnetFixture garnet, ClickHouseHostFixture clickHouse) : IAsyncLifetime
+public sealed class EventsEdgeFixture(GarnetFixture garnet, ClickHouseHostFixture clickHouse) : GarnetEdgeFixture(garnet, clickHouse)
 {
     public string SpoolPath { get; } = RepoPaths.NewTempDirectory("spool");
 
-    public EdgeApplication Edge { get; private set; } = null!;
+    protected override string DatabaseName => "events";
 
-    public ClickHouseHostFixture ClickHouse => clickHouse;
+    protected override IDictionary<string, string?> Settings => EventsTesting.Settings(SpoolPath);
 
-    public async ValueTask InitializeAsync()
+    public override async ValueTask DisposeAsync()
     {
-        Edge = new EdgeApplication(garnet.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor("events"), EventsTesting.Settings(SpoolPath));
-        using var http = Edge.CreateClient();
-        await EventsTesting.WaitReadyAsync(http);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Edge.DisposeAsync();
+        await base.DisposeAsync();
         try { Directory.Delete(SpoolPath, recursive: true); } catch (IOException) { }
     }
 }
@@ -38,26 +31,14 @@ public static class EventsTesting
     public static Dictionary<string, string?> Settings(string spoolPath, int flushMs = 200) => new()
     {
         ["Delivery:SpoolPath"] = spoolPath,
-        ["Events:ClientIpHeader"] = "X-Forwarded-For",
+        ["ForwardedHeaders:Header"] = "X-Forwarded-For",
         ["Delivery:FlushIntervalMs"] = flushMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Delivery:MaxRetryDelayMs"] = "500",
     };
 
-    public static string NewSiteKey() => "e" + Guid.NewGuid().ToString("N")[..16];
-
-    public static async Task WaitReadyAsync(HttpClient http) =>
-        await Poll.UntilAsync(async () => (await http.GetAsync("/readyz", Ct)).IsSuccessStatusCode, TimeSpan.FromSeconds(60), "the edge to be ready");
-
-    public static async Task CreateSiteAsync(HttpClient http, string siteKey, bool honourDnt = false)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"/admin/sites/{siteKey}")
-        {
-            Content = JsonContent.Create(new { domains = new[] { "example.com" }, targets = new[] { "+12025550198" }, defaultNumber = "+12025550199", holdMinutes = 30, honourDoNotTrack = honourDnt }),
-        };
-        request.Headers.Add("X-Api-Key", EdgeApplication.AdminKey);
-        var response = await http.SendAsync(request, Ct);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync(Ct));
-    }
+    /// <summary>A site on example.com without a pool (collect needs none), through the one site helper.</summary>
+    public static Task CreateSiteAsync(HttpClient http, string siteKey, bool honourDnt = false) =>
+        new EdgeClient(http).CreateSiteAsync(siteKey, honourDnt);
 
     /// <summary>POST /v1/collect as the tag sends it (text/plain JSON), with browser-like headers unless told otherwise.</summary>
     public static async Task<HttpResponseMessage> CollectAsync(HttpClient http, string body, string? userAgent = Chrome, string? ip = "81.2.69.142",

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 using CustomerLab.Edge;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -45,6 +47,9 @@ public sealed class EdgeApplication(string redisUrl, string clickHouseUrl, strin
         lock (BuildLock) return base.CreateHost(builder);
     }
 
+    /// <summary>The clock of every edge service (a fake one drives timers from the test); set before the server starts.</summary>
+    public TimeProvider? Clock { get; set; }
+
     /// <summary>What the edge logged (Information and up).</summary>
     public CollectingLoggerProvider Logs { get; } = new();
 
@@ -56,6 +61,7 @@ public sealed class EdgeApplication(string redisUrl, string clickHouseUrl, strin
         builder.UseEnvironment("Testing");
         if (TestServices is { } testServices) builder.ConfigureTestServices(testServices);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        if (Clock is { } clock) builder.ConfigureTestServices(services => services.AddSingleton(clock));
         builder.ConfigureAppConfiguration((_, config) =>
         {
             var settings = new Dictionary<string, string?>
@@ -65,7 +71,7 @@ public sealed class EdgeApplication(string redisUrl, string clickHouseUrl, strin
                 ["ClickHouse:Database"] = Database,
                 ["Cookies:SigningKey"] = CookieSigningKey,
                 ["Cookies:Secure"] = "false",
-                ["Admin:ApiKeySha256:0"] = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(AdminKey))),
+                ["Admin:ApiKeySha256:0"] = TestSites.Sha256Hex(AdminKey),
                 // Each test edge has its own spool: edges sharing one would ship each other's events.
                 ["Delivery:SpoolPath"] = SpoolPath,
                 ["Delivery:FlushIntervalMs"] = "200",

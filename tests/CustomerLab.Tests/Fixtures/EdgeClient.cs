@@ -52,15 +52,22 @@ public sealed class EdgeClient : IDisposable
             request.Headers.Add("Cookie", string.Join("; ", Cookies.Select(c => $"{c.Key}={c.Value}")));
         configure?.Invoke(request);
         var response = await _http.SendAsync(request, Ct);
-        LastSetCookies.Clear();
-        if (response.Headers.TryGetValues("Set-Cookie", out var setCookies))
-            foreach (var header in setCookies)
-            {
-                LastSetCookies.Add(header);
-                var pair = header.Split(';', 2)[0].Split('=', 2);
-                Cookies[pair[0]] = pair[1];
-            }
+        KeepCookies(response);
         return response;
+    }
+
+    /// <summary>Keeps the cookies an answer sets, as a browser does (an emptied cookie is deleted).</summary>
+    private void KeepCookies(HttpResponseMessage response)
+    {
+        LastSetCookies.Clear();
+        if (!response.Headers.TryGetValues("Set-Cookie", out var setCookies)) return;
+        foreach (var header in setCookies)
+        {
+            LastSetCookies.Add(header);
+            var pair = header.Split(';', 2)[0].Split('=', 2);
+            if (pair[1].Length == 0) Cookies.Remove(pair[0]);
+            else Cookies[pair[0]] = pair[1];
+        }
     }
 
     public static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
@@ -79,16 +86,40 @@ public sealed class EdgeClient : IDisposable
     public async Task CreateSiteAsync(string siteKey, IEnumerable<string> numbers, object? match = null, string poolId = "main", string? overflow = null,
         string defaultNumber = "+12025550199", int holdMinutes = 30)
     {
-        var site = await AdminAsync(HttpMethod.Put, $"/admin/sites/{siteKey}",
-            new { domains = new[] { "example.com" }, targets = new[] { "+12025550198" }, defaultNumber, holdMinutes });
-        Assert.True(site.IsSuccessStatusCode, await site.Content.ReadAsStringAsync(Ct));
+        await CreateSiteAsync(siteKey, honourDoNotTrack: false, defaultNumber, holdMinutes);
         await AddPoolAsync(siteKey, poolId, numbers, match, overflow);
+    }
+
+    /// <summary>Creates (or updates) a site on example.com without a pool: the one way tests make sites.</summary>
+    public async Task CreateSiteAsync(string siteKey, bool honourDoNotTrack, string defaultNumber = "+12025550199", int holdMinutes = 30)
+    {
+        var site = await AdminAsync(HttpMethod.Put, $"/admin/sites/{siteKey}",
+            new { domains = new[] { "example.com" }, targets = new[] { "+12025550198" }, defaultNumber, holdMinutes, honourDoNotTrack });
+        Assert.True(site.IsSuccessStatusCode, await site.Content.ReadAsStringAsync(Ct));
     }
 
     public async Task AddPoolAsync(string siteKey, string poolId, IEnumerable<string> numbers, object? match = null, string? overflow = null)
     {
         var pool = await AdminAsync(HttpMethod.Put, $"/admin/sites/{siteKey}/pools/{poolId}", new { match, overflowNumber = overflow, numbers });
         Assert.True(pool.IsSuccessStatusCode, await pool.Content.ReadAsStringAsync(Ct));
+    }
+
+    /// <summary>
+    /// Opts this visitor out on <paramref name="siteKey"/> through the public page (a same-origin form post, as the
+    /// browser sends it): the edge ends the session's lease and records its end, as for any visitor.
+    /// </summary>
+    public Task<HttpResponseMessage> OptOutAsync(string siteKey) => PostFormAsync($"/optout?k={siteKey}");
+
+    /// <summary>POSTs an empty form with this client's cookies, from the page itself or (not <paramref name="sameOrigin"/>) another site.</summary>
+    public async Task<HttpResponseMessage> PostFormAsync(string path, bool sameOrigin = true)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent([]) };
+        request.Headers.Add("Sec-Fetch-Site", sameOrigin ? "same-origin" : "cross-site");
+        if (Cookies.Count > 0)
+            request.Headers.Add("Cookie", string.Join("; ", Cookies.Select(c => $"{c.Key}={c.Value}")));
+        var response = await _http.SendAsync(request, Ct);
+        KeepCookies(response);
+        return response;
     }
 
     public void Dispose()

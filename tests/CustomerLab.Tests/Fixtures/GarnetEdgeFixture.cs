@@ -1,23 +1,35 @@
 namespace CustomerLab.Tests.Fixtures;
 
 /// <summary>
-/// One test edge on the shared Garnet and the local ClickHouse host, with its own database and settings, started with
-/// the fixture; tests keep apart by site key.
+/// The one shape of an edge fixture: a test edge on the shared Garnet and the local ClickHouse host, in a database of
+/// its own, built from the <c>virtual</c> settings below and ready (schema migrated) before any test runs. Tests keep
+/// apart by site key (<see cref="TestSites.NewSiteKey"/>).
 /// </summary>
-public abstract class GarnetEdgeFixture(GarnetFixture garnet, ClickHouseHostFixture clickHouse, string database, IDictionary<string, string?> settings)
-    : IAsyncLifetime
+public abstract class GarnetEdgeFixture(GarnetFixture garnet, ClickHouseHostFixture clickHouse) : IAsyncLifetime
 {
-    public EdgeApplication Edge { get; } = new(garnet.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor(database), settings);
+    private EdgeApplication? _edge;
+
+    /// <summary>The edge, built on first use from <see cref="DatabaseName"/>, <see cref="Settings"/> and <see cref="Clock"/>.</summary>
+    public EdgeApplication Edge => _edge ??= new(garnet.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor(DatabaseName), Settings) { Clock = Clock };
 
     public ClickHouseHostFixture ClickHouse => clickHouse;
 
     public string RedisUrl => garnet.Url;
 
-    public ValueTask InitializeAsync()
+    /// <summary>The start of the edge's database name (a unique suffix is added).</summary>
+    protected abstract string DatabaseName { get; }
+
+    /// <summary>Settings on top of <see cref="EdgeApplication"/>'s test defaults.</summary>
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    /// <summary>The edge's clock; null for the real one.</summary>
+    protected virtual TimeProvider? Clock => null;
+
+    public virtual async ValueTask InitializeAsync()
     {
-        _ = Edge.Server;
-        return ValueTask.CompletedTask;
+        using var http = Edge.CreateClient();
+        await Poll.UntilReadyAsync(http, $"the {DatabaseName} test edge");
     }
 
-    public ValueTask DisposeAsync() => Edge.DisposeAsync();
+    public virtual ValueTask DisposeAsync() => Edge.DisposeAsync();
 }

@@ -21,4 +21,12 @@ public static class Poll
         }
         throw new TimeoutException($"Timed out after {timeout.TotalSeconds} s waiting for {what}." + (last is null ? "" : $" Last error: {last.Message}") + (diagnose is null ? "" : " " + diagnose()));
     }
+
+    /// <summary>The one readiness wait: until the edge's <c>/readyz</c> answers 200 (stores up, schema migrated).</summary>
+    public static Task UntilReadyAsync(HttpClient http, string what = "the edge", Func<string>? diagnose = null) =>
+        UntilAsync(async () =>
+        {
+            using var response = await http.GetAsync("/readyz", TestContext.Current.CancellationToken);
+            return response.IsSuccessStatusCode;
+        }, TimeSpan.FromSeconds(60), $"{what} to be ready (/readyz)", diagnose);
 }

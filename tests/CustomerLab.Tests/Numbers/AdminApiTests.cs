@@ -21,7 +21,7 @@ public sealed class AdminApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
     public async Task Site_Is400NamingEachBadField_IfNumbersOrDomainsAreInvalid()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var response = await client.AdminAsync(HttpMethod.Put, $"/admin/sites/{NumbersEdgeFixture.NewSiteKey()}",
+        var response = await client.AdminAsync(HttpMethod.Put, $"/admin/sites/{TestSites.NewSiteKey()}",
             new { domains = new[] { "example.com", "not a host" }, targets = new[] { "+12025550100", "555" }, defaultNumber = "12", holdMinutes = 0 });
         var errors = (await EdgeClient.JsonAsync(response)).GetProperty("errors");
 
@@ -37,7 +37,7 @@ public sealed class AdminApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
     public async Task PoolNumbers_Are400NamingTheIndex_IfOneIsInvalid()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(1));
 
         var response = await client.AdminAsync(HttpMethod.Post, $"/admin/sites/{site}/pools/main/numbers", new { numbers = new[] { "+12025550150", "+1555" } });
@@ -52,7 +52,7 @@ public sealed class AdminApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
     public async Task NationalNumbers_AreStoredAsE164_InTheSiteRegion()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         var response = await client.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}",
             new { domains = new[] { "example.co.uk" }, targets = new[] { "020 7946 0000" }, defaultNumber = "020 7946 0001", region = "GB" });
         var json = await EdgeClient.JsonAsync(response);
@@ -66,7 +66,7 @@ public sealed class AdminApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
     public async Task NumberInTwoPools_IsRefusedWith409()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         var main = NumbersEdgeFixture.Numbers(2);
         await client.CreateSiteAsync(site, main);
 
@@ -79,7 +79,7 @@ public sealed class AdminApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
     public async Task NumberInAnotherSitesPool_IsRefusedWith409_UntilRetiredThere()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var (first, second) = (NumbersEdgeFixture.NewSiteKey(), NumbersEdgeFixture.NewSiteKey());
+        var (first, second) = (TestSites.NewSiteKey(), TestSites.NewSiteKey());
         var numbers = NumbersEdgeFixture.Numbers(2);
         await client.CreateSiteAsync(first, numbers);
         await client.CreateSiteAsync(second, NumbersEdgeFixture.Numbers(1));
@@ -102,7 +102,7 @@ public sealed class AdminApiTests(NumbersEdgeFixture fixture) : IClassFixture<Nu
     public async Task UnknownSiteOrPool_Is404()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(1));
 
         Assert.Equal(HttpStatusCode.NotFound, (await client.AdminAsync(HttpMethod.Get, "/admin/sites/nosuchsite")).StatusCode);

@@ -32,10 +32,10 @@ public sealed class NumberBurstTests(GarnetFixture garnet, ClickHouseHostFixture
         const int poolSize = 20, visitors = 500, inFlight = 250;
         await using var edge = new EdgeApplication(garnet.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor(nameof(NumberBurstTests)), ProductionBounds());
         using var admin = new EdgeClient(edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await admin.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(poolSize));
         // Traffic before the burst, as an edge in service has: its replies tell the edge how fast Redis answers here.
-        var before = NumbersEdgeFixture.NewSiteKey();
+        var before = TestSites.NewSiteKey();
         await admin.CreateSiteAsync(before, NumbersEdgeFixture.Numbers(5));
         for (var i = 0; i < 20; i++)
         {
@@ -78,7 +78,7 @@ public sealed class NumberBurstTests(GarnetFixture garnet, ClickHouseHostFixture
         await redis.StartAsync();
         await using var edge = new EdgeApplication(redis.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor(nameof(NumberBurstTests) + "hung"), ProductionBounds());
         using var admin = new EdgeClient(edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await admin.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(5), defaultNumber: "+12025550199");
         using (var warm = new EdgeClient(edge))
             Assert.Equal("assigned", (await EdgeClient.JsonAsync(await warm.RequestNumberAsync(site, Page))).GetProperty("status").GetString());

@@ -18,7 +18,7 @@ public sealed class NumberClaimApiTests(NumbersEdgeFixture fixture) : IClassFixt
     public async Task AnotherSitesTrackingNumber_IsRefusedAsOverflowAndThenAsTrackingNumber()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var (a, b) = (NumbersEdgeFixture.NewSiteKey(), NumbersEdgeFixture.NewSiteKey());
+        var (a, b) = (TestSites.NewSiteKey(), TestSites.NewSiteKey());
         var numbers = NumbersEdgeFixture.Numbers(3);
         await client.CreateSiteAsync(a, numbers[..1]);
         await client.CreateSiteAsync(b, numbers[1..2]);
@@ -38,7 +38,7 @@ public sealed class NumberClaimApiTests(NumbersEdgeFixture fixture) : IClassFixt
     public async Task AnotherSitesOverflowNumber_IsRefusedAsTrackingOrOverflowNumber_ButPoolsOfOneSiteShareIt()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var (a, b) = (NumbersEdgeFixture.NewSiteKey(), NumbersEdgeFixture.NewSiteKey());
+        var (a, b) = (TestSites.NewSiteKey(), TestSites.NewSiteKey());
         var numbers = NumbersEdgeFixture.Numbers(4);
         await client.CreateSiteAsync(a, numbers[..1], overflow: numbers[3]);
         await client.CreateSiteAsync(b, numbers[1..2]);
@@ -58,7 +58,7 @@ public sealed class NumberClaimApiTests(NumbersEdgeFixture fixture) : IClassFixt
     public async Task OverflowClaimRefusal_DoesNotNameTheOtherSite()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var (a, b) = (NumbersEdgeFixture.NewSiteKey(), NumbersEdgeFixture.NewSiteKey());
+        var (a, b) = (TestSites.NewSiteKey(), TestSites.NewSiteKey());
         var numbers = NumbersEdgeFixture.Numbers(2);
         await client.CreateSiteAsync(a, numbers[..1]);
         await client.CreateSiteAsync(b, numbers[1..]);
@@ -74,7 +74,7 @@ public sealed class NumberClaimApiTests(NumbersEdgeFixture fixture) : IClassFixt
     public async Task RetiredNumber_MovesToAnotherSite_OnlyAfterItsLastLeaseEnds()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var (a, b) = (NumbersEdgeFixture.NewSiteKey(), NumbersEdgeFixture.NewSiteKey());
+        var (a, b) = (TestSites.NewSiteKey(), TestSites.NewSiteKey());
         var numbers = NumbersEdgeFixture.Numbers(2);
         await client.CreateSiteAsync(a, numbers[..1], holdMinutes: 1);
         await client.CreateSiteAsync(b, numbers[1..]);
@@ -100,7 +100,7 @@ public sealed class NumberClaimApiTests(NumbersEdgeFixture fixture) : IClassFixt
     public async Task DeletedSite_FreesItsNumbersForAnotherSite_AndAnswers404Afterwards()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var (a, b) = (NumbersEdgeFixture.NewSiteKey(), NumbersEdgeFixture.NewSiteKey());
+        var (a, b) = (TestSites.NewSiteKey(), TestSites.NewSiteKey());
         var numbers = NumbersEdgeFixture.Numbers(3);
         await client.CreateSiteAsync(a, numbers[..2], overflow: numbers[2]);
         await client.CreateSiteAsync(b, []);

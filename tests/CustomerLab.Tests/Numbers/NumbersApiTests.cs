@@ -16,7 +16,7 @@ public sealed class NumbersApiTests(NumbersEdgeFixture fixture) : IClassFixture<
     public async Task Number_IsLeasedWithFormatsAndSignedHttpOnlyCookies_IfSiteAndPageAreValid()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         var pool = NumbersEdgeFixture.Numbers(3);
         await client.CreateSiteAsync(site, pool);
 
@@ -45,7 +45,7 @@ public sealed class NumbersApiTests(NumbersEdgeFixture fixture) : IClassFixture<
     public async Task SameSession_GetsItsNumberRenewed_IfItCallsAgain()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(3));
 
         var first = await EdgeClient.JsonAsync(await client.RequestNumberAsync(site, Page + "?utm_source=google&utm_medium=cpc"));
@@ -60,7 +60,7 @@ public sealed class NumbersApiTests(NumbersEdgeFixture fixture) : IClassFixture<
     public async Task ReturningVisitor_GetsItsPreviousNumber_InANewSession()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(5));
         var first = await EdgeClient.JsonAsync(await client.RequestNumberAsync(site, Page));
         var number = first.GetProperty("number").GetString()!;
@@ -83,7 +83,7 @@ public sealed class NumbersApiTests(NumbersEdgeFixture fixture) : IClassFixture<
     public async Task PaidVisitor_GetsThePaidPool_IfTheUrlHasAClickId()
     {
         using var admin = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await admin.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(2, 100));
         await admin.AddPoolAsync(site, "paid", NumbersEdgeFixture.Numbers(2, 150), match: new { paidClickId = true, utmMedium = new[] { "cpc" } });
 
@@ -104,7 +104,7 @@ public sealed class NumbersApiTests(NumbersEdgeFixture fixture) : IClassFixture<
     public async Task ExhaustedPool_GivesTheOverflowNumberWithAReason_AndIsCounted()
     {
         using var first = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         var overflow = NumbersEdgeFixture.Numbers(1)[0]; // its own: a number serves one site, also as overflow
         await first.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(1), overflow: overflow);
         await first.RequestNumberAsync(site, Page);
@@ -126,7 +126,7 @@ public sealed class NumbersApiTests(NumbersEdgeFixture fixture) : IClassFixture<
     public async Task RetiredNumber_IsNeverHandedOut()
     {
         using var admin = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         var numbers = NumbersEdgeFixture.Numbers(2);
         await admin.CreateSiteAsync(site, numbers);
 
@@ -147,7 +147,7 @@ public sealed class NumbersApiTests(NumbersEdgeFixture fixture) : IClassFixture<
     public async Task OptedOutVisitor_GetsTheDefaultNumberAndNoCookies_IfGpcIsSent()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(2));
 
         var response = await client.RequestNumberAsync(site, Page, configure: r => r.Headers.Add("Sec-GPC", "1"));
@@ -164,7 +164,7 @@ public sealed class NumbersApiTests(NumbersEdgeFixture fixture) : IClassFixture<
     public async Task ForgedSessionCookie_IsIgnored()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(3));
         await client.RequestNumberAsync(site, Page);
         var genuine = client.Cookies[VisitorCookies.SessionCookie];
@@ -182,7 +182,7 @@ public sealed class NumbersApiTests(NumbersEdgeFixture fixture) : IClassFixture<
     public async Task Number_IsAnswered_WhateverTheBodysContentType(string contentType)
     {
         using var client = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(1));
 
         var response = await client.RequestNumberAsync(site, Page, configure: r =>
@@ -231,7 +231,7 @@ public sealed class NumbersApiTests(NumbersEdgeFixture fixture) : IClassFixture<
     public async Task PageOfAnotherSite_Is403()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(1));
 
         var foreignPage = await client.RequestNumberAsync(site, "https://evil.example.net/");
@@ -250,7 +250,7 @@ public sealed class NumbersApiTests(NumbersEdgeFixture fixture) : IClassFixture<
     public async Task LeaseStart_ReachesTheLeaseHistoryInClickHouse()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(2));
         var json = await EdgeClient.JsonAsync(await client.RequestNumberAsync(site, Page + "?utm_source=Google&utm_medium=CPC"));
         var number = json.GetProperty("number").GetString();

@@ -16,7 +16,7 @@ public sealed class NumbersFallbackApiTests(ClickHouseHostFixture clickHouse)
         await redis.StartAsync();
         await using var edge = new EdgeApplication(redis.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor(nameof(RedisDown_AnswersTheDefaultNumberWithAReason_WithoutWaitingForRedis)));
         using var client = new EdgeClient(edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(2), defaultNumber: "+12025550199");
         Assert.Equal("assigned", (await EdgeClient.JsonAsync(await client.RequestNumberAsync(site, Page))).GetProperty("status").GetString());
 

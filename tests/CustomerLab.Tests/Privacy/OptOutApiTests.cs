@@ -15,12 +15,12 @@ public sealed class OptOutApiTests(NumbersEdgeFixture fixture) : IClassFixture<N
     public async Task OptOut_ReplacesIdsWithAnIdFreeCookie_AndEndsTheLease()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(2));
         await client.RequestNumberAsync(site, Page);
         Assert.Contains(VisitorCookies.VisitorCookie, client.Cookies.Keys);
 
-        var optOut = await PostAsync(client, $"/optout?k={site}");
+        var optOut = await client.PostFormAsync($"/optout?k={site}");
         var stats = await EdgeClient.JsonAsync(await client.AdminAsync(HttpMethod.Get, $"/admin/sites/{site}/pools/main/stats"));
 
         Assert.Equal(HttpStatusCode.OK, optOut.StatusCode);
@@ -46,8 +46,8 @@ public sealed class OptOutApiTests(NumbersEdgeFixture fixture) : IClassFixture<N
         var page = await client.Http.GetStringAsync("/optout", Ct);
         Assert.Contains("data-opted-out=\"false\"", page); // no cookie sent by Http.GetStringAsync: shows the default state
 
-        var crossSite = await PostAsync(client, "/optin", sameOrigin: false);
-        var sameSite = await PostAsync(client, "/optin");
+        var crossSite = await client.PostFormAsync("/optin", sameOrigin: false);
+        var sameSite = await client.PostFormAsync("/optin");
 
         Assert.Equal(HttpStatusCode.Forbidden, crossSite.StatusCode);
         Assert.Equal(HttpStatusCode.OK, sameSite.StatusCode);
@@ -64,24 +64,5 @@ public sealed class OptOutApiTests(NumbersEdgeFixture fixture) : IClassFixture<N
         var html = await (await client.Http.SendAsync(request, Ct)).Content.ReadAsStringAsync(Ct);
         Assert.Contains("data-opted-out=\"true\"", html);
         Assert.Contains("action=\"/optin\"", html);
-    }
-
-    private static async Task<HttpResponseMessage> PostAsync(EdgeClient client, string path, bool sameOrigin = true)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent([]) };
-        request.Headers.Add("Sec-Fetch-Site", sameOrigin ? "same-origin" : "cross-site");
-        if (client.Cookies.Count > 0)
-            request.Headers.Add("Cookie", string.Join("; ", client.Cookies.Select(c => $"{c.Key}={c.Value}")));
-        var response = await client.Http.SendAsync(request, Ct);
-        client.LastSetCookies.Clear();
-        if (response.Headers.TryGetValues("Set-Cookie", out var headers))
-            foreach (var header in headers)
-            {
-                client.LastSetCookies.Add(header);
-                var pair = header.Split(';', 2)[0].Split('=', 2);
-                if (pair[1].Length == 0) client.Cookies.Remove(pair[0]); // deleted
-                else client.Cookies[pair[0]] = pair[1];
-            }
-        return response;
     }
 }

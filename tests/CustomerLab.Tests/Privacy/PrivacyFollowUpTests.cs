@@ -33,20 +33,21 @@ public sealed class PrivacyFollowUpTests(PrivacyFollowUpFixture fixture) : IClas
         Task<ulong> FollowUpAuditsAsync() => PrivacyVisits.CountAsync(clickHouse,
             $"SELECT count() FROM privacy_audit WHERE subject_hash = '{hash}' AND requested_by = 'follow-up' AND action = 'delete' AND outcome = 'completed'");
 
-        var before = DateTimeOffset.UtcNow;
+        var deletedAt = fixture.FakeClock.GetUtcNow();
         var delete = await client.AdminAsync(HttpMethod.Post, "/admin/privacy/delete", new { visitorId });
-        var after = DateTimeOffset.UtcNow;
         // In flight: the deletion leaves the cookies valid, so this event passes collect and the spool after it.
         var late = await client.SendPageviewAsync(site, "https://www.example.com/late", PrivacyVisits.Landing, "Late");
         var scheduled = await db.SortedSetScoreAsync(queue.Key, member);
         await Poll.UntilAsync(async () => await PageviewsAsync() == 1, TimeSpan.FromSeconds(30), "the late pageview in ClickHouse");
         var whenLanded = await db.SortedSetScoreAsync(queue.Key, member);
+        // Now the follow-up becomes due on the edge's clock (its delay, plus a poll interval for the service to look).
+        fixture.FakeClock.Advance(TimeSpan.FromSeconds(PrivacyFollowUpFixture.DelaySeconds + 1));
         await Poll.UntilAsync(async () => await PageviewsAsync() == 0 && await FollowUpAuditsAsync() == 1 && await db.SortedSetScoreAsync(queue.Key, member) is null,
             TimeSpan.FromSeconds(30), "the follow-up pass: late pageview gone, its audit row written, its queue member removed");
 
         Assert.Equal(HttpStatusCode.OK, delete.StatusCode);
         var due = (await EdgeClient.JsonAsync(delete)).GetProperty("followUpDueAt").GetDateTimeOffset();
-        Assert.InRange(due, before.AddSeconds(PrivacyFollowUpFixture.DelaySeconds), after.AddSeconds(PrivacyFollowUpFixture.DelaySeconds));
+        Assert.Equal(deletedAt.AddSeconds(PrivacyFollowUpFixture.DelaySeconds).ToUnixTimeMilliseconds(), due.ToUnixTimeMilliseconds());
         Assert.Equal(due.ToUnixTimeMilliseconds(), (long?)scheduled);
         Assert.Equal(HttpStatusCode.Accepted, late.StatusCode);
         // The premise: the late row was in ClickHouse before the pass took the member (else it proves nothing).

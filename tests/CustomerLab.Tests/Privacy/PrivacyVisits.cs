@@ -18,7 +18,7 @@ internal static class PrivacyVisits
         EdgeApplication edge, ClickHouseHostFixture clickHouseHost)
     {
         var client = new EdgeClient(edge);
-        var site = SecurityEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(3));
         var number = (await EdgeClient.JsonAsync(await client.RequestNumberAsync(site, Landing, "https://www.google.com/"))).GetProperty("number").GetString()!;
         Assert.Equal(HttpStatusCode.Accepted, (await client.SendPageviewAsync(site, Landing, "https://www.google.com/", "Landing")).StatusCode);

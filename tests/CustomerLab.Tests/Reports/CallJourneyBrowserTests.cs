@@ -71,5 +71,23 @@ public sealed class CallJourneyBrowserTests(TagBrowserFixture fixture) : IClassF
         Assert.Equal(4, drawn.GetProperty("charts").GetInt32());
         Assert.True(drawn.GetProperty("calls").GetInt32() >= 1);
         Assert.True(new FileInfo(shot).Length > 10_000, "the screenshot is empty");
+        // What is on the canvases, not a flag the page sets itself: the call's bar (its channel, paid, is the first and
+        // only series: blue) and the conversion bar of its source (green) are drawn.
+        Assert.Equal($"Site {site}, last 30 days.", await report.InnerTextAsync("#status"));
+        Assert.True(await PixelsAsync(report, "calls", 37, 99, 235) > 50, "no bar in the calls chart");
+        Assert.True(await PixelsAsync(report, "conversion", 22, 163, 74) > 50, "no bar in the conversion chart");
+        Assert.Equal(0, await PixelsAsync(report, "conversion", 37, 99, 235)); // the check tells colours apart
     }
+
+    /// <summary>How many pixels of the canvas <paramref name="id"/> have exactly this colour.</summary>
+    private static Task<int> PixelsAsync(IPage page, string id, int r, int g, int b) =>
+        page.EvaluateAsync<int>("""
+            ([id, r, g, b]) => {
+              const canvas = document.getElementById(id);
+              const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+              let n = 0;
+              for (let i = 0; i < data.length; i += 4) if (data[i] === r && data[i + 1] === g && data[i + 2] === b && data[i + 3] === 255) n++;
+              return n;
+            }
+            """, new object[] { id, r, g, b });
 }

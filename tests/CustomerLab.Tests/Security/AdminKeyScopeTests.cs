@@ -15,7 +15,7 @@ public sealed class AdminKeyScopeTests(SecurityEdgeFixture fixture) : IClassFixt
         using var client = new EdgeClient(fixture.Edge);
         var own = await client.AdminAsync(HttpMethod.Put, $"/admin/sites/{SecurityEdgeFixture.ScopedSite}", Site, SecurityEdgeFixture.ScopedAdminKey);
         var ownRead = await client.AdminAsync(HttpMethod.Get, $"/admin/sites/{SecurityEdgeFixture.ScopedSite}", key: SecurityEdgeFixture.ScopedAdminKey);
-        var other = await client.AdminAsync(HttpMethod.Put, $"/admin/sites/{SecurityEdgeFixture.NewSiteKey()}", Site, SecurityEdgeFixture.ScopedAdminKey);
+        var other = await client.AdminAsync(HttpMethod.Put, $"/admin/sites/{TestSites.NewSiteKey()}", Site, SecurityEdgeFixture.ScopedAdminKey);
         var list = await client.AdminAsync(HttpMethod.Get, "/admin/sites", key: SecurityEdgeFixture.ScopedAdminKey);
 
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
@@ -29,8 +29,8 @@ public sealed class AdminKeyScopeTests(SecurityEdgeFixture fixture) : IClassFixt
     public async Task GlobalKeysReachEverySite_IfConfiguredInEitherList()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var legacy = await client.AdminAsync(HttpMethod.Put, $"/admin/sites/{SecurityEdgeFixture.NewSiteKey()}", Site, EdgeApplication.AdminKey);
-        var listed = await client.AdminAsync(HttpMethod.Put, $"/admin/sites/{SecurityEdgeFixture.NewSiteKey()}", Site, SecurityEdgeFixture.GlobalKeysEntry);
+        var legacy = await client.AdminAsync(HttpMethod.Put, $"/admin/sites/{TestSites.NewSiteKey()}", Site, EdgeApplication.AdminKey);
+        var listed = await client.AdminAsync(HttpMethod.Put, $"/admin/sites/{TestSites.NewSiteKey()}", Site, SecurityEdgeFixture.GlobalKeysEntry);
         var list = await client.AdminAsync(HttpMethod.Get, "/admin/sites", key: SecurityEdgeFixture.GlobalKeysEntry);
 
         Assert.Equal(HttpStatusCode.OK, legacy.StatusCode);
@@ -44,7 +44,7 @@ public sealed class AdminKeyScopeTests(SecurityEdgeFixture fixture) : IClassFixt
         using var client = new EdgeClient(fixture.Edge);
         var none = await client.AdminAsync(HttpMethod.Get, "/admin/sites", key: null);
         var wrong = await client.AdminAsync(HttpMethod.Get, "/admin/sites", key: EdgeApplication.AdminKey + "x");
-        var hash = await client.AdminAsync(HttpMethod.Get, "/admin/sites", key: SecurityEdgeFixture.Sha256Hex(EdgeApplication.AdminKey));
+        var hash = await client.AdminAsync(HttpMethod.Get, "/admin/sites", key: TestSites.Sha256Hex(EdgeApplication.AdminKey));
 
         Assert.Equal(HttpStatusCode.Unauthorized, none.StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);

@@ -74,7 +74,7 @@ public sealed class CookieKeyRotationTests(SecurityEdgeFixture fixture) : IClass
     public async Task VisitorKeepsItsId_AndIsResignedWithTheNewKey_IfCookieWasSignedWithTheOldKey()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var site = SecurityEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(2));
         var oldKey = Cookies(EdgeApplication.CookieSigningKey);
         client.Cookies[VisitorCookies.VisitorCookie] = oldKey.Sign(VisitorCookies.VisitorCookie, "visitor-from-before");
@@ -90,7 +90,7 @@ public sealed class CookieKeyRotationTests(SecurityEdgeFixture fixture) : IClass
     public async Task VisitorGetsANewId_IfCookieIsForged()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var site = SecurityEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(2));
         client.Cookies[VisitorCookies.VisitorCookie] = Cookies("attacker-key-0123456789abcdefghijklmnopq").Sign(VisitorCookies.VisitorCookie, "chosen-id");
 
@@ -106,7 +106,7 @@ public sealed class CookieKeyRotationTests(SecurityEdgeFixture fixture) : IClass
     public async Task IdCookiesAreHttpOnlyLaxAndHostOnly_IfSetByTheEdge()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var site = SecurityEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(2));
 
         await client.RequestNumberAsync(site, Page);

@@ -105,7 +105,7 @@ public sealed class FuzzTests(SecurityEdgeFixture fixture) : IClassFixture<Secur
 
         // The spool still takes an event and the shipper still delivers it.
         using var client = new EdgeClient(fixture.Edge);
-        var site = SecurityEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(1));
         var marker = "https://www.example.com/after-fuzz-" + Guid.NewGuid().ToString("N");
         Assert.Equal(HttpStatusCode.Accepted, (await client.SendPageviewAsync(site, marker)).StatusCode);

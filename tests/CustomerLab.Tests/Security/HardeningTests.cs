@@ -38,7 +38,7 @@ public sealed class HardeningTests(SecurityEdgeFixture fixture) : IClassFixture<
     public async Task SiteKeyOrPoolIdWithATrailingNewline_IsRefused()
     {
         using var client = new EdgeClient(fixture.Edge);
-        var site = SecurityEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
 
         var newlineSite = await client.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}%0A", Site);
         Assert.Equal(HttpStatusCode.OK, (await client.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}", Site)).StatusCode);
@@ -100,7 +100,7 @@ public sealed class HardeningTests(SecurityEdgeFixture fixture) : IClassFixture<
         using var client = new EdgeClient(fixture.Edge);
         using var wrongMethod = new HttpRequestMessage(HttpMethod.Delete, "/v1/number");
         var methodNotAllowed = await client.Http.SendAsync(wrongMethod, Ct);
-        using var wrongType = new HttpRequestMessage(HttpMethod.Put, $"/admin/sites/{SecurityEdgeFixture.NewSiteKey()}")
+        using var wrongType = new HttpRequestMessage(HttpMethod.Put, $"/admin/sites/{TestSites.NewSiteKey()}")
         {
             Content = new StringContent("{}", Encoding.UTF8, "text/csv"),
         };
@@ -124,7 +124,7 @@ public sealed class HardeningTests(SecurityEdgeFixture fixture) : IClassFixture<
     {
         using var client = new EdgeClient(fixture.Edge);
         const string own = SecurityEdgeFixture.ScopedSite;
-        var other = SecurityEdgeFixture.NewSiteKey();
+        var other = TestSites.NewSiteKey();
 
         var report = await client.AdminAsync(HttpMethod.Get, $"/admin/reports/{own}", key: SecurityEdgeFixture.ScopedAdminKey);
         var otherReport = await client.AdminAsync(HttpMethod.Get, $"/admin/reports/{other}", key: SecurityEdgeFixture.ScopedAdminKey);
@@ -145,7 +145,7 @@ public sealed class HardeningTests(SecurityEdgeFixture fixture) : IClassFixture<
     public async Task UrlWithARawNul_IsRefusedNamingTheField(string path)
     {
         using var client = new EdgeClient(fixture.Edge);
-        var site = SecurityEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
         Assert.Equal(HttpStatusCode.OK, (await client.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}", Site)).StatusCode);
         var body = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?> { ["k"] = site, ["n"] = "pageview", ["u"] = "https://example.com/a\u0000b", ["w"] = 1280 });
 

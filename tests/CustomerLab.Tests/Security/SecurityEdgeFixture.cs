@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using CustomerLab.Tests.Fixtures;
 
 namespace CustomerLab.Tests.Security;
@@ -9,15 +7,18 @@ namespace CustomerLab.Tests.Security;
 /// (a new key first, the usual test key still verifying), a site-scoped admin key beside the global test key.
 /// Tests keep apart by site key.
 /// </summary>
-public sealed class SecurityEdgeFixture(GarnetFixture garnet, ClickHouseHostFixture clickHouse)
-    : GarnetEdgeFixture(garnet, clickHouse, "security", new Dictionary<string, string?>
+public sealed class SecurityEdgeFixture(GarnetFixture garnet, ClickHouseHostFixture clickHouse) : GarnetEdgeFixture(garnet, clickHouse)
+{
+    protected override string DatabaseName => "security";
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Cookies:SigningKeys:0"] = NewSigningKey,
-        ["Admin:Keys:0:Sha256"] = Sha256Hex(ScopedAdminKey),
+        ["Admin:Keys:0:Sha256"] = TestSites.Sha256Hex(ScopedAdminKey),
         ["Admin:Keys:0:Site"] = ScopedSite,
-        ["Admin:Keys:1:Sha256"] = Sha256Hex(GlobalKeysEntry),
-    })
-{
+        ["Admin:Keys:1:Sha256"] = TestSites.Sha256Hex(GlobalKeysEntry),
+    };
+
     /// <summary>The key that now signs; <see cref="EdgeApplication.CookieSigningKey"/> only verifies.</summary>
     public const string NewSigningKey = "rotated-signing-key-abcdefghijklmnopqrstuvwxyz0123";
 
@@ -26,8 +27,4 @@ public sealed class SecurityEdgeFixture(GarnetFixture garnet, ClickHouseHostFixt
 
     /// <summary>A second global key configured through <c>Admin:Keys</c> (no site).</summary>
     public const string GlobalKeysEntry = "global-admin-key-from-keys-list";
-
-    public static string Sha256Hex(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
-
-    public static string NewSiteKey() => "s" + Guid.NewGuid().ToString("N")[..16];
 }

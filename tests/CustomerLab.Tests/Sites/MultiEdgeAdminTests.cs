@@ -15,7 +15,7 @@ public sealed class MultiEdgeAdminTests(GarnetFixture garnet, ClickHouseHostFixt
         await using var edgeB = new EdgeApplication(garnet.Url, clickHouse.BaseUrl, database);
         using var a = new EdgeClient(edgeA);
         using var b = new EdgeClient(edgeB);
-        var site = NumbersEdgeFixture.NewSiteKey();
+        var site = TestSites.NewSiteKey();
 
         // Edge A creates the site (and keeps a copy without pools for 10 s), B adds one pool, A adds another.
         Assert.True((await a.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}", new { domains = new[] { "example.com" }, defaultNumber = "+12025550199" })).IsSuccessStatusCode);
