@@ -3,6 +3,8 @@
 #   - fetches the npm packages the services load (libchdb.so = the ClickHouse engine) and builds the solution;
 #   - starts the local ClickHouse host on http://127.0.0.1:8123 (data in ./data/clickhouse);
 #   - starts the edge on http://127.0.0.1:8080 with an embedded Garnet server on 127.0.0.1:6380 (data in ./data/garnet).
+#   - with --phone: starts the phone server (Debian's Kamailio, telephony/kamailio/kamailio.cfg) on SIP 127.0.0.1:5060,
+#     UDP and TCP, asking this edge where each call goes.
 # Data survives a restart. Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -11,8 +13,19 @@ source scripts/common.sh
 CONFIGURATION=${CONFIGURATION:-Release}
 EDGE_URL=${EDGE_URL:-http://127.0.0.1:8080}
 CLICKHOUSE_URL=${CLICKHOUSE_URL:-http://127.0.0.1:8123}
+SIP_LISTEN=${SIP_LISTEN:-127.0.0.1:5060}
+# The secret the phone server sends the edge (X-Phone-Secret); a development value unless you set one.
+PHONE_SECRET=${PHONE_SECRET:-dev-phone-secret}
+PHONE=false
+for arg in "$@"; do
+  case "$arg" in
+    --phone) PHONE=true ;;
+    *) echo "usage: ./run.sh [--phone]" >&2; exit 64 ;;
+  esac
+done
 
 ensure_apt_packages curl
+if $PHONE; then ensure_phone_packages; fi
 ensure_npm_deps
 ensure_tag_built
 ensure_report_built
@@ -43,9 +56,17 @@ wait_for_url "$CLICKHOUSE_URL/ping" 60
 echo "==> starting the edge on $EDGE_URL"
 ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} \
 dotnet "$(bin CustomerLab.Edge)/CustomerLab.Edge.dll" --contentRoot "$(bin CustomerLab.Edge)" \
-  --urls "$EDGE_URL" --ClickHouse:Url="$CLICKHOUSE_URL" --Redis:EmbeddedDataPath="$PWD/data/garnet" &
+  --urls "$EDGE_URL" --ClickHouse:Url="$CLICKHOUSE_URL" --Redis:EmbeddedDataPath="$PWD/data/garnet" \
+  --Calls:PhoneServerSecret="$PHONE_SECRET" &
 pids+=($!)
 wait_for_url "$EDGE_URL/healthz" 60
+
+if $PHONE; then
+  echo "==> starting the phone server (Kamailio) on sip:$SIP_LISTEN (udp, tcp)"
+  kamailio -f "$PWD/telephony/kamailio/kamailio.cfg" -DD -E -l "udp:$SIP_LISTEN" -l "tcp:$SIP_LISTEN" \
+    -A "EDGE_URL=\"$EDGE_URL\"" -A "EDGE_SECRET=\"$PHONE_SECRET\"" &
+  pids+=($!)
+fi
 
 # A demo site so the main job works out of the box: site key "demo" on localhost, a pool of 20 numbers.
 # Both calls are idempotent (PUT), so a restart keeps the leases and numbers already in ./data.

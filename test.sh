@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the tests need when it is missing (Debian's redis-server and chromium, the npm
+# Installs what the tests need when it is missing (Debian's redis-server, chromium, kamailio and sipp, the npm
 # packages with libchdb.so), builds, and runs the whole suite against real servers.
 # Extra arguments go to `dotnet test` (for example --filter "FullyQualifiedName~Numbers").
 set -euo pipefail
@@ -9,6 +9,7 @@ source scripts/common.sh
 CONFIGURATION=${CONFIGURATION:-Release}
 
 ensure_apt_packages redis-server chromium curl
+ensure_phone_packages
 ensure_npm_deps
 ensure_tag_built
 ensure_report_built

@@ -5,19 +5,21 @@
 #   loadtest/run.sh baseline|number|collect|voice|signin [--quick]
 #   loadtest/run.sh fault clickhouse|redis|edge [--quick]
 #   loadtest/run.sh nginx [--quick]                 two edges behind nginx
+#   loadtest/run.sh calls [--quick]                 SIP calls through Kamailio and the edge (SIPp), at rising rates
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
 
 args=("$@")
 case "${1:-}" in
-  baseline|number|collect|voice|signin|full|fault|nginx) ;;
+  baseline|number|collect|voice|signin|full|fault|nginx|calls) ;;
   *) args=(full "$@") ;;
 esac
 
 packages=(curl redis-server)
 [ "${args[0]}" = nginx ] && packages+=(nginx)
 ensure_apt_packages "${packages[@]}"
+[ "${args[0]}" = calls ] && ensure_phone_packages
 ensure_npm_deps
 build_solution Release
 

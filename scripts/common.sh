@@ -14,6 +14,20 @@ ensure_apt_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The phone server: Debian's Kamailio with http_client (utils) and json, and SIPp for the tests. Debian's own kamailio
+# service is stopped and disabled where an init system runs it: the project starts Kamailio itself, with its own
+# configuration, and the packaged service would hold port 5060.
+ensure_phone_packages() {
+  ensure_apt_packages kamailio kamailio-utils-modules kamailio-json-modules sip-tester
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  if command -v systemctl >/dev/null 2>&1 && systemctl is-enabled --quiet kamailio 2>/dev/null; then
+    $sudo systemctl disable --now kamailio >/dev/null 2>&1 || true
+  elif pgrep -x kamailio -u kamailio >/dev/null 2>&1; then
+    $sudo service kamailio stop >/dev/null 2>&1 || true
+  fi
+}
+
 # npm packages the services load at run time (libchdb.so, data files): deps/node_modules, from deps/package-lock.json.
 ensure_npm_deps() {
   local stamp=deps/node_modules/.customerlab-lock-sha256

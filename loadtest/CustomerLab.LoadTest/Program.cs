@@ -15,6 +15,7 @@ if (options is null)
           full                baseline, /v1/number, Twilio voice, /v1/collect, then the visitor model (attribution, pools, freshness)
           fault clickhouse|redis|edge   collect under a fault; sent/acknowledged/stored/lost/duplicated
           nginx               two edges behind nginx, beside one edge: throughput, invariants, accuracy
+          calls               SIP calls through Kamailio and the edge at rising rates (SIPp): connected ÷ offered, route and answer p99
         """);
     return 2;
 }

@@ -48,6 +48,20 @@ internal static class Report
         if (r.Endpoints.Where(e => e.SendLatenessP99Ms is not null).ToList() is { Count: > 0 } open)
             sb.AppendLine("Open-loop phases: the generator sent each request at most this late after it was due, at p99 (its own error, included in the " +
                 "latency above): " + string.Join(", ", open.Select(e => $"{e.Phase} {F(e.SendLatenessP99Ms!.Value)} ms")) + ".").AppendLine();
+        if (r.SipSteps.Count > 0)
+        {
+            sb.AppendLine("| offered calls/s | offered | connected | failed | connected ÷ offered | connected calls/s | route p50 ms | route p99 ms | answer p50 ms | answer p99 ms | answer max ms |");
+            sb.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|");
+            foreach (var s in r.SipSteps)
+                sb.AppendLine($"| {s.OfferedPerSecond} | {s.Offered} | {s.Connected} | {s.Failed} | {F(s.ConnectedRatio * 100, "0.##")}% | {F(s.ConnectedPerSecond, "0")} | {F(s.RouteP50Ms)} | {F(s.RouteP99Ms)} | {F(s.AnswerP50Ms)} | {F(s.AnswerP99Ms)} | {F(s.AnswerMaxMs)} |");
+            sb.AppendLine();
+            foreach (var s in r.SipSteps.Where(s => s.Errors.Count > 0))
+                sb.AppendLine($"- SIPp's error log at {s.OfferedPerSecond}/s: {string.Join("; ", s.Errors)}");
+            sb.AppendLine();
+            sb.AppendLine("Route: SIPp's INVITE → 100 Trying, which Kamailio sends once the edge has answered where the call goes (SIPp counts whole milliseconds). " +
+                          "Answer: INVITE → 200 OK from a business that answers at once (the post-dial delay this setup adds).");
+            sb.AppendLine();
+        }
         if (r.Ratios.Count > 0)
             sb.AppendLine("Ratios to the bare Kestrel baseline (closed loop, same generator, same run): " + string.Join(", ", r.Ratios.Select(x => $"{x.Key} = {F(x.Value * 100, "0.#")}%")) + ".").AppendLine();
         foreach (var (label, m) in new[] { ("Visitor model", r.Model), ("Visitor model through nginx (2 edges)", r.NginxModel) })

@@ -178,7 +178,7 @@ internal sealed class Stack : IAsyncDisposable
 
     private string Bin(string project) => Path.Combine(_options.RepoRoot, "src", project, "bin", "Release", "net10.0");
 
-    private ManagedProcess Track(ManagedProcess p) { _started.Add(p); return p; }
+    public ManagedProcess Track(ManagedProcess p) { _started.Add(p); return p; }
 
     public async Task StartClickHouseAsync()
     {
@@ -221,7 +221,7 @@ internal sealed class Stack : IAsyncDisposable
             [Path.Combine(bin, "CustomerLab.Edge.dll"), "--contentRoot", bin, "--urls", $"http://127.0.0.1:{edgePort}",
              $"--Redis:Url=redis://127.0.0.1:{RedisPort}", $"--ClickHouse:Url={ClickHouseUrl}", $"--ClickHouse:Database={Database}",
              "--Cookies:SigningKey=loadtest-signing-key-0123456789abcdef0123456789", "--Cookies:Secure=false",
-             $"--Admin:ApiKeySha256:0={keyHash}", $"--Calls:WebhookSecret={WebhookSecret}", $"--Calls:TwilioAuthToken={TwilioAuthToken}",
+             $"--Admin:ApiKeySha256:0={keyHash}", $"--Calls:WebhookSecret={WebhookSecret}", $"--Calls:TwilioAuthToken={TwilioAuthToken}", "--Calls:PhoneServerSecret=loadtest-phone-secret",
              // Holds are compressed to 1 minute; a 10-minute grace would span many reuses of a number (see the README).
              $"--Calls:GraceMinutes={_options.GraceMinutes}",
              $"--Delivery:SpoolPath={spool}", $"--Events:DataPackagesPath={Path.Combine(_options.RepoRoot, "deps", "node_modules")}",

@@ -65,6 +65,7 @@ internal static class AdminEndpoints
         var forwardTo = request.ForwardTo is null ? null : SiteValidation.ParseNumber(request.ForwardTo, "forwardTo", site.Region, errors);
         if (overflow is not null && numbers.Contains(overflow))
             errors["overflowNumber"] = ["The overflow number cannot also be one of the pool's tracking numbers."];
+        var forwardSip = SiteValidation.ParseSipUri(request.ForwardSip, "forwardSip", errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         if (forwardTo is not null && (numbers.Contains(forwardTo) || overflow == forwardTo))
             return Problems.Problem(StatusCodes.Status409Conflict, $"forwardTo: {forwardTo} is also one of this pool's own numbers; a call to it would loop.");
@@ -73,10 +74,10 @@ internal static class AdminEndpoints
         if (overflow is not null && await conflicts.CheckTrackingNumbersAsync("overflowNumber", [overflow]) is { } overflowTaken) return overflowTaken;
 
         // Claims each number (one site per number, also for the overflow number), then writes the pool.
-        var config = new PoolConfig { Id = poolId, Match = request.Match, OverflowNumber = overflow, ForwardTo = forwardTo };
+        var config = new PoolConfig { Id = poolId, Match = request.Match, OverflowNumber = overflow, ForwardTo = forwardTo, ForwardSip = forwardSip };
         if (Refusal(await siteNumbers.PutPoolAsync(siteKey, config, numbers)) is { } refused) return refused;
         await NotifyAsync(observers);
-        return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId), config.ForwardTo));
+        return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId), config.ForwardTo, config.ForwardSip));
     }
 
     private static async Task<Results<Ok<PoolView>, ValidationProblem, ProblemHttpResult>> AddNumbersAsync(
@@ -153,7 +154,7 @@ internal static class AdminEndpoints
 public sealed record RetireResponse(string Number, string Outcome);
 
 /// <summary>A pool as the admin API shows it.</summary>
-public sealed record PoolView(string Id, SourceRule? Match, string? OverflowNumber, PoolStats Stats, string? ForwardTo = null);
+public sealed record PoolView(string Id, SourceRule? Match, string? OverflowNumber, PoolStats Stats, string? ForwardTo = null, string? ForwardSip = null);
 
 /// <summary>A site as the admin API shows it.</summary>
 public sealed record SiteView(SiteConfig Site, IReadOnlyList<PoolView> Pools);

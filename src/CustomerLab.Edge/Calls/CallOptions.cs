@@ -46,12 +46,27 @@ public sealed class CallOptions : IValidatableObject
     /// </summary>
     public string RoutesSnapshotPath { get; set; } = "";
 
+    /// <summary>
+    /// The secret the self-hosted phone server (Kamailio) sends in <c>X-Phone-Secret</c> on <c>POST /v1/calls/route</c> and
+    /// <c>POST /v1/calls/sip/events</c>. Empty (the default) refuses both with 401.
+    /// </summary>
+    public string PhoneServerSecret { get; set; } = "";
+
+    /// <summary>
+    /// <c>host[:port]</c> of the SIP trunk or SBC the phone server reaches the public network through: a call to a number
+    /// without a <c>forwardSip</c> goes to <c>sip:{forwardTo}@{SipTrunkGateway}</c>. Empty (the default): only sites and
+    /// pools with a <c>forwardSip</c> are routed by the phone server.
+    /// </summary>
+    public string SipTrunkGateway { get; set; } = "";
+
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
         var o = this;
         if (!(o.GraceMinutes is >= 0 and <= 1440)) yield return new ValidationResult("Calls:GraceMinutes must be between 0 and 1440.");
         if (!(o.PublisherParameter.Length is > 0 and <= 64)) yield return new ValidationResult("Calls:PublisherParameter must be 1 to 64 characters.");
         if (!(o.RoutesRefreshSeconds is >= 1 and <= 3600)) yield return new ValidationResult("Calls:RoutesRefreshSeconds must be between 1 and 3600.");
+        if (!(o.SipTrunkGateway.Length == 0 || System.Text.RegularExpressions.Regex.IsMatch(o.SipTrunkGateway, @"^([A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(:[0-9]{1,5})?\z")))
+            yield return new ValidationResult("Calls:SipTrunkGateway must be host[:port].");
         if (!(o.PublicBaseUrl.Length == 0 || Uri.IsWellFormedUriString(o.PublicBaseUrl, UriKind.Absolute))) yield return new ValidationResult("Calls:PublicBaseUrl must be an absolute URL.");
     }
 }

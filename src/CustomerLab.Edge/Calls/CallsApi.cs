@@ -2,6 +2,7 @@ using ClickHouse.Driver;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using CustomerLab.Edge.Calls.Twilio;
+using CustomerLab.Edge.Calls.Sip;
 using StackExchange.Redis;
 
 namespace CustomerLab.Edge.Calls;
@@ -17,6 +18,7 @@ internal static class CallsApi
         var calls = app.MapGroup("/v1/calls").WithTags("Calls").DisableAntiforgery();
         calls.MapPost("/", GenericAsync).WithDescription("Generic JSON call event (see GenericCallBody), signed with X-Signature-256: sha256=HEX.");
         app.MapTwilioVoice();
+        app.MapSipPhoneServer();
         app.MapTwilioFallback();
         return app;
     }

@@ -35,6 +35,9 @@ public sealed record SiteConfig
     /// </summary>
     public string? ForwardTo { get; init; }
 
+    /// <summary>A SIP URI (such as a PBX) the self-hosted phone server relays the site's calls to; null: the forward-to number through <c>Calls:SipTrunkGateway</c>.</summary>
+    public string? ForwardSip { get; init; }
+
     /// <summary>How calls are connected: caller id, dial timeout, the no-answer message, the Twilio account.</summary>
     public SiteCallSettings Calls { get; init; } = new();
 
@@ -65,6 +68,9 @@ public sealed class PoolConfig
 
     /// <summary>The business line calls to this pool's numbers ring instead of the site's <see cref="SiteConfig.ForwardTo"/>.</summary>
     public string? ForwardTo { get; init; }
+
+    /// <summary>The SIP URI this pool's calls are relayed to instead of the site's <see cref="SiteConfig.ForwardSip"/>.</summary>
+    public string? ForwardSip { get; init; }
 }
 
 /// <summary>

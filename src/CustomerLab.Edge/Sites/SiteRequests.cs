@@ -24,6 +24,9 @@ public sealed class SiteRequest
     /// <summary>The business line calls ring (any common format); never one of any site's tracking or overflow numbers.</summary>
     public string? ForwardTo { get; set; }
 
+    /// <summary>A SIP URI (a PBX, such as <c>sip:sales@pbx.example.com</c>) the self-hosted phone server relays this site's calls to, instead of the forward-to number through the trunk.</summary>
+    public string? ForwardSip { get; set; }
+
     /// <summary>Call settings; omitted fields take their defaults (an omitted auth token keeps the stored one).</summary>
     public SiteCallsRequest? Calls { get; set; }
 }
@@ -61,6 +64,9 @@ public sealed class PoolRequest
 
     /// <summary>The business line this pool's calls ring instead of the site's forward-to number.</summary>
     public string? ForwardTo { get; set; }
+
+    /// <summary>A SIP URI the self-hosted phone server relays this pool's calls to, instead of the site's.</summary>
+    public string? ForwardSip { get; set; }
 }
 
 /// <summary>Body of <c>POST /admin/sites/{siteKey}/pools/{poolId}/numbers</c>.</summary>

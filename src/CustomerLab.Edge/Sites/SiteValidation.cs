@@ -17,6 +17,20 @@ internal static partial class SiteValidation
     [GeneratedRegex(@"^(?=.{1,253}\z)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\z")]
     private static partial Regex HostPattern();
 
+    /// <summary>A sip: or sips: URI with an optional user, a host name or IP address, an optional port and parameters; no
+    /// spaces, quotes or angle brackets, since the phone server puts it into the request line as it is.</summary>
+    [GeneratedRegex(@"^sips?:([A-Za-z0-9_.!~*'()&=+$,;?/%-]{1,64}@)?([A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(:[0-9]{1,5})?(;[A-Za-z0-9_.=-]{1,64}){0,8}\z")]
+    private static partial Regex SipUriPattern();
+
+    /// <summary>The SIP URI, or null with an error under <paramref name="field"/>.</summary>
+    public static string? ParseSipUri(string? value, string field, Dictionary<string, string[]> errors)
+    {
+        if (value is null) return null;
+        if (value.Length <= 512 && SipUriPattern().IsMatch(value)) return value;
+        errors[field] = ["A SIP URI such as sip:sales@pbx.example.com:5060."];
+        return null;
+    }
+
     [GeneratedRegex("^AC[0-9a-fA-F]{32}$")]
     private static partial Regex AccountSidPattern();
 
@@ -47,6 +61,7 @@ internal static partial class SiteValidation
         if (hold is < 1 or > 1440)
             errors["holdMinutes"] = ["Between 1 and 1440 minutes."];
         var forwardTo = request.ForwardTo is null ? null : ParseNumber(request.ForwardTo, "forwardTo", region, errors);
+        var forwardSip = ParseSipUri(request.ForwardSip, "forwardSip", errors);
         var calls = ToCallSettings(request.Calls ?? new SiteCallsRequest(), existingCalls, errors);
 
         if (errors.Count > 0) return null;
@@ -61,6 +76,7 @@ internal static partial class SiteValidation
             HonourDoNotTrack = request.HonourDoNotTrack ?? false,
             Pools = pools,
             ForwardTo = forwardTo,
+            ForwardSip = forwardSip,
             Calls = calls!,
         };
     }

@@ -86,6 +86,23 @@ public sealed class CallOutageTests(GarnetFixture garnet, ClickHouseHostFixture 
         await AssertStoredOnceAsync(second, sharedClickHouse, call, session, forwardTo);
     }
 
+    [Fact]
+    public async Task NumberUnknownOnlyBecauseRedisIsDown_Is503ForTwiliosFallback_NotRejected()
+    {
+        await using var redis = new RedisServerProcess();
+        await redis.StartAsync();
+        await redis.StopAsync();
+        // A fresh edge with no snapshot, while Redis is down: its table is empty and was never read.
+        await using var edge = new EdgeApplication(redis.Url, sharedClickHouse.BaseUrl, EdgeApplication.DatabaseFor("callsnoroutes"));
+        var call = new TwilioCall(edge.CreateClient(), NumbersEdgeFixture.Numbers(1)[0]);
+
+        var voice = await call.VoiceAsync();
+
+        // Any error makes Twilio request the number's Voice Fallback URL, whose static TwiML dials the business.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, voice.StatusCode);
+        Assert.Contains(edge.Logs.Lines, l => l.Contains(call.CallSid, StringComparison.Ordinal) && l.Contains("Fallback", StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>A site with a forward-to number and a visitor from an ad click holding one of its numbers, recorded in ClickHouse.</summary>
     private static async Task<(string Number, string ForwardTo, string Session)> PrepareAsync(EdgeApplication edge, ClickHouseHostFixture clickHouse)
     {

@@ -17,15 +17,19 @@ public sealed class NumbersEdgeFixture(GarnetFixture garnet, ClickHouseHostFixtu
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, 100);
         if (first is { } start) return Enumerable.Range(start, count).Select(i => $"+1202555{i:D4}").ToArray();
         int block;
-        do
+        while (true)
         {
-            block = Interlocked.Add(ref _nextUnique, count) - count;
-        } while (block % 100 + count > 100); // a block never crosses into the next area code
+            var next = Volatile.Read(ref _nextUnique);
+            // A block never crosses into the next area code: one that would starts at the next hundred instead.
+            block = next % 100 + count > 100 ? (next / 100 + 1) * 100 : next;
+            if (Interlocked.CompareExchange(ref _nextUnique, block + count, next) == next) break;
+        }
         var area = UniqueAreaCodes[block / 100 % UniqueAreaCodes.Length];
         return Enumerable.Range(100 + block % 100, count).Select(i => $"+1{area}555{i:D4}").ToArray();
     }
 
     /// <summary>Area codes no test writes by hand (those use 202, 312 and 617).</summary>
-    private static readonly string[] UniqueAreaCodes = ["415", "212", "305", "713", "206", "303", "404", "503", "614", "702"];
+    private static readonly string[] UniqueAreaCodes =
+        ["415", "212", "305", "713", "206", "303", "404", "503", "614", "702", "480", "512", "602", "718", "786", "813", "901", "916", "952", "971"];
     private static int _nextUnique;
 }

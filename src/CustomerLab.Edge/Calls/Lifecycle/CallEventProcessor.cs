@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using ClickHouse.Driver;
 using CustomerLab.Edge.Delivery;
@@ -8,7 +9,7 @@ using StackExchange.Redis;
 namespace CustomerLab.Edge.Calls.Lifecycle;
 
 /// <summary>
-/// Stores spooled call events one by one, in spool order: each is applied (<see cref="CallRecorder.ApplyAsync"/>) and
+/// Stores spooled call events, each call's in spool order (several calls at a time): each is applied (<see cref="CallRecorder.ApplyAsync"/>) and
 /// retried with backoff (up to <see cref="DeliveryOptions.MaxRetryDelayMs"/>) while a store fails, so an event is never
 /// skipped because Redis or ClickHouse is down. An unreadable record, or one that fails for a reason no retry can
 /// change, is logged with its content and passed over.
@@ -20,32 +21,46 @@ internal sealed partial class CallEventProcessor(CallRecorder recorder, IOptions
     /// <summary>Events applied since start.</summary>
     public long Stored => Interlocked.Read(ref _stored);
 
+    /// <summary>Calls of one batch applied at once; each call's own events stay in spool order.</summary>
+    private const int ParallelCalls = 8;
+
     public async Task DeliverAsync(IReadOnlyList<SpoolRecord> records, CancellationToken cancellationToken)
     {
+        var calls = new Dictionary<(string, string), List<CallEvent>>();
         foreach (var record in records)
-        {
-            if (Read(record) is not { } e) continue;
-            var delay = TimeSpan.FromMilliseconds(100);
-            var maxDelay = TimeSpan.FromMilliseconds(options.Value.MaxRetryDelayMs);
-            while (true)
+            if (Read(record) is { } e)
+                (CollectionsMarshal.GetValueRefOrAddDefault(calls, (e.Provider, e.CallId), out _) ??= []).Add(e);
+        // A backlog (after an outage) drains several calls at a time; the events of one call are applied one by one.
+        await Parallel.ForEachAsync(calls.Values, new ParallelOptions { MaxDegreeOfParallelism = ParallelCalls, CancellationToken = cancellationToken },
+            async (events, ct) =>
             {
-                try
-                {
-                    await recorder.ApplyAsync(e, cancellationToken);
-                    Interlocked.Increment(ref _stored);
-                    break;
-                }
-                catch (Exception ex) when (IsTransient(ex, cancellationToken))
-                {
-                    LogRetry(logger, e.Provider, e.CallId, e.Status, delay.TotalSeconds, ex.GetType().Name, ex.Message);
-                    await Task.Delay(delay, time, cancellationToken);
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maxDelay.Ticks));
-                }
-                catch (Exception ex) when (ex is not OperationCanceledException)
-                {
-                    LogFailed(logger, e.Provider, e.CallId, JsonSerializer.Serialize(e, CallJson.Default.CallEvent), ex);
-                    break;
-                }
+                foreach (var e in events) await ApplyAsync(e, ct);
+            });
+    }
+
+    /// <summary>Applies one event, retrying while a store fails; an event no retry can store is logged and passed over.</summary>
+    private async Task ApplyAsync(CallEvent e, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        var maxDelay = TimeSpan.FromMilliseconds(options.Value.MaxRetryDelayMs);
+        while (true)
+        {
+            try
+            {
+                await recorder.ApplyAsync(e, cancellationToken);
+                Interlocked.Increment(ref _stored);
+                return;
+            }
+            catch (Exception ex) when (IsTransient(ex, cancellationToken))
+            {
+                LogRetry(logger, e.Provider, e.CallId, e.Status, delay.TotalSeconds, ex.GetType().Name, ex.Message);
+                await Task.Delay(delay, time, cancellationToken);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, maxDelay.Ticks));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogFailed(logger, e.Provider, e.CallId, JsonSerializer.Serialize(e, CallJson.Default.CallEvent), ex);
+                return;
             }
         }
     }

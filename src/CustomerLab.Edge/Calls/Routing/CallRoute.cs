@@ -14,6 +14,9 @@ public sealed record CallRoute(string Number, string Kind, string SiteKey, strin
 {
     public const string Tracking = "tracking", Overflow = "overflow", Default = "default";
 
+    /// <summary>The SIP URI (a PBX) the self-hosted phone server relays the call to: the pool's, else the site's; null: the forward-to number through the trunk.</summary>
+    public string? ForwardSip { get; init; }
+
     /// <summary>The caller id the business sees: the caller's (pass-through) or the tracking number.</summary>
     public string CallerIdFor(string caller) =>
         Settings.CallerId == SiteCallSettings.CallerIdTrackingNumber || caller.Length == 0 ? Number : caller;

@@ -5,6 +5,7 @@ using CustomerLab.Edge.Delivery;
 using CustomerLab.Edge.Numbers;
 using CustomerLab.Edge.Sites;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace CustomerLab.Edge.Calls.Routing;
 
@@ -40,28 +41,47 @@ public sealed partial class CallRouter
     /// <summary>The route of an E.164 number, from memory; null when it is no site's number.</summary>
     public CallRoute? Find(string number) => Current.Find(number);
 
+    private volatile bool _isCurrent;
+
+    /// <summary>
+    /// The last refresh from Redis succeeded. When it did not (Redis down, or never read since start), a number missing
+    /// from the table may be one added meanwhile: not knowing is not a reason to reject a caller.
+    /// </summary>
+    public bool IsCurrent => _isCurrent;
+
     /// <summary>Reads every site and the number index from Redis and swaps the table in; writes the snapshot when it changed.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
         await _refreshing.WaitAsync(cancellationToken);
         try
         {
-            var builtAt = _time.GetUtcNow();
-            var index = await _index.AllAsync();
-            // One pipelined round of reads, not one round trip per site.
-            var sites = (await Task.WhenAll((await _sites.ListAsync()).Select(_sites.GetFreshAsync))).OfType<SiteConfig>().ToList();
-            var table = RoutingTable.Build(sites, index, builtAt);
-            var changed = !SameRoutes(Current, table);
-            Volatile.Write(ref _table, table);
-            if (changed)
-            {
-                WriteSnapshot(table);
-                LogRefreshed(_logger, table.Count);
-            }
+            await RebuildAsync();
+            _isCurrent = true;
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or SiteStoreUnavailableException)
+        {
+            _isCurrent = false;
+            throw;
         }
         finally
         {
             _refreshing.Release();
+        }
+    }
+
+    private async Task RebuildAsync()
+    {
+        var builtAt = _time.GetUtcNow();
+        var index = await _index.AllAsync();
+        // One pipelined round of reads, not one round trip per site.
+        var sites = (await Task.WhenAll((await _sites.ListAsync()).Select(_sites.GetFreshAsync))).OfType<SiteConfig>().ToList();
+        var table = RoutingTable.Build(sites, index, builtAt);
+        var changed = !SameRoutes(Current, table);
+        Volatile.Write(ref _table, table);
+        if (changed)
+        {
+            WriteSnapshot(table);
+            LogRefreshed(_logger, table.Count);
         }
     }
 

@@ -49,15 +49,15 @@ public sealed class RoutingTable
         {
             if (!bySite.TryGetValue(owner.SiteKey, out var site)) continue;
             Add(new CallRoute(number, owner.IsOverflow ? CallRoute.Overflow : CallRoute.Tracking, site.SiteKey, owner.PoolId,
-                ForwardToOf(site, owner.PoolId), site.Calls));
+                ForwardToOf(site, owner.PoolId), site.Calls) { ForwardSip = ForwardSipOf(site, owner.PoolId) });
         }
         foreach (var site in sites)
         {
             foreach (var pool in site.Pools)
                 if (pool.OverflowNumber is { } overflow)
-                    Add(new CallRoute(overflow, CallRoute.Overflow, site.SiteKey, pool.Id, ForwardToOf(site, pool.Id), site.Calls));
+                    Add(new CallRoute(overflow, CallRoute.Overflow, site.SiteKey, pool.Id, ForwardToOf(site, pool.Id), site.Calls) { ForwardSip = ForwardSipOf(site, pool.Id) });
             if (site.DefaultNumber != site.ForwardTo)
-                Add(new CallRoute(site.DefaultNumber, CallRoute.Default, site.SiteKey, "", site.ForwardTo, site.Calls));
+                Add(new CallRoute(site.DefaultNumber, CallRoute.Default, site.SiteKey, "", site.ForwardTo, site.Calls) { ForwardSip = site.ForwardSip });
         }
         return new RoutingTable(routes.Values, builtAt);
     }
@@ -65,6 +65,10 @@ public sealed class RoutingTable
     /// <summary>The pool's forward-to number, else the site's.</summary>
     public static string? ForwardToOf(SiteConfig site, string poolId) =>
         site.Pools.FirstOrDefault(p => p.Id == poolId)?.ForwardTo ?? site.ForwardTo;
+
+    /// <summary>The pool's SIP destination, else the site's.</summary>
+    public static string? ForwardSipOf(SiteConfig site, string poolId) =>
+        site.Pools.FirstOrDefault(p => p.Id == poolId)?.ForwardSip ?? site.ForwardSip;
 
     private static int Rank(string kind) => kind switch { CallRoute.Tracking => 0, CallRoute.Overflow => 1, _ => 2 };
 }

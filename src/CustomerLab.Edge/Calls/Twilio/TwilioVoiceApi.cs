@@ -17,8 +17,8 @@ namespace CustomerLab.Edge.Calls.Twilio;
 /// <item><c>POST /dial</c>, the <c>&lt;Dial action&gt;</c>: records how the Dial ended; says the site's no-answer message
 /// when the business did not answer; hangs up.</item>
 /// </list>
-/// Every event is in the durable call-event spool (<see cref="CallEventLog"/>) before the answer; none waits on Redis
-/// or ClickHouse.
+/// Every callback is in the durable call-event spool (<see cref="CallEventLog"/>) before it is answered; the voice
+/// webhook hands its event to the spool without waiting for the disk. None waits on Redis or ClickHouse.
 /// </summary>
 internal static partial class TwilioVoiceApi
 {
@@ -46,17 +46,26 @@ internal static partial class TwilioVoiceApi
         var route = router.Find(form["To"].ToString());
         if (!TwilioSignature.IsValid(context.Request, form, TokenFor(route, options.Value), options.Value)) return Unsigned();
         if (TwilioForm.Missing(form, "CallSid", "To") is { } missing) return Required(missing);
-        var logger = loggers.CreateLogger(typeof(TwilioVoiceApi));
+        if (route is null && !router.IsCurrent)
+        {
+            // Unknown only because Redis could not be read: an error makes Twilio take the number's Voice Fallback URL,
+            // whose static TwiML dials the business; a rejection would drop the caller.
+            LogUnknownWhileStale(Logger(loggers), form["To"].ToString(), form["CallSid"].ToString());
+            return TwilioForm.Problem(StatusCodes.Status503ServiceUnavailable,
+                "The routing table could not be refreshed from Redis and does not know this number; Twilio falls back to the number's Voice Fallback URL.");
+        }
         if (route is null)
         {
-            LogRejected(logger, form["To"].ToString(), form["CallSid"].ToString());
+            LogRejected(Logger(loggers), form["To"].ToString(), form["CallSid"].ToString());
             return Twiml(TwilioTwiml.Reject());
         }
         var call = TwilioForm.Voice(form, route, time.GetUtcNow());
-        await SpoolAsync(log, call, logger);
+        // The caller is waiting, and every fact of this event comes again in the status callbacks (the business leg's
+        // names the line dialled): the answer does not wait for the disk; the spool's writer commits it with its group.
+        _ = SpoolAsync(log, call, loggers);
         if (route.ForwardTo is null)
         {
-            LogNoForwardTo(logger, route.Number, route.SiteKey, call.CallId);
+            LogNoForwardTo(Logger(loggers), route.Number, route.SiteKey, call.CallId);
             return Twiml(TwilioTwiml.Reject());
         }
         var baseUrl = TwilioSignature.BaseUrl(context.Request, options.Value);
@@ -100,7 +109,7 @@ internal static partial class TwilioVoiceApi
         if (!TwilioSignature.IsValid(context.Request, form, TokenFor(route, options.Value), options.Value)) return Unsigned();
         if (TwilioForm.Missing(form, "CallSid", "To", "DialCallStatus") is { } missing) return Required(missing);
         var outcome = TwilioForm.DialOutcome(form, time.GetUtcNow());
-        await SpoolAsync(log, outcome, loggers.CreateLogger(typeof(TwilioVoiceApi)));
+        await SpoolAsync(log, outcome, loggers);
         var answered = outcome.DialStatus is "completed" or "answered";
         return Twiml(TwilioTwiml.AfterDial(answered, route?.Settings.NoAnswerMessage ?? Sites.SiteCallSettings.DefaultNoAnswerMessage));
     }
@@ -109,7 +118,7 @@ internal static partial class TwilioVoiceApi
     private static string TokenFor(CallRoute? route, CallOptions options) => route?.Settings.TwilioAuthToken ?? options.TwilioAuthToken;
 
     /// <summary>Spools an event whose answer is TwiML the caller is waiting for: a failure is logged, the caller still connected.</summary>
-    private static async Task SpoolAsync(CallEventLog log, CallEvent call, ILogger logger)
+    private static async Task SpoolAsync(CallEventLog log, CallEvent call, ILoggerFactory loggers)
     {
         try
         {
@@ -117,9 +126,12 @@ internal static partial class TwilioVoiceApi
         }
         catch (Exception ex) when (ex is SpoolFullException or IOException or ObjectDisposedException)
         {
-            LogNotSpooled(logger, call.CallId, call.Leg, ex.Message);
+            LogNotSpooled(Logger(loggers), call.CallId, call.Leg, ex.Message);
         }
     }
+
+    /// <summary>Only the answers that log need a logger.</summary>
+    private static ILogger Logger(ILoggerFactory loggers) => loggers.CreateLogger(typeof(TwilioVoiceApi));
 
     private static ContentHttpResult Twiml(string xml) => TypedResults.Text(xml, "text/xml");
 
@@ -134,6 +146,9 @@ internal static partial class TwilioVoiceApi
 
     [LoggerMessage(8302, LogLevel.Warning, "Call {CallId} to {Number} of site {SiteKey} rejected: the site has no forward-to number", EventName = "CallRejectedNoForwardTo")]
     private static partial void LogNoForwardTo(ILogger logger, string number, string siteKey, string callId);
+
+    [LoggerMessage(8304, LogLevel.Warning, "Call {CallId} to {Number}: not in the routing table, which Redis could not refresh; answered 503 for Twilio's fallback", EventName = "CallUnknownWhileRoutesStale")]
+    private static partial void LogUnknownWhileStale(ILogger logger, string number, string callId);
 
     [LoggerMessage(8303, LogLevel.Error, "Call {CallId} ({Leg}) connected, but its event was not spooled: {Error}", EventName = "CallEventNotSpooled")]
     private static partial void LogNotSpooled(ILogger logger, string callId, string leg, string error);
