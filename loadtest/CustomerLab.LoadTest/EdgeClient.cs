@@ -153,6 +153,19 @@ internal sealed class EdgeClient : IDisposable
         return text.Contains("<Dial", StringComparison.Ordinal) ? (true, "dial") : (false, text.Contains("<Reject", StringComparison.Ordinal) ? "reject" : "other");
     }
 
+    /// <summary>A sign-in form post from the login page itself; the outcome is the status code.</summary>
+    public async Task<(bool Ok, string Outcome)> SignInAsync(string baseUrl, string name, string password)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + "/login")
+        {
+            Content = new FormUrlEncodedContent([new("name", name), new("password", password), new("returnUrl", "/report")]),
+        };
+        request.Headers.TryAddWithoutValidation("Sec-Fetch-Site", "same-origin");
+        using var response = await _http.SendAsync(request);
+        var status = (int)response.StatusCode;
+        return (status is 401 or 429 or 503, status.ToString());
+    }
+
     public async Task<CallAnswer> CallAsync(string baseUrl, string callId, string from, string to, DateTimeOffset at)
     {
         var body = JsonSerializer.Serialize(new Dictionary<string, string>

@@ -10,6 +10,7 @@ if (options is null)
         usage: CustomerLab.LoadTest <command> [--quick] [--out DIR] [--work DIR] [--pidfile FILE] [--grace MINUTES]
           baseline            the bare Kestrel endpoint alone
           number | collect    that endpoint (and the baseline, for the ratio)
+          signin              /v1/number alone, then beside a sign-in flood (its rate must stay within 80%)
           voice               Twilio's voice webhook, signed (and the baseline: throughput ratio, p99 beside it at half rate)
           full                baseline, /v1/number, Twilio voice, /v1/collect, then the visitor model (attribution, pools, freshness)
           fault clickhouse|redis|edge   collect under a fault; sent/acknowledged/stored/lost/duplicated

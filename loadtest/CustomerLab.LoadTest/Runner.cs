@@ -124,6 +124,18 @@ internal static class Runner
             var baselineHalf = await Phase("baseline@voice-half", () => Bench.BaselineOpenAsync(client, stack, half, phase, "baseline@voice-half"));
             result.Settings["voiceP99OverBaselineP99AtHalf"] = Math.Round(voiceHalf.Ms(99) / baselineHalf.Ms(99), 2);
         }
+        if (options.Command is "signin")
+        {
+            // Tag traffic must not starve behind password hashing: /v1/number's rate beside a sign-in flood, over its rate
+            // alone, measured back to back with the same generator.
+            var alone = await Phase("number-alone", () => Bench.NumberClosedAsync(client, edgeUrl, bench!, "number-alone", Concurrency, warmup, phase));
+            var flood = SignInBench.FloodAsync(client, edgeUrl, Concurrency, warmup + phase);
+            var during = await Phase("number+signin-flood", () => Bench.NumberClosedAsync(client, edgeUrl, bench!, "number+signin-flood", Concurrency, warmup, phase));
+            var floodStats = await flood;
+            result.Endpoints.Add(floodStats.ToResult());
+            Console.WriteLine($"    sign-in flood: {floodStats.Requests} requests, {floodStats.RequestsPerSecond:0} req/s, errors {floodStats.Errors}");
+            result.Ratios["number-during-signin-flood/number-alone"] = Math.Round(during.RequestsPerSecond / alone.RequestsPerSecond, 3);
+        }
         if (options.Command is "collect" or "full" or "nginx")
         {
             var collect = await Phase("collect", () => Bench.CollectClosedAsync(client, edgeUrl, bench!, "collect", Concurrency, warmup, phase));
@@ -175,6 +187,8 @@ internal static class Runner
             result.Targets.Add(new("/v1/number p99 at half that rate", "≤ 5 ms", $"{half.P99Ms:0.00} ms", half.P99Ms <= 5, $"{5 - half.P99Ms:+0.00;-0.00} ms"));
         if (result.Endpoints.FirstOrDefault(e => e.Phase == "voice@target") is { } voice)
             result.Targets.Add(new($"Twilio voice webhook p99 at {voice.RequestsPerSecond:0} new calls/s", "≤ 20 ms", $"{voice.P99Ms:0.00} ms", voice.P99Ms <= 20, $"{20 - voice.P99Ms:+0.00;-0.00} ms"));
+        if (result.Ratios.TryGetValue("number-during-signin-flood/number-alone", out var s))
+            result.Targets.Add(new("/v1/number rate during a sign-in flood ÷ without", "≥ 80%", Pct(s), s >= 0.8, $"{(s - 0.8) * 100:+0.#;-0.#} points"));
         if (result.Ratios.TryGetValue("collect/baseline", out var c))
             result.Targets.Add(new("/v1/collect throughput ÷ baseline", "≥ 50%", Pct(c), c >= 0.5, $"{(c - 0.5) * 100:+0.#;-0.#} points"));
         foreach (var (label, model) in new[] { ("", result.Model), (" (2 edges + nginx)", result.NginxModel) })

@@ -8,10 +8,12 @@ namespace CustomerLab.Edge.Accounts;
 /// <see cref="PasswordHasher{TUser}"/> format (PBKDF2-HMAC-SHA512, 100,000 iterations, random salt); passwords are
 /// never stored. Users are created with the CLI: <c>dotnet CustomerLab.Edge.dll users add NAME</c>.
 /// </summary>
-public sealed class AccountStore(IConnectionMultiplexer redis)
+/// <param name="hasher">The hasher that checks sign-ins (the edge registers Identity's; null: the same, unshared).</param>
+public sealed class AccountStore(IConnectionMultiplexer redis, IPasswordHasher<string>? hasher = null)
 {
     private static readonly RedisKey Key = "cl:accounts";
     private static readonly PasswordHasher<string> Hasher = new();
+    private readonly IPasswordHasher<string> _verifier = hasher ?? Hasher;
 
     /// <summary>Shortest accepted password, in characters.</summary>
     public const int MinPasswordLength = 12;
@@ -26,16 +28,21 @@ public sealed class AccountStore(IConnectionMultiplexer redis)
     public Task<bool> RemoveAsync(string name) => redis.GetDatabase().HashDeleteAsync(Key, name);
 
     /// <summary>True when the user exists and the password matches (compared by the hasher in constant time).</summary>
-    public async Task<bool> VerifyAsync(string name, string password)
+    public async Task<bool> VerifyAsync(string name, string password) => Verify(name, await FindHashAsync(name), password);
+
+    /// <summary>The user's stored hash, or null for an unknown user.</summary>
+    public async Task<string?> FindHashAsync(string name) => await redis.GetDatabase().HashGetAsync(Key, name);
+
+    /// <summary>The CPU-heavy half of a sign-in: true when <paramref name="hash"/> (null: unknown user) matches.</summary>
+    public bool Verify(string name, string? hash, string password)
     {
-        var hash = await redis.GetDatabase().HashGetAsync(Key, name);
-        if (hash.IsNull)
+        if (hash is null)
         {
             // Spend the same work for an unknown user, so timing does not tell which names exist.
-            Hasher.VerifyHashedPassword(name, DummyHash, password);
+            _verifier.VerifyHashedPassword(name, DummyHash, password);
             return false;
         }
-        return Hasher.VerifyHashedPassword(name, (string)hash!, password) != PasswordVerificationResult.Failed;
+        return _verifier.VerifyHashedPassword(name, hash, password) != PasswordVerificationResult.Failed;
     }
 
     private static readonly string DummyHash = Hasher.HashPassword("", Guid.NewGuid().ToString());

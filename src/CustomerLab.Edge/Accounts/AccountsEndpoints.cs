@@ -20,16 +20,18 @@ internal static partial class AccountsEndpoints
     public static IEndpointRouteBuilder MapAccounts(this IEndpointRouteBuilder app)
     {
         app.MapGet("/login", (string? returnUrl) => Page(returnUrl, failed: false)).ExcludeFromDescription();
-        app.MapPost("/login", SignInAsync).DisableAntiforgery().ExcludeFromDescription();
+        app.MapPost("/login", SignInAsync).DisableAntiforgery().RequireRateLimiting(LoginThrottleExtensions.RateLimitPolicy).ExcludeFromDescription();
         app.MapPost("/logout", async (HttpContext context) =>
         {
+            if (!SameOriginForm.IsAllowed(context.Request, allowNullOrigin: false))
+                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, detail: "Sign out from the edge's own pages.");
             await context.SignOutAsync();
-            return TypedResults.Redirect("/login");
+            return Results.Redirect("/login");
         }).DisableAntiforgery().ExcludeFromDescription();
         return app;
     }
 
-    private static async Task<IResult> SignInAsync(HttpContext context, AccountStore accounts, ILogger<AccountStore> logger)
+    private static async Task<IResult> SignInAsync(HttpContext context, AccountStore accounts, LoginThrottle throttle, ILogger<AccountStore> logger)
     {
         if (!SameOriginForm.IsAllowed(context.Request, allowNullOrigin: false))
             return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, detail: "Sign in from the login page itself.");
@@ -39,16 +41,46 @@ internal static partial class AccountsEndpoints
         var name = form["name"].ToString();
         var password = form["password"].ToString();
         var returnUrl = form["returnUrl"].ToString();
-        if (!AccountStore.IsValidName(name) || password.Length == 0 || !await accounts.VerifyAsync(name, password))
+        if (!AccountStore.IsValidName(name) || password.Length == 0)
         {
-            LogFailed(logger, AccountStore.IsValidName(name) ? name : "(invalid name)");
+            LogFailed(logger, "(invalid name)");
             return Page(returnUrl, failed: true);
+        }
+        try
+        {
+            // Per-account slow-down before any CPU is spent; never a lockout (the right password works after the wait).
+            if (await throttle.WaitBeforeAttemptAsync(name) is { TotalSeconds: > 0 } wait)
+                return Refused(context, StatusCodes.Status429TooManyRequests, wait, "Too many failed sign-ins for this name; wait before trying again.");
+            var hash = await accounts.FindHashAsync(name);
+            var (ran, ok) = await throttle.RunHashAsync(() => Task.FromResult(accounts.Verify(name, hash, password)), context.RequestAborted);
+            if (!ran)
+                return Refused(context, StatusCodes.Status503ServiceUnavailable, TimeSpan.FromSeconds(1), "Too many sign-ins at once; try again in a moment.");
+            if (!ok)
+            {
+                await throttle.RecordFailureAsync(name);
+                LogFailed(logger, name);
+                return Page(returnUrl, failed: true);
+            }
+            await throttle.RecordSuccessAsync(name);
+        }
+        catch (Exception ex) when (ex is StackExchange.Redis.RedisException or TimeoutException)
+        {
+            LogStoreUnavailable(logger, ex.GetType().Name);
+            return Refused(context, StatusCodes.Status503ServiceUnavailable, TimeSpan.FromSeconds(5), "Sign-in is unavailable for a moment; try again shortly.");
         }
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, name)], CookieAuthenticationDefaults.AuthenticationScheme);
         await context.SignInAsync(new ClaimsPrincipal(identity));
         LogSignedIn(logger, name);
         // Only local paths: never an open redirect.
-        return TypedResults.Redirect(returnUrl.StartsWith('/') && !returnUrl.StartsWith("//", StringComparison.Ordinal) ? returnUrl : "/report");
+        return TypedResults.Redirect(Microsoft.AspNetCore.Http.HttpResults.RedirectHttpResult.IsLocalUrl(returnUrl) ? returnUrl : "/report");
+    }
+
+
+    /// <summary>A problem answer with Retry-After; never exception text.</summary>
+    private static IResult Refused(HttpContext context, int status, TimeSpan retryAfter, string detail)
+    {
+        context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(statusCode: status, detail: detail);
     }
 
     private static IResult Page(string? returnUrl, bool failed)
@@ -75,4 +107,7 @@ internal static partial class AccountsEndpoints
 
     [LoggerMessage(9002, LogLevel.Warning, "Failed sign-in for {Name}", EventName = "SignInFailed")]
     private static partial void LogFailed(ILogger logger, string name);
+
+    [LoggerMessage(9003, LogLevel.Error, "Sign-in answered 503: the account store failed ({ErrorType})", EventName = "SignInStoreUnavailable")]
+    private static partial void LogStoreUnavailable(ILogger logger, string errorType);
 }

@@ -1,5 +1,7 @@
 using CustomerLab.Edge.Cookies;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace CustomerLab.Edge.Accounts;
@@ -9,7 +11,9 @@ internal static class AccountsServiceCollectionExtensions
     /// <summary>Report page users, the sign-in cookie scheme and the <see cref="AccountsEndpoints.Policy"/> policy.</summary>
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
+        services.TryAddSingleton<IPasswordHasher<string>, PasswordHasher<string>>();
         services.AddSingleton<AccountStore>();
+        services.AddLoginThrottle();
         // The sign-in cookie matters only to the report pages, so it is no default scheme: the authentication
         // middleware then leaves every other request alone (the tag's /v1 calls were each paying for a cookie handler,
         // a parse of their Cookie header and a task; see loadtest/). The report endpoints' policy names the scheme.

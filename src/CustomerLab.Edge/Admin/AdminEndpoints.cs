@@ -22,6 +22,7 @@ internal static class AdminEndpoints
         sites.MapPost("/{siteKey}/pools/{poolId}/numbers", AddNumbersAsync);
         sites.MapDelete("/{siteKey}/pools/{poolId}/numbers/{number}", RetireNumberAsync);
         sites.MapGet("/{siteKey}/pools/{poolId}/stats", GetStatsAsync);
+        sites.MapDelete("/{siteKey}", DeleteSiteAsync);
         return app;
     }
 
@@ -52,7 +53,8 @@ internal static class AdminEndpoints
     }
 
     private static async Task<Results<Ok<PoolView>, ValidationProblem, ProblemHttpResult>> PutPoolAsync(
-        string siteKey, string poolId, PoolRequest request, SiteStore store, NumberPool pool, NumberIndex index, ForwardToConflicts conflicts, IEnumerable<ISiteChangeObserver> observers)
+        string siteKey, string poolId, PoolRequest request, SiteStore store, NumberPool pool, SiteNumbers siteNumbers, ForwardToConflicts conflicts,
+        IEnumerable<ISiteChangeObserver> observers)
     {
         if (await store.GetFreshAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
         var errors = new Dictionary<string, string[]>();
@@ -61,28 +63,26 @@ internal static class AdminEndpoints
         var overflow = request.OverflowNumber is null ? null : SiteValidation.ParseNumber(request.OverflowNumber, "overflowNumber", site.Region, errors);
         var numbers = SiteValidation.ParseNumbers(request.Numbers ?? [], "numbers", site.Region, errors);
         var forwardTo = request.ForwardTo is null ? null : SiteValidation.ParseNumber(request.ForwardTo, "forwardTo", site.Region, errors);
+        if (overflow is not null && numbers.Contains(overflow))
+            errors["overflowNumber"] = ["The overflow number cannot also be one of the pool's tracking numbers."];
         var forwardSip = SiteValidation.ParseSipUri(request.ForwardSip, "forwardSip", errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-        if (await FindNumberInOtherPoolAsync(site, poolId, numbers, pool, index) is { } clash) return clash;
         if (forwardTo is not null && (numbers.Contains(forwardTo) || overflow == forwardTo))
             return Problems.Problem(StatusCodes.Status409Conflict, $"forwardTo: {forwardTo} is also one of this pool's own numbers; a call to it would loop.");
         if (await conflicts.CheckForwardToAsync("forwardTo", forwardTo) is { } loop) return loop;
         if (await conflicts.CheckTrackingNumbersAsync("numbers", numbers) is { } taken) return taken;
         if (overflow is not null && await conflicts.CheckTrackingNumbersAsync("overflowNumber", [overflow]) is { } overflowTaken) return overflowTaken;
 
+        // Claims each number (one site per number, also for the overflow number), then writes the pool.
         var config = new PoolConfig { Id = poolId, Match = request.Match, OverflowNumber = overflow, ForwardTo = forwardTo, ForwardSip = forwardSip };
-        // Read-modify-write on the current site in Redis: a pool added meanwhile through another edge is kept.
-        if (await store.UpdateAsync(siteKey, current => current is null ? null : CopyWithPools(current, WithPool(current.Pools, config))) is null)
-            return SiteNotFound(siteKey);
-        await pool.AddNumbersAsync(siteKey, poolId, numbers);
-        await index.AddAsync(siteKey, poolId, numbers);
-        if (overflow is not null) await index.AddOverflowAsync(siteKey, poolId, overflow);
+        if (Refusal(await siteNumbers.PutPoolAsync(siteKey, config, numbers)) is { } refused) return refused;
         await NotifyAsync(observers);
         return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId), config.ForwardTo, config.ForwardSip));
     }
 
     private static async Task<Results<Ok<PoolView>, ValidationProblem, ProblemHttpResult>> AddNumbersAsync(
-        string siteKey, string poolId, NumbersRequest request, SiteStore store, NumberPool pool, NumberIndex index, ForwardToConflicts conflicts, IEnumerable<ISiteChangeObserver> observers)
+        string siteKey, string poolId, NumbersRequest request, SiteStore store, NumberPool pool, SiteNumbers siteNumbers, ForwardToConflicts conflicts,
+        IEnumerable<ISiteChangeObserver> observers)
     {
         if (await store.GetFreshAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
         if (site.Pools.FirstOrDefault(p => p.Id == poolId) is not { } config) return PoolNotFound(siteKey, poolId);
@@ -90,27 +90,44 @@ internal static class AdminEndpoints
         if (request.Numbers is not { Count: > 0 }) errors["numbers"] = ["At least one number is required."];
         var numbers = SiteValidation.ParseNumbers(request.Numbers ?? [], "numbers", site.Region, errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-        if (await FindNumberInOtherPoolAsync(site, poolId, numbers, pool, index) is { } clash) return clash;
         if (await conflicts.CheckTrackingNumbersAsync("numbers", numbers) is { } taken) return taken;
-        await pool.AddNumbersAsync(siteKey, poolId, numbers);
-        await index.AddAsync(siteKey, poolId, numbers);
+        if (Refusal(await siteNumbers.AddNumbersAsync(siteKey, poolId, numbers)) is { } refused) return refused;
         await NotifyAsync(observers);
         return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId), config.ForwardTo));
     }
 
     private static async Task<Results<Ok<RetireResponse>, ProblemHttpResult, ValidationProblem>> RetireNumberAsync(
-        string siteKey, string poolId, string number, SiteStore store, NumberPool pool)
+        string siteKey, string poolId, string number, SiteStore store, SiteNumbers siteNumbers)
     {
         if (await store.GetFreshAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
         if (site.Pools.All(p => p.Id != poolId)) return PoolNotFound(siteKey, poolId);
         var errors = new Dictionary<string, string[]>();
         if (SiteValidation.ParseNumber(number, "number", site.Region, errors) is not { } e164) return TypedResults.ValidationProblem(errors);
-        return await pool.RetireAsync(siteKey, poolId, e164) switch
-        {
-            RetireOutcome.Unknown => Problems.Problem(StatusCodes.Status404NotFound, $"Pool '{poolId}' has no number {e164}."),
-            var outcome => TypedResults.Ok(new RetireResponse(e164, outcome == RetireOutcome.Removed ? "removed" : "retiring")),
-        };
+        var result = await siteNumbers.RetireAsync(siteKey, poolId, e164);
+        if (Refusal(result) is { } refused) return refused;
+        return TypedResults.Ok(new RetireResponse(e164, result.Retired == RetireOutcome.Removed ? "removed" : "retiring"));
     }
+
+    /// <summary>
+    /// Deletes a site: its numbers are retired (free ones now, leased ones after their lease) and may then serve another
+    /// site; its configuration goes; its history in ClickHouse stays. Any key Redis lists can be deleted, also a
+    /// malformed one.
+    /// </summary>
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteSiteAsync(string siteKey, SiteNumbers siteNumbers,
+        IEnumerable<ISiteChangeObserver> observers)
+    {
+        if (Refusal(await siteNumbers.DeleteSiteAsync(siteKey)) is { } refused) return refused;
+        await NotifyAsync(observers);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>The problem answer of a refused change, or null when it was done.</summary>
+    private static ProblemHttpResult? Refusal(SiteNumbersResult result) => result.Outcome switch
+    {
+        SiteNumbersOutcome.Ok => null,
+        SiteNumbersOutcome.Conflict or SiteNumbersOutcome.Busy => Problems.Problem(StatusCodes.Status409Conflict, result.Detail!),
+        _ => Problems.Problem(StatusCodes.Status404NotFound, result.Detail!),
+    };
 
     private static async Task<Results<Ok<PoolStats>, ProblemHttpResult>> GetStatsAsync(string siteKey, string poolId, SiteStore store, NumberPool pool)
     {
@@ -118,39 +135,6 @@ internal static class AdminEndpoints
         if (site.Pools.All(p => p.Id != poolId)) return PoolNotFound(siteKey, poolId);
         return TypedResults.Ok(await pool.GetStatsAsync(siteKey, poolId));
     }
-
-    /// <summary>
-    /// A number in two pools could be leased twice at once, and a call to it credited to the wrong one: refuse it,
-    /// whether the other pool is this site's or another site's. Another site is not named (a site-scoped key may ask).
-    /// </summary>
-    private static async Task<ProblemHttpResult?> FindNumberInOtherPoolAsync(SiteConfig site, string poolId, List<string> numbers, NumberPool pool, NumberIndex index)
-    {
-        // The number index names every number's pool (the admin API writes it with each addition); it also keeps retired
-        // numbers for late calls, so only a number still in that pool clashes.
-        var owners = await Task.WhenAll(numbers.Select(index.FindAsync));
-        for (var i = 0; i < numbers.Count; i++)
-        {
-            if (owners[i] is not { IsOverflow: false } owner || (owner.SiteKey == site.SiteKey && owner.PoolId == poolId) ||
-                !await pool.ContainsAsync(owner.SiteKey, owner.PoolId, numbers[i]))
-                continue;
-            return Problems.Problem(StatusCodes.Status409Conflict, owner.SiteKey == site.SiteKey
-                ? $"{numbers[i]} is already in pool '{owner.PoolId}'; retire it there first."
-                : $"{numbers[i]} is already in another site's pool; retire it there first.");
-        }
-        return null;
-    }
-
-    /// <summary>The pool list with <paramref name="pool"/> replacing the one of the same id in place, or appended.</summary>
-    private static List<PoolConfig> WithPool(IReadOnlyList<PoolConfig> pools, PoolConfig pool)
-    {
-        var list = pools.ToList();
-        var position = list.FindIndex(p => p.Id == pool.Id);
-        if (position < 0) list.Add(pool);
-        else list[position] = pool;
-        return list;
-    }
-
-    private static SiteConfig CopyWithPools(SiteConfig site, IReadOnlyList<PoolConfig> pools) => site with { Pools = pools };
 
     /// <summary>The site as the admin API shows it: a Twilio auth token is never sent back.</summary>
     private static SiteConfig Redacted(SiteConfig site) => site with { Calls = site.Calls.Redacted() };

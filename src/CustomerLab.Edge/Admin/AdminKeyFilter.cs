@@ -6,7 +6,8 @@ namespace CustomerLab.Edge.Admin;
 
 /// <summary>
 /// Lets a request through only with an <c>X-Api-Key</c> whose SHA-256 is configured (401 otherwise) and whose scope
-/// covers the request: a key limited to a site reaches only routes whose <c>{siteKey}</c> is that site (403 otherwise).
+/// covers the request: a key limited to a site reaches only requests about that site (route <c>{siteKey}</c> or
+/// <c>{site}</c>, or <c>?site=</c>), 403 otherwise.
 /// The matched key is left in <see cref="HttpContext.Items"/> for auditing.
 /// </summary>
 internal sealed class AdminKeyFilter(IOptions<AdminOptions> options) : IEndpointFilter
@@ -30,12 +31,23 @@ internal sealed class AdminKeyFilter(IOptions<AdminOptions> options) : IEndpoint
             return ValueTask.FromResult<object?>(TypedResults.Problem(
                 statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
                 detail: key.Length == 0 ? $"The {Header} header is required." : $"The {Header} header does not hold an accepted key."));
-        if (accepted.Site is not null && !string.Equals(http.GetRouteValue("siteKey") as string, accepted.Site, StringComparison.Ordinal))
+        if (accepted.Site is not null && !string.Equals(RequestedSite(http), accepted.Site, StringComparison.Ordinal))
             return ValueTask.FromResult<object?>(TypedResults.Problem(
                 statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
                 detail: $"This key is limited to site '{accepted.Site}'."));
         http.Items[ItemKey] = accepted;
         return next(context);
+    }
+
+    /// <summary>
+    /// The site a request is about: the <c>{siteKey}</c> or <c>{site}</c> route value, else the <c>site</c> query
+    /// parameter (the exports). Null when it names none, which a site-scoped key may not use.
+    /// </summary>
+    private static string? RequestedSite(HttpContext http)
+    {
+        if ((http.GetRouteValue("siteKey") ?? http.GetRouteValue("site")) is string fromRoute) return fromRoute;
+        var fromQuery = http.Request.Query["site"];
+        return fromQuery.Count == 1 ? fromQuery[0] : null;
     }
 
     /// <summary>Who made an admin request, for audit rows: the key's label, never the key.</summary>

@@ -25,7 +25,7 @@ partial class AdminOptions : IValidatableObject
         return failures.Select(static f => new ValidationResult(f));
     }
 
-    [GeneratedRegex("^[0-9a-fA-F]{64}$")]
+    [GeneratedRegex(@"^[0-9a-fA-F]{64}\z")]
     private static partial Regex Sha256Hex();
 }
 

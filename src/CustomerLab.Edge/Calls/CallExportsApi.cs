@@ -140,13 +140,13 @@ internal static class CallExportsApi
                 IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
                 var o => o.ToString() ?? "",
             };
-            // A leading = + - @ would run as a formula in a spreadsheet: prefix a quote (CSV injection).
-            if (text.Length > 0 && text[0] is '=' or '+' or '-' or '@' && !IsPhoneOrNumber(text)) text = "'" + text;
+            // A leading = + - @ (or TAB, CR, LF, space before one, which spreadsheets skip) would run as a formula: prefix
+            // a quote (CSV injection, OWASP). Only a sign followed by a plain number or phone number stays as it is.
+            if (CsvCells.NeedsNeutralising(text)) text = "'" + text;
             if (text.AsSpan().IndexOfAny(",\"\r\n") >= 0) csv.Append('"').Append(text.Replace("\"", "\"\"")).Append('"');
             else csv.Append(text);
         }
         csv.Append("\r\n");
     }
 
-    private static bool IsPhoneOrNumber(string text) => text.Skip(1).All(c => char.IsAsciiDigit(c) || c is '.' or ' ');
 }

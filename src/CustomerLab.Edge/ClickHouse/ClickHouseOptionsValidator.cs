@@ -24,7 +24,7 @@ partial class ClickHouseOptions : IValidatableObject
         return failures.Select(static f => new ValidationResult(f));
     }
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*\z")]
     private static partial Regex Identifier();
 }
 

@@ -18,6 +18,12 @@ internal static class InputChecks
             errors[field] = [$"At most {maxLength} characters."];
             return null;
         }
+        // A raw NUL or other control character is no part of a URL (browsers percent-encode them) and must not be stored.
+        if (text.AsSpan().ContainsAnyInRange('\u0000', '\u001f') || text.Contains('\u007f'))
+        {
+            errors[field] = ["A URL must not contain control characters (percent-encode them)."];
+            return null;
+        }
         if (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps))
             return uri;
         // A referrer that is not an http(s) URL (android-app://…) is ignored rather than refused.

@@ -24,7 +24,7 @@ internal static partial class NumbersEndpoints
     }
 
     private static async Task<Results<Ok<NumberResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
-        HttpContext context, TagRequests tagRequests, SiteStore sites, NumberPool pools, VisitorCookies cookies, LeaseHistoryWriter history, ExhaustionWriter exhaustions,
+        HttpContext context, TagRequests tagRequests, SiteStore sites, BoundedAssignment assigner, VisitorCookies cookies, LeaseHistoryWriter history, ExhaustionWriter exhaustions,
         IOptions<NumbersOptions> options, TimeProvider time, ILogger<NumberPool> logger)
     {
         var settings = options.Value;
@@ -68,14 +68,10 @@ internal static partial class NumbersEndpoints
             return TypedResults.Ok(Default(site, null, "no_pool"));
         cookies.WriteSession(context.Response, sessionId, pool.Id, site.Hold);
 
-        AssignResult result;
-        try
+        // Bounded by Redis's silence, with a compensating release of a lease committed after the bound (BoundedAssignment).
+        if (await assigner.AssignAsync(site.SiteKey, pool.Id, sessionId, visitorId, source.Label(), site.Hold) is not { } result)
         {
-            result = await pools.AssignAsync(site.SiteKey, pool.Id, sessionId, visitorId, source.Label(), site.Hold).WaitAsync(redisTimeout);
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            LogRedisFallback(logger, site.SiteKey, ex.Message);
+            LogRedisFallback(logger, site.SiteKey, "no reply within the bound");
             return TypedResults.Ok(Default(site, pool, "redis_unavailable"));
         }
 

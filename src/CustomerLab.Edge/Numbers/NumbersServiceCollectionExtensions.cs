@@ -15,6 +15,7 @@ internal static class NumbersServiceCollectionExtensions
         services.AddOptions<CookieSettings>().BindConfiguration(CookieSettings.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CookieSettings>, CookieSettingsValidator>());
         services.TryAddSingleton<NumberPool>();
+        services.TryAddSingleton<BoundedAssignment>();
         services.TryAddSingleton<NumberIndex>();
         services.TryAddSingleton<VisitorCookies>();
         // Its spool's directory sits beside the pageviews' one (Delivery:SpoolPath, bound by AddDelivery).

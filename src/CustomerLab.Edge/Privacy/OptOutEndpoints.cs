@@ -69,7 +69,7 @@ internal static partial class OptOutEndpoints
 
     private static async Task<IResult> OptInAsync(HttpContext context, VisitorCookies cookies, SiteStore sites, string? k)
     {
-        if (!SameOriginForm.IsAllowed(context.Request, allowNullOrigin: true)) return CrossSite();
+        if (!SameOriginForm.IsAllowed(context.Request, allowNullOrigin: false)) return CrossSite();
         var domain = CookieDomain(context.Request.Host.Host, await FindSiteAsync(sites, k));
         context.Response.Cookies.Delete(VisitorCookies.OptOutCookie, new CookieOptions { Path = "/", Domain = domain });
         if (domain is not null) context.Response.Cookies.Delete(VisitorCookies.OptOutCookie, new CookieOptions { Path = "/" });

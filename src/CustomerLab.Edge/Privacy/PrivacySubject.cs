@@ -36,7 +36,7 @@ public sealed partial record PrivacySubject(PrivacySubjectType Type, string Valu
         return null;
     }
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,64}\z")]
     private static partial Regex VisitorIdPattern();
 }
 

@@ -43,7 +43,8 @@ internal static class EdgeSecurity
             limiter.GlobalLimiter = PartitionedRateLimiter.CreateChained(
                 PartitionedRateLimiter.Create<HttpContext, string>(context => context.Connection.RemoteIpAddress is null
                     ? RateLimitPartition.GetNoLimiter("no-ip") // no network peer: in-process host or a Unix socket behind a proxy
-                    : Partition(context, "ip:" + ClientIp(context), perIp)),
+                    // Per client network (IPv4 /24, IPv6 /64), not per address: a /64 holds more addresses than anyone can use up.
+                    : Partition(context, "net:" + ClientPrefix.Of(context), perIp)),
                 PartitionedRateLimiter.Create<HttpContext, string>(context => Partition(context, "site:" + OriginHost(context), perSite)));
             limiter.OnRejected = OnRejectedAsync;
         });
@@ -64,6 +65,8 @@ internal static class EdgeSecurity
                 SetPagePolicy(headers, OptOutPolicy);
             else if (path.StartsWithSegments("/demo"))
                 SetPagePolicy(headers, DemoPolicy);
+            else if (path.StartsWithSegments("/login") || path.StartsWithSegments("/report"))
+                SetFramePolicy(headers);
 
             // Endpoints echo an accepted Origin into Access-Control-Allow-Origin: one with control characters (which
             // Kestrel would not parse anyway, but other servers in front might pass) never gets that far.
@@ -75,6 +78,9 @@ internal static class EdgeSecurity
                     $"The body may be at most {options.MaxRequestBodyBytes} bytes.");
             return NextAsync(context, next);
         });
+        // Answers the framework leaves empty (405, 415, a 400 from binding, 401/403/404 without a body) become
+        // problem+json, after the headers above are set.
+        app.UseStatusCodePages();
         app.UseRateLimiter();
         return app;
     }
@@ -94,8 +100,18 @@ internal static class EdgeSecurity
             var status = ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status400BadRequest;
             context.Response.Clear();
             await WriteProblemAsync(context, status, status == StatusCodes.Status413PayloadTooLarge ? "Payload Too Large" : "Bad Request",
-                "The request could not be read: " + ex.Message);
+                "The request could not be read: " + ProblemText.WithoutTypeNames(ex.Message));
         }
+    }
+
+    /// <summary>
+    /// The sign-in and report pages may not be framed (clickjacking); their scripts and styles are their own business,
+    /// so only frame-ancestors is set here.
+    /// </summary>
+    private static void SetFramePolicy(IHeaderDictionary headers)
+    {
+        headers.ContentSecurityPolicy = "frame-ancestors 'none'";
+        headers.XFrameOptions = "DENY";
     }
 
     private static void SetPagePolicy(IHeaderDictionary headers, string policy)
@@ -118,9 +134,6 @@ internal static class EdgeSecurity
         Window = TimeSpan.FromSeconds(windowSeconds),
         QueueLimit = 0,
     };
-
-    private static string ClientIp(HttpContext context) =>
-        context.Connection.RemoteIpAddress is { IsIPv4MappedToIPv6: true } mapped ? mapped.MapToIPv4().ToString() : context.Connection.RemoteIpAddress!.ToString();
 
     private static string OriginHost(HttpContext context) =>
         Uri.TryCreate(context.Request.Headers.Origin.ToString(), UriKind.Absolute, out var origin) ? origin.Host.ToLowerInvariant() : "";

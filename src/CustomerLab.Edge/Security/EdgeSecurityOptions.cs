@@ -8,8 +8,9 @@ public sealed class EdgeSecurityOptions : IValidatableObject
 {
     public const string Section = "Security";
 
-    /// <summary>Requests to <c>/v1/*</c> one client IP may make per window. The default is 1,000 (per 10 s window: 100 a second,
-    /// room for many browsers behind one NAT). Requests without a network peer (in-process, Unix socket) have no IP limit.</summary>
+    /// <summary>Requests to <c>/v1/*</c> one client network (IPv4 /24, IPv6 /64: see <see cref="ClientPrefix"/>) may make per
+    /// window. The default is 1,000 (per 10 s window: 100 a second, room for about a thousand browsing visitors behind one
+    /// carrier NAT range; see docs/security.md). Requests without a network peer (in-process, Unix socket) have no limit.</summary>
     public int PermitsPerIp { get; set; } = 1_000;
 
     /// <summary>

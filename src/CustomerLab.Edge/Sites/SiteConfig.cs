@@ -41,6 +41,16 @@ public sealed record SiteConfig
     /// <summary>How calls are connected: caller id, dial timeout, the no-answer message, the Twilio account.</summary>
     public SiteCallSettings Calls { get; init; } = new();
 
+    /// <summary>A copy with <paramref name="pool"/> replacing the pool of the same id in place, or appended.</summary>
+    public SiteConfig WithPool(PoolConfig pool)
+    {
+        var pools = Pools.ToList();
+        var position = pools.FindIndex(p => p.Id == pool.Id);
+        if (position < 0) pools.Add(pool);
+        else pools[position] = pool;
+        return this with { Pools = pools };
+    }
+
     [System.Text.Json.Serialization.JsonIgnore]
     public TimeSpan Hold => TimeSpan.FromMinutes(HoldMinutes);
 }

@@ -105,6 +105,14 @@ public sealed partial class SiteStore(IConnectionMultiplexer redis, TimeProvider
         return config;
     }
 
+    /// <summary>Removes the site's configuration and its listing (its pools' keys are the caller's to retire).</summary>
+    public async Task DeleteAsync(string siteKey)
+    {
+        await Db.KeyDeleteAsync(ConfigKey(siteKey));
+        await Db.SetRemoveAsync(SitesIndex, siteKey);
+        _cache.TryRemove(siteKey, out _);
+    }
+
     /// <summary>Every site key, sorted.</summary>
     public async Task<IReadOnlyList<string>> ListAsync() =>
         (await Db.SetMembersAsync(SitesIndex)).Select(v => (string)v!).Order(StringComparer.Ordinal).ToList();

@@ -7,14 +7,14 @@ namespace CustomerLab.Edge.Sites;
 internal static partial class SiteValidation
 {
     /// <summary>Site keys are public and part of Redis keys: 3–64 letters, digits, '-' or '_'.</summary>
-    [GeneratedRegex("^[A-Za-z0-9_-]{3,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{3,64}\z")] // \z: '$' would also accept a trailing newline
     public static partial Regex SiteKeyPattern();
 
     /// <summary>Pool ids: 1–32 lower-case letters, digits, '-' or '_'.</summary>
-    [GeneratedRegex("^[a-z0-9_-]{1,32}$")]
+    [GeneratedRegex(@"^[a-z0-9_-]{1,32}\z")]
     public static partial Regex PoolIdPattern();
 
-    [GeneratedRegex(@"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$")]
+    [GeneratedRegex(@"^(?=.{1,253}\z)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\z")]
     private static partial Regex HostPattern();
 
     /// <summary>A sip: or sips: URI with an optional user, a host name or IP address, an optional port and parameters; no

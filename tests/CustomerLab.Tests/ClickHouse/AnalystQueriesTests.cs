@@ -48,7 +48,7 @@ public sealed partial class AnalystQueriesTests(NumbersEdgeFixture fixture) : IC
     {
         using var admin = new EdgeClient(fixture.Edge);
         var site = TestSites.NewSiteKey();
-        await admin.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(1), overflow: "+12025550190");
+        await admin.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(1), overflow: NumbersEdgeFixture.Numbers(1)[0]); // a number serves one site
 
         using var paid = new EdgeClient(fixture.Edge);
         const string landing = "https://www.example.com/offer?gclid=G-1&utm_source=google&utm_medium=cpc&utm_campaign=winter&pub=p7";

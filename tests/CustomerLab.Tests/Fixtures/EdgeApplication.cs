@@ -51,9 +51,13 @@ public sealed class EdgeApplication(string redisUrl, string clickHouseUrl, strin
     /// <summary>What the edge logged (Information and up).</summary>
     public CollectingLoggerProvider Logs { get; } = new();
 
+    /// <summary>Services a test swaps in (a counted hasher, a fake clock), applied after the edge's own.</summary>
+    public Action<IServiceCollection>? TestServices { get; init; }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        if (TestServices is { } testServices) builder.ConfigureTestServices(testServices);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         if (Clock is { } clock) builder.ConfigureTestServices(services => services.AddSingleton(clock));
         builder.ConfigureAppConfiguration((_, config) =>

@@ -52,10 +52,29 @@ public sealed class RedisServerProcess : IAsyncDisposable
         }, TimeSpan.FromSeconds(15), $"redis-server on {Endpoint}");
     }
 
+    /// <summary>Stops the server with SIGSTOP (a hung server): connections stay open, nothing is answered.</summary>
+    public void Pause() => Signal(SigStop);
+
+    /// <summary>Lets a paused server run again (SIGCONT); it then answers what was queued.</summary>
+    public void Resume() => Signal(SigCont);
+
+    private const int SigCont = 18, SigStop = 19; // Linux x86-64 and arm64
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+
+    private void Signal(int signal)
+    {
+        if (_process is null || _process.HasExited) throw new InvalidOperationException("redis-server is not running.");
+        if (kill(_process.Id, signal) != 0)
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}.");
+    }
+
     /// <summary>Kills the server (like a crash): clients see the connection drop.</summary>
     public async Task StopAsync()
     {
         if (_process is null || _process.HasExited) return;
+        kill(_process.Id, SigCont); // a paused server must run to die cleanly
         _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync();
         _process.Dispose();

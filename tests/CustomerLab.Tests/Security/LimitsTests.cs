@@ -40,7 +40,7 @@ public sealed class LimitsTests(LimitsEdgeFixture fixture) : IClassFixture<Limit
     [Fact]
     public async Task RequestsGet429WithRetryAfterAndProblemJson_IfOneIpExceedsItsLimit()
     {
-        var ip = IPAddress.Parse("203.0.113." + Random.Shared.Next(1, 255));
+        var ip = IPAddress.Parse($"10.{Random.Shared.Next(0, 256)}.{Random.Shared.Next(0, 256)}.7"); // a network no other test uses
         var statuses = new List<HttpStatusCode>();
         HttpContext? last = null;
         for (var i = 0; i < LimitsEdgeFixture.PermitsPerIp + 1; i++)
@@ -69,13 +69,32 @@ public sealed class LimitsTests(LimitsEdgeFixture fixture) : IClassFixture<Limit
         Assert.All(codes, c => Assert.Equal(StatusCodes.Status400BadRequest, c));
     }
 
+    [Theory]
+    [InlineData("10.{0}.{1}.1", "10.{0}.{1}.2", "10.{0}.{1}.200", "10.{0}.{1}.77", "10.{0}.{2}.1")]
+    [InlineData("fd00:{0}:{1}::1", "fd00:{0}:{1}:0:aaaa::9", "fd00:{0}:{1}:0:ffff:1:2:3", "fd00:{0}:{1}::42", "fd00:{0}:{2}::1")]
+    public async Task RequestsGet429_IfAddressesOfOneNetworkTogetherExceedTheLimit(string a, string b, string c, string d, string otherNetwork)
+    {
+        // IPv4 /24 and IPv6 /64: a client cannot dodge the limit by taking the next address of its network.
+        var (x, y) = (Random.Shared.Next(0, 250), Random.Shared.Next(0, 250));
+        IPAddress At(string pattern) => IPAddress.Parse(string.Format(System.Globalization.CultureInfo.InvariantCulture, pattern, x, y, y + 1));
+        // An Origin of its own, so the per-site partition (requests without one share it) stays out of the way.
+        var origin = $"https://{Guid.NewGuid():N}.example.com";
+        var codes = new List<int>();
+        foreach (var address in new[] { a, b, c, d }) codes.Add((await SendAsync("/v1/number", At(address), origin)).Response.StatusCode);
+        var other = await SendAsync("/v1/number", At(otherNetwork), origin);
+
+        Assert.All(codes.Take(LimitsEdgeFixture.PermitsPerIp), code => Assert.NotEqual(StatusCodes.Status429TooManyRequests, code));
+        Assert.Equal(StatusCodes.Status429TooManyRequests, codes[^1]);
+        Assert.NotEqual(StatusCodes.Status429TooManyRequests, other.Response.StatusCode);
+    }
+
     [Fact]
     public async Task RequestsGet429_IfOneSiteOriginExceedsItsLimitAcrossIps()
     {
         var origin = $"https://{Guid.NewGuid():N}.example.com";
         var codes = new List<int>();
         for (var i = 0; i < LimitsEdgeFixture.PermitsPerSite + 1; i++)
-            codes.Add((await SendAsync("/v1/collect", IPAddress.Parse($"192.0.2.{10 + i}"), origin)).Response.StatusCode);
+            codes.Add((await SendAsync("/v1/collect", IPAddress.Parse($"198.18.{10 + i}.1"), origin)).Response.StatusCode); // one network each
 
         Assert.All(codes.Take(LimitsEdgeFixture.PermitsPerSite), c => Assert.NotEqual(StatusCodes.Status429TooManyRequests, c));
         Assert.Equal(StatusCodes.Status429TooManyRequests, codes[^1]);
