@@ -7,10 +7,11 @@ using StackExchange.Redis;
 namespace CustomerLab.Tests.Numbers;
 
 /// <summary>
-/// Bursts of new visitors with the production fallback bound (<c>Numbers:RedisTimeoutMs</c>, issue 14 finding 2): a
-/// healthy Redis gives <c>assigned</c> up to the pool size and <c>pool_exhausted</c> after, never a false
-/// <c>redis_unavailable</c>, and no number is ever held by a visitor who was shown the default number. A hung Redis
-/// (SIGSTOP) still gets the default number, and what it commits afterwards is released.
+/// Bursts of new visitors (issue 14 finding 2): a healthy Redis gives <c>assigned</c> up to the pool size and
+/// <c>pool_exhausted</c> after, and no number is ever held by a visitor who was shown the default number. The burst
+/// runs with a fallback bound no loaded test machine reaches, so its counts are exact; how many visitors the
+/// production bound sends to the default number under a burst is a timing figure, measured in <c>loadtest/</c>. A hung
+/// Redis (SIGSTOP) gets the default number within the production bound, and what it commits afterwards is released.
 /// Alone in its collection: the bound is about Redis's own silence, and other test classes hammering the shared
 /// in-process Garnet at the same time would be a different experiment.
 /// </summary>
@@ -26,11 +27,18 @@ public sealed class NumberBurstTests(GarnetFixture garnet, ClickHouseHostFixture
         ["Numbers:RedisTimeoutMs"] = new NumbersOptions().RedisTimeoutMs.ToString(CultureInfo.InvariantCulture),
     };
 
+    /// <summary>A bound no healthy Redis misses, even on a loaded machine: the counts of a burst do not depend on timing.</summary>
+    private static Dictionary<string, string?> GenerousBounds() => new()
+    {
+        ["Numbers:RedisTimeoutMs"] = "2000",
+        ["Numbers:RedisMaxWaitMs"] = "5000",
+    };
+
     [Fact]
     public async Task BurstGetsExactlyThePoolSizeAssigned_AndNoPhantomLease_If500NewVisitorsArriveAtOnce()
     {
         const int poolSize = 20, visitors = 500, inFlight = 250;
-        await using var edge = new EdgeApplication(garnet.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor(nameof(NumberBurstTests)), ProductionBounds());
+        await using var edge = new EdgeApplication(garnet.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor(nameof(NumberBurstTests)), GenerousBounds());
         using var admin = new EdgeClient(edge);
         var site = TestSites.NewSiteKey();
         await admin.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(poolSize));
