@@ -58,6 +58,10 @@ internal static class Report
             foreach (var s in r.SipSteps.Where(s => s.Errors.Count > 0))
                 sb.AppendLine($"- SIPp's error log at {s.OfferedPerSecond}/s: {string.Join("; ", s.Errors)}");
             sb.AppendLine();
+            sb.AppendLine($"Stored: {r.Settings.GetValueOrDefault("sipCallsStoredCompleted")} of {r.Settings.GetValueOrDefault("sipCallsConnected")} connected calls as completed rows, " +
+                          $"{r.Settings.GetValueOrDefault("sipCallsSecondsUntilStored")} s after the first call (calls offered for {r.Settings.GetValueOrDefault("sipCallsSecondsOffered")} s): " +
+                          $"{r.Settings.GetValueOrDefault("sipCallsStoredPerSecond")} calls attributed and stored a second, behind the phone.");
+            sb.AppendLine();
             sb.AppendLine("Route: SIPp's INVITE → 100 Trying, which Kamailio sends once the edge has answered where the call goes (SIPp counts whole milliseconds). " +
                           "Answer: INVITE → 200 OK from a business that answers at once (the post-dial delay this setup adds).");
             sb.AppendLine();
