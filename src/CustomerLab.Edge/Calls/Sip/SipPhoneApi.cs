@@ -37,7 +37,7 @@ internal static partial class SipPhoneApi
     private static async Task<Results<Ok<SipRoute>, NotFound<SipRoute>, ValidationProblem, ProblemHttpResult>> RouteAsync(
         HttpContext context, CallRouter router, CallEventLog log, IOptions<CallOptions> options, TimeProvider time, ILoggerFactory loggers)
     {
-        var (form, problem) = await ReadFormAsync(context, options.Value);
+        var (form, problem) = await WebhookForm.ReadAsync(context, options.Value, "The phone server");
         if (form is null) return problem!;
         foreach (var field in (string[])["to", "callId"])
             if (string.IsNullOrWhiteSpace(form[field])) return Invalid(field, "Required.");
@@ -69,7 +69,7 @@ internal static partial class SipPhoneApi
     private static async Task<Results<Accepted, ValidationProblem, ProblemHttpResult>> EventsAsync(
         HttpContext context, CallEventLog log, IOptions<CallOptions> options, TimeProvider time)
     {
-        var (form, problem) = await ReadFormAsync(context, options.Value);
+        var (form, problem) = await WebhookForm.ReadAsync(context, options.Value, "The phone server");
         if (form is null) return problem!;
         var (events, field, error) = SipCallReport.Read(form, time.GetUtcNow());
         if (field is not null) return Invalid(field, error!);
@@ -83,22 +83,6 @@ internal static partial class SipPhoneApi
             return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, detail: $"The call event could not be stored: {ex.Message}");
         }
         return TypedResults.Accepted((string?)null);
-    }
-
-    private static async Task<(IFormCollection? Form, ProblemHttpResult? Problem)> ReadFormAsync(HttpContext context, CallOptions options)
-    {
-        if (!context.Request.HasFormContentType)
-            return (null, TypedResults.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, detail: "The phone server posts application/x-www-form-urlencoded."));
-        if (context.Request.ContentLength > options.MaxBodyBytes)
-            return (null, TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, detail: $"The body may be at most {options.MaxBodyBytes} bytes."));
-        try
-        {
-            return (await context.Request.ReadFormAsync(context.RequestAborted), null);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
-        {
-            return (null, TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, detail: $"The form body cannot be read: {ex.Message}"));
-        }
     }
 
     private static ValidationProblem Invalid(string field, string error) =>

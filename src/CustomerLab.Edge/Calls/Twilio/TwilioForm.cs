@@ -7,22 +7,9 @@ namespace CustomerLab.Edge.Calls.Twilio;
 /// <summary>Reading a Twilio webhook's form and turning it into a <see cref="CallEvent"/>. Fields Twilio adds later are ignored.</summary>
 internal static class TwilioForm
 {
-    /// <summary>The form, or the problem that stops the request (wrong content type, too large, unreadable).</summary>
-    public static async Task<(IFormCollection? Form, ProblemHttpResult? Problem)> ReadAsync(HttpContext context, CallOptions options)
-    {
-        if (!string.Equals(context.Request.ContentType?.Split(';')[0].Trim(), "application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase))
-            return (null, Problem(StatusCodes.Status400BadRequest, "Twilio posts application/x-www-form-urlencoded."));
-        if (context.Request.ContentLength > options.MaxBodyBytes)
-            return (null, Problem(StatusCodes.Status413PayloadTooLarge, $"The body may be at most {options.MaxBodyBytes} bytes."));
-        try
-        {
-            return (await context.Request.ReadFormAsync(context.RequestAborted), null);
-        }
-        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException)
-        {
-            return (null, Problem(StatusCodes.Status400BadRequest, $"The form body cannot be read: {ex.Message}"));
-        }
-    }
+    /// <summary>The form, or the problem that stops the request (see <see cref="WebhookForm"/>).</summary>
+    public static Task<(IFormCollection? Form, ProblemHttpResult? Problem)> ReadAsync(HttpContext context, CallOptions options) =>
+        WebhookForm.ReadAsync(context, options, "Twilio");
 
     /// <summary>The first of <paramref name="fields"/> that is missing or empty, or null.</summary>
     public static string? Missing(IFormCollection form, params string[] fields) =>
@@ -68,5 +55,5 @@ internal static class TwilioForm
     private static DateTimeOffset At(IFormCollection form, DateTimeOffset receivedAt) =>
         DateTimeOffset.TryParse(form["Timestamp"], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : receivedAt;
 
-    public static ProblemHttpResult Problem(int status, string detail) => TypedResults.Problem(statusCode: status, detail: detail);
+    public static ProblemHttpResult Problem(int status, string detail) => WebhookForm.Problem(status, detail);
 }
