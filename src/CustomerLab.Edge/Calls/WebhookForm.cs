@@ -9,7 +9,7 @@ internal static class WebhookForm
     public static async Task<(IFormCollection? Form, ProblemHttpResult? Problem)> ReadAsync(HttpContext context, CallOptions options, string sender)
     {
         if (!context.Request.HasFormContentType)
-            return (null, Problem(StatusCodes.Status415UnsupportedMediaType, $"{sender} posts application/x-www-form-urlencoded."));
+            return (null, Problem(StatusCodes.Status400BadRequest, $"{sender} posts application/x-www-form-urlencoded."));
         if (context.Request.ContentLength > options.MaxBodyBytes)
             return (null, Problem(StatusCodes.Status413PayloadTooLarge, $"The body may be at most {options.MaxBodyBytes} bytes."));
         try
