@@ -66,6 +66,7 @@ internal static class AdminEndpoints
         if (overflow is not null && numbers.Contains(overflow))
             errors["overflowNumber"] = ["The overflow number cannot also be one of the pool's tracking numbers."];
         var forwardSip = SiteValidation.ParseSipUri(request.ForwardSip, "forwardSip", errors);
+        var recording = SiteValidation.ToRecording(request.Recording, "recording", errors, absent: null);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
         if (forwardTo is not null && (numbers.Contains(forwardTo) || overflow == forwardTo))
             return Problems.Problem(StatusCodes.Status409Conflict, $"forwardTo: {forwardTo} is also one of this pool's own numbers; a call to it would loop.");
@@ -74,7 +75,7 @@ internal static class AdminEndpoints
         if (overflow is not null && await conflicts.CheckTrackingNumbersAsync("overflowNumber", [overflow]) is { } overflowTaken) return overflowTaken;
 
         // Claims each number (one site per number, also for the overflow number), then writes the pool.
-        var config = new PoolConfig { Id = poolId, Match = request.Match, OverflowNumber = overflow, ForwardTo = forwardTo, ForwardSip = forwardSip };
+        var config = new PoolConfig { Id = poolId, Match = request.Match, OverflowNumber = overflow, ForwardTo = forwardTo, ForwardSip = forwardSip, Recording = recording };
         if (Refusal(await siteNumbers.PutPoolAsync(siteKey, config, numbers)) is { } refused) return refused;
         await NotifyAsync(observers);
         return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId), config.ForwardTo, config.ForwardSip));

@@ -59,6 +59,20 @@ public sealed class CallOptions : IValidatableObject
     /// </summary>
     public string SipTrunkGateway { get; set; } = "";
 
+    /// <summary>
+    /// Where the edge reaches Twilio's REST API (recordings' audio, their deletion). The default is
+    /// <c>https://api.twilio.com</c>; tests point it at a local stand-in.
+    /// </summary>
+    public string TwilioApiBaseUrl { get; set; } = TwilioApiDefaultBaseUrl;
+
+    public const string TwilioApiDefaultBaseUrl = "https://api.twilio.com";
+
+    /// <summary>How often each edge looks for recordings due to be deleted at Twilio, in seconds (1 to 300). The default is 5.</summary>
+    public int RecordingDeletionPollSeconds { get; set; } = 5;
+
+    /// <summary>How long a Twilio request (audio, deletion) may take, in seconds (1 to 120). The default is 15.</summary>
+    public int TwilioApiTimeoutSeconds { get; set; } = 15;
+
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
         var o = this;
@@ -67,6 +81,10 @@ public sealed class CallOptions : IValidatableObject
         if (!(o.RoutesRefreshSeconds is >= 1 and <= 3600)) yield return new ValidationResult("Calls:RoutesRefreshSeconds must be between 1 and 3600.");
         if (!(o.SipTrunkGateway.Length == 0 || System.Text.RegularExpressions.Regex.IsMatch(o.SipTrunkGateway, @"^([A-Za-z0-9.-]{1,253}|\[[0-9A-Fa-f:.]{2,45}\])(:[0-9]{1,5})?\z")))
             yield return new ValidationResult("Calls:SipTrunkGateway must be host[:port].");
+        if (!Uri.TryCreate(o.TwilioApiBaseUrl, UriKind.Absolute, out var api) || api.Scheme is not ("http" or "https"))
+            yield return new ValidationResult("Calls:TwilioApiBaseUrl must be an absolute http(s) URL.");
+        if (!(o.RecordingDeletionPollSeconds is >= 1 and <= 300)) yield return new ValidationResult("Calls:RecordingDeletionPollSeconds must be between 1 and 300.");
+        if (!(o.TwilioApiTimeoutSeconds is >= 1 and <= 120)) yield return new ValidationResult("Calls:TwilioApiTimeoutSeconds must be between 1 and 120.");
         if (!(o.PublicBaseUrl.Length == 0 || Uri.IsWellFormedUriString(o.PublicBaseUrl, UriKind.Absolute))) yield return new ValidationResult("Calls:PublicBaseUrl must be an absolute URL.");
     }
 }

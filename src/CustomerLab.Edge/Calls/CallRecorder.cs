@@ -24,7 +24,7 @@ namespace CustomerLab.Edge.Calls;
 /// </list>
 /// </summary>
 internal sealed partial class CallRecorder(CallAttributor attributor, IConnectionMultiplexer redis, ClickHouseClient clickHouse, SchemaState schema,
-    TimeProvider time, ILogger<CallRecorder> logger)
+    Recordings.CallRecordingWriter recordings, TimeProvider time, ILogger<CallRecorder> logger)
 {
     /// <summary>How long a call's state is kept in Redis for its later webhooks.</summary>
     private static readonly TimeSpan StateLifetime = TimeSpan.FromDays(2);
@@ -36,7 +36,7 @@ internal sealed partial class CallRecorder(CallAttributor attributor, IConnectio
         "candidate_sessions", "first_source", "first_medium", "first_campaign", "first_channel", "last_source", "last_medium",
         "last_campaign", "last_channel", "landing_page", "gclid", "gbraid", "wbraid", "msclkid", "fbclid", "ttclid", "li_fat_id",
         "publisher_id", "seconds_since_last_pageview", "previous_calls", "first_call_id", "answered", "talk_seconds", "dial_status",
-        "forwarded_to", "updated_at", "version",
+        "forwarded_to", "recording_notice", "caller_notice_at", "business_notice_at", "updated_at", "version",
     ];
 
     /// <summary>Longest wait for the schema at start-up before a webhook is answered 503 (the provider retries).</summary>
@@ -68,6 +68,11 @@ internal sealed partial class CallRecorder(CallAttributor attributor, IConnectio
     public async Task ApplyAsync(CallEvent e, CancellationToken cancellationToken)
     {
         var (json, state) = await MergeAsync(e, cancellationToken);
+        if (e.Leg == CallEvent.RecordingLeg)
+        {
+            await recordings.InsertAsync(e, state, cancellationToken);
+            return;
+        }
         if (!state.IsFinal || state.WrittenRevision >= state.Revision) return;
         await InsertAsync(e.Provider, e.CallId, e.Direction, state, $"{e.Provider}:{e.CallId}:{state.Revision}", cancellationToken);
         // Lost only when another edge changed the state meanwhile: it writes that newer revision itself.
@@ -76,7 +81,16 @@ internal sealed partial class CallRecorder(CallAttributor attributor, IConnectio
         LogRecorded(logger, e.Provider, e.CallId, state.Status, state.Attribution.Status);
     }
 
-    private static RedisKey StateKey(CallEvent e) => $"cl:call:{e.Provider}:{e.CallId}";
+    private static RedisKey StateKey(CallEvent e) => StateKey(e.Provider, e.CallId);
+
+    private static RedisKey StateKey(string provider, string callId) => $"cl:call:{provider}:{callId}";
+
+    /// <summary>The call's state as Redis has it now (null when none); for answers that need the attribution early (the whisper).</summary>
+    public async Task<CallState?> PeekAsync(string provider, string callId)
+    {
+        var stored = await redis.GetDatabase().StringGetAsync(StateKey(provider, callId));
+        return stored.IsNull ? null : Deserialize(stored!);
+    }
 
     /// <summary>The state after <paramref name="e"/>, stored (compare-and-set, retried while other edges change it), with its JSON.</summary>
     private async Task<(string Json, CallState State)> MergeAsync(CallEvent e, CancellationToken cancellationToken)
@@ -138,7 +152,8 @@ internal sealed partial class CallRecorder(CallAttributor attributor, IConnectio
             a.Candidates.ToArray(), a.First.Source, a.First.Medium, a.First.Campaign, a.First.Channel, a.Last.Source, a.Last.Medium,
             a.Last.Campaign, a.Last.Channel, a.LandingPage, Click("gclid"), Click("gbraid"), Click("wbraid"), Click("msclkid"),
             Click("fbclid"), Click("ttclid"), Click("li_fat_id"), a.PublisherId, a.SecondsSinceLastPageview is { } sec ? (uint?)sec : null,
-            s.PreviousCalls, s.FirstCallId, s.Answered, (uint)s.TalkSeconds, s.DialStatus, s.ForwardedTo, time.GetUtcNow().UtcDateTime, s.Version,
+            s.PreviousCalls, s.FirstCallId, s.Answered, (uint)s.TalkSeconds, s.DialStatus, s.ForwardedTo, s.RecordingNotice, UtcOrNull(s.CallerNoticeMs),
+            UtcOrNull(s.BusinessNoticeMs), time.GetUtcNow().UtcDateTime, s.Version,
         ];
         var options = token is null ? null : new InsertOptions
         {
@@ -147,6 +162,9 @@ internal sealed partial class CallRecorder(CallAttributor attributor, IConnectio
         };
         await clickHouse.InsertBinaryAsync("calls", Columns, [row], options, cancellationToken: cancellationToken);
     }
+
+    /// <summary>A Unix-ms time as a UTC DateTime, or null for 0 (never).</summary>
+    public static DateTime? UtcOrNull(long ms) => ms == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(ms).UtcDateTime;
 
     private static string Serialize(CallState state) => JsonSerializer.Serialize(state, CallJson.Default.CallState);
 

@@ -18,6 +18,8 @@ internal static class CallsApi
         var calls = app.MapGroup("/v1/calls").WithTags("Calls").DisableAntiforgery();
         calls.MapPost("/", GenericAsync).WithDescription("Generic JSON call event (see GenericCallBody), signed with X-Signature-256: sha256=HEX.");
         app.MapTwilioVoice();
+        app.MapTwilioRecording();
+        Recordings.RecordingsApi.MapRecordings(app);
         app.MapSipPhoneServer();
         app.MapTwilioFallback();
         return app;

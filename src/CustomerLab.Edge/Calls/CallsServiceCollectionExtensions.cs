@@ -14,6 +14,9 @@ internal static class CallsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CallOptions>, CallOptionsValidator>());
         services.TryAddSingleton<CallAttributor>();
         services.TryAddSingleton<CallRecorder>();
+        // Recordings: their rows, their audio through the edge, their deletion at Twilio.
+        services.TryAddSingleton<Recordings.CallRecordingWriter>();
+        services.AddTwilioApi();
         // Routing: the in-memory table (snapshot loaded before the edge listens), refreshed from Redis on a timer.
         services.TryAddSingleton<CallRouter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Sites.ISiteChangeObserver, CallRoutesChanged>());
@@ -22,6 +25,17 @@ internal static class CallsServiceCollectionExtensions
         services.TryAddSingleton<CallEventProcessor>();
         services.TryAddSingleton<CallEventLog>();
         services.AddHostedService(sp => sp.GetRequiredService<CallEventLog>());
+        return services;
+    }
+
+    /// <summary>Twilio's REST API (<see cref="Recordings.TwilioApi"/>) at <c>Calls:TwilioApiBaseUrl</c>; the privacy CLI needs it too.</summary>
+    public static IServiceCollection AddTwilioApi(this IServiceCollection services)
+    {
+        services.TryAddTransient<Recordings.TwilioBaseUrlHandler>();
+        services.AddHttpClient(Recordings.TwilioApi.HttpClientName, (sp, http) =>
+                http.Timeout = TimeSpan.FromSeconds(sp.GetRequiredService<IOptions<CallOptions>>().Value.TwilioApiTimeoutSeconds))
+            .AddHttpMessageHandler<Recordings.TwilioBaseUrlHandler>();
+        services.TryAddSingleton<Recordings.TwilioApi>();
         return services;
     }
 }

@@ -21,6 +21,8 @@ public sealed partial class RetentionOptions
         ["sessions_agg"] = "toDateTime(last_seen)",
         ["lease_history"] = "toDateTime(started_at)",
         ["calls"] = "toDateTime(started_at)",
+        ["call_recordings"] = "toDateTime(call_started_at)",
+        ["texts"] = "toDateTime(received_at)",
         ["privacy_audit"] = "toDateTime(requested_at)",
     };
 

@@ -24,6 +24,15 @@ public sealed record SiteCallSettings
     /// <summary>That account's auth token, which signs its webhooks; null: <c>Calls:TwilioAuthToken</c>. Never shown by the admin API.</summary>
     public string? TwilioAuthToken { get; init; }
 
+    /// <summary>Call recording and its notice (off by default); a pool may have its own (<see cref="PoolConfig.Recording"/>).</summary>
+    public SiteRecordingSettings Recording { get; init; } = SiteRecordingSettings.Off;
+
+    /// <summary>Texts to the site's numbers: forwarding, whether bodies are kept, the HELP answer.</summary>
+    public SiteTextSettings Texts { get; init; } = new();
+
+    /// <summary>Qualified-call rules and publisher payouts; null (the default): calls are not judged, nothing is paid.</summary>
+    public SitePayoutRules? Payouts { get; init; }
+
     public const string DefaultNoAnswerMessage = "Sorry, nobody could take your call. Please try again later.";
 
     /// <summary>What the admin API shows a token as.</summary>

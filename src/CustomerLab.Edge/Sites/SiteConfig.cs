@@ -71,6 +71,9 @@ public sealed class PoolConfig
 
     /// <summary>The SIP URI this pool's calls are relayed to instead of the site's <see cref="SiteConfig.ForwardSip"/>.</summary>
     public string? ForwardSip { get; init; }
+
+    /// <summary>Recording for this pool's calls instead of the site's <see cref="SiteCallSettings.Recording"/>; null: the site's.</summary>
+    public SiteRecordingSettings? Recording { get; init; }
 }
 
 /// <summary>

@@ -48,6 +48,69 @@ public sealed class SiteCallsRequest
 
     /// <summary>That account's auth token; omitted keeps the stored one for the same account.</summary>
     public string? TwilioAuthToken { get; set; }
+
+    /// <summary>Call recording with its notice; omitted: off.</summary>
+    public RecordingRequest? Recording { get; set; }
+
+    /// <summary>Texts to the site's numbers; omitted: forwarded, bodies not kept.</summary>
+    public TextsRequest? Texts { get; set; }
+
+    /// <summary>Qualified-call rules and publisher payouts; omitted: calls are not judged.</summary>
+    public PayoutRulesRequest? Payouts { get; set; }
+}
+
+/// <summary>The <c>recording</c> object of a site's <c>calls</c> or of a pool.</summary>
+public sealed class RecordingRequest
+{
+    /// <summary>Record calls. The default is false.</summary>
+    public bool? Enabled { get; set; }
+
+    /// <summary>The notice both parties hear first, 1 to 500 characters.</summary>
+    public string? Notice { get; set; }
+
+    /// <summary>One of Twilio's <c>&lt;Say&gt;</c> languages, such as <c>en-US</c>. The default is en-US.</summary>
+    public string? Language { get; set; }
+
+    /// <summary>The whisper also tells the business the call's source. The default is false.</summary>
+    public bool? AnnounceSource { get; set; }
+}
+
+/// <summary>The <c>texts</c> object of a site's <c>calls</c>.</summary>
+public sealed class TextsRequest
+{
+    /// <summary>Forward texts to the forward-to number. The default is true.</summary>
+    public bool? Forward { get; set; }
+
+    /// <summary>Keep texts' bodies. The default is false.</summary>
+    public bool? StoreBody { get; set; }
+
+    /// <summary>The answer to HELP, 1 to 320 characters.</summary>
+    public string? HelpMessage { get; set; }
+}
+
+/// <summary>The <c>payouts</c> object of a site's <c>calls</c>.</summary>
+public sealed class PayoutRulesRequest
+{
+    /// <summary>Least talk time in seconds, 0 to 86,400. The default is 90.</summary>
+    public int? MinTalkSeconds { get; set; }
+
+    /// <summary>The business must have answered. The default is true.</summary>
+    public bool? RequireAnswered { get; set; }
+
+    /// <summary>No call from the caller to the site in this many days before, 0 to 3,650 (0: no such rule). The default is 30.</summary>
+    public int? NewCallerDays { get; set; }
+
+    /// <summary>Amount for publishers not listed, 0 or more. The default is 0.</summary>
+    public decimal? DefaultAmount { get; set; }
+
+    /// <summary>Amount per publisher id.</summary>
+    public Dictionary<string, decimal>? Publishers { get; set; }
+
+    /// <summary>ISO 4217 currency code. The default is USD.</summary>
+    public string? Currency { get; set; }
+
+    /// <summary>Caller numbers of test calls (never paid).</summary>
+    public List<string>? TestCallers { get; set; }
 }
 
 /// <summary>Body of <c>PUT /admin/sites/{siteKey}/pools/{poolId}</c>.</summary>
@@ -67,6 +130,9 @@ public sealed class PoolRequest
 
     /// <summary>A SIP URI the self-hosted phone server relays this pool's calls to, instead of the site's.</summary>
     public string? ForwardSip { get; set; }
+
+    /// <summary>Recording for this pool's calls instead of the site's; omitted: the site's.</summary>
+    public RecordingRequest? Recording { get; set; }
 }
 
 /// <summary>Body of <c>POST /admin/sites/{siteKey}/pools/{poolId}/numbers</c>.</summary>

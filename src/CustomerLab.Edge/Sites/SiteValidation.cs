@@ -62,7 +62,7 @@ internal static partial class SiteValidation
             errors["holdMinutes"] = ["Between 1 and 1440 minutes."];
         var forwardTo = request.ForwardTo is null ? null : ParseNumber(request.ForwardTo, "forwardTo", region, errors);
         var forwardSip = ParseSipUri(request.ForwardSip, "forwardSip", errors);
-        var calls = ToCallSettings(request.Calls ?? new SiteCallsRequest(), existingCalls, errors);
+        var calls = ToCallSettings(request.Calls ?? new SiteCallsRequest(), existingCalls, region, errors);
 
         if (errors.Count > 0) return null;
         return new SiteConfig
@@ -81,8 +81,11 @@ internal static partial class SiteValidation
         };
     }
 
-    private static SiteCallSettings? ToCallSettings(SiteCallsRequest request, SiteCallSettings? existing, Dictionary<string, string[]> errors)
+    private static SiteCallSettings? ToCallSettings(SiteCallsRequest request, SiteCallSettings? existing, string region, Dictionary<string, string[]> errors)
     {
+        var recording = ToRecording(request.Recording, "calls.recording", errors, SiteRecordingSettings.Off);
+        var texts = ToTexts(request.Texts, errors);
+        var payouts = ToPayouts(request.Payouts, region, errors);
         var callerId = request.CallerId ?? SiteCallSettings.CallerIdCaller;
         if (callerId is not (SiteCallSettings.CallerIdCaller or SiteCallSettings.CallerIdTrackingNumber))
             errors["calls.callerId"] = [$"'{SiteCallSettings.CallerIdCaller}' or '{SiteCallSettings.CallerIdTrackingNumber}'."];
@@ -109,6 +112,7 @@ internal static partial class SiteValidation
         return new SiteCallSettings
         {
             CallerId = callerId, DialTimeoutSeconds = timeout, NoAnswerMessage = message, TwilioAccountSid = sid, TwilioAuthToken = token,
+            Recording = recording!, Texts = texts, Payouts = payouts,
         };
     }
 

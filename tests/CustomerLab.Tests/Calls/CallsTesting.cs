@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using ClickHouse.Driver;
+using CustomerLab.Edge.Accounts;
 using CustomerLab.Edge.Calls.Lifecycle;
 using CustomerLab.Tests.Fixtures;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,6 +54,45 @@ public static class CallsTesting
                 var v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "",
             };
         return row;
+    }
+
+    /// <summary>One row, every column as text (NULL as empty).</summary>
+    public static async Task<Dictionary<string, string>> RowAsync(ClickHouseClient clickHouse, string sql)
+    {
+        using var reader = await clickHouse.ExecuteReaderAsync(sql, cancellationToken: Ct);
+        Assert.True(await reader.ReadAsync(Ct), $"no row for {sql}");
+        var row = new Dictionary<string, string>();
+        for (var i = 0; i < reader.FieldCount; i++)
+            row[reader.GetName(i)] = reader.GetValue(i) switch
+            {
+                null or DBNull => "",
+                bool b => b ? "true" : "false",
+                var v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "",
+            };
+        return row;
+    }
+
+    /// <summary>Twilio's recording status callback of the Dial's recording.</summary>
+    public static Dictionary<string, string> RecordingCallback(TwilioCall call, string recordingSid) => new()
+    {
+        ["AccountSid"] = TwilioCall.AccountSid, ["CallSid"] = call.CallSid, ["RecordingSid"] = recordingSid,
+        ["RecordingUrl"] = $"https://api.twilio.com/2010-04-01/Accounts/{TwilioCall.AccountSid}/Recordings/{recordingSid}",
+        ["RecordingStatus"] = "completed", ["RecordingDuration"] = "38", ["RecordingChannels"] = "2", ["RecordingSource"] = "DialVerb",
+        ["RecordingTrack"] = "both", ["RecordingStartTime"] = DateTimeOffset.UtcNow.ToString("r", System.Globalization.CultureInfo.InvariantCulture), ["ErrorCode"] = "0",
+    };
+
+    /// <summary>Signs in through <c>POST /login</c> as a new report user; the client keeps the cookie.</summary>
+    public static async Task SignInAsync(EdgeApplication edge, HttpClient http)
+    {
+        var name = "u" + Guid.NewGuid().ToString("N")[..10];
+        await edge.Services.GetRequiredService<AccountStore>().SetAsync(name, "a long enough password");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/login")
+        {
+            Content = new FormUrlEncodedContent([new("name", name), new("password", "a long enough password"), new("returnUrl", "/report")]),
+        };
+        request.Headers.Add("Sec-Fetch-Site", "same-origin");
+        var response = await http.SendAsync(request, Ct);
+        Assert.True(response.StatusCode is HttpStatusCode.Redirect or HttpStatusCode.OK, $"{(int)response.StatusCode}");
     }
 
     public static async Task<JsonElement> ProblemAsync(HttpResponseMessage response, HttpStatusCode expected)

@@ -20,6 +20,18 @@ internal sealed record CallState(DateTimeOffset StartedAt, string TrackingNumber
     /// <summary>The business line dialled.</summary>
     public string ForwardedTo { get; init; } = "";
 
+    /// <summary>The recording notice played on this call (empty: none was played, the call was not recorded).</summary>
+    public string RecordingNotice { get; init; } = "";
+
+    /// <summary>When the caller was told (the notice before the Dial), Unix ms; 0: not told.</summary>
+    public long CallerNoticeMs { get; init; }
+
+    /// <summary>When the business was told (the whisper), Unix ms; 0: not told.</summary>
+    public long BusinessNoticeMs { get; init; }
+
+    /// <summary>The caller's latest earlier call to the site, Unix ms; 0: none (for the payout rules' new-caller window).</summary>
+    public long PreviousCallMs { get; init; }
+
     /// <summary>Latest event time seen, in Unix milliseconds.</summary>
     public long LastEventMs { get; init; }
 
@@ -38,8 +50,15 @@ internal sealed record CallState(DateTimeOffset StartedAt, string TrackingNumber
     /// <summary>The state after <paramref name="e"/>; the same instance when the event tells nothing new.</summary>
     public CallState Merge(CallEvent e)
     {
+        if (e.Leg is CallEvent.RecordingLeg or CallEvent.TextLeg) return this;
+        var noticeMs = e.Notice.Length > 0 ? e.EventAt.ToUnixTimeMilliseconds() : 0;
         var next = e.Leg switch
         {
+            CallEvent.Whisper => this with
+            {
+                BusinessNoticeMs = BusinessNoticeMs == 0 ? noticeMs : BusinessNoticeMs,
+                RecordingNotice = RecordingNotice.Length == 0 ? e.Notice : RecordingNotice,
+            },
             CallEvent.BusinessLeg => this with
             {
                 Answered = Answered || e.Status is "in-progress" or "answered" or "completed",
@@ -53,9 +72,13 @@ internal sealed record CallState(DateTimeOffset StartedAt, string TrackingNumber
                 // The Dial's own verdict is the authority on how the business leg ended.
                 DialStatus = e.DialStatus.Length > 0 ? e.DialStatus : DialStatus,
             },
-            _ => e.Rank >= Rank
+            _ => (e.Rank >= Rank
                 ? this with { Rank = e.Rank, Status = e.Status, Duration = Math.Max(Duration, e.DurationSeconds ?? 0) }
-                : this,
+                : this) with
+            {
+                CallerNoticeMs = CallerNoticeMs == 0 ? noticeMs : CallerNoticeMs,
+                RecordingNotice = RecordingNotice.Length == 0 ? e.Notice : RecordingNotice,
+            },
         };
         next = next with
         {
@@ -67,5 +90,6 @@ internal sealed record CallState(DateTimeOffset StartedAt, string TrackingNumber
 
     private bool Same(CallState other) =>
         other.Rank == Rank && other.Status == Status && other.Duration == Duration && other.Answered == Answered && other.TalkSeconds == TalkSeconds &&
-        other.DialStatus == DialStatus && other.ForwardedTo == ForwardedTo && other.LastEventMs == LastEventMs;
+        other.DialStatus == DialStatus && other.ForwardedTo == ForwardedTo && other.LastEventMs == LastEventMs &&
+        other.RecordingNotice == RecordingNotice && other.CallerNoticeMs == CallerNoticeMs && other.BusinessNoticeMs == BusinessNoticeMs;
 }

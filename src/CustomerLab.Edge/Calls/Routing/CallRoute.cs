@@ -17,6 +17,13 @@ public sealed record CallRoute(string Number, string Kind, string SiteKey, strin
     /// <summary>The SIP URI (a PBX) the self-hosted phone server relays the call to: the pool's, else the site's; null: the forward-to number through the trunk.</summary>
     public string? ForwardSip { get; init; }
 
+    /// <summary>Recording and its notice: the pool's own settings, else the site's.</summary>
+    public SiteRecordingSettings? Recording { get; init; }
+
+    /// <summary>The recording settings that apply (off when none are set).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public SiteRecordingSettings RecordingOrOff => Recording ?? Settings.Recording;
+
     /// <summary>The caller id the business sees: the caller's (pass-through) or the tracking number.</summary>
     public string CallerIdFor(string caller) =>
         Settings.CallerId == SiteCallSettings.CallerIdTrackingNumber || caller.Length == 0 ? Number : caller;

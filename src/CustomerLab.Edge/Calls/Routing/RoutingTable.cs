@@ -49,13 +49,13 @@ public sealed class RoutingTable
         {
             if (!bySite.TryGetValue(owner.SiteKey, out var site)) continue;
             Add(new CallRoute(number, owner.IsOverflow ? CallRoute.Overflow : CallRoute.Tracking, site.SiteKey, owner.PoolId,
-                ForwardToOf(site, owner.PoolId), site.Calls) { ForwardSip = ForwardSipOf(site, owner.PoolId) });
+                ForwardToOf(site, owner.PoolId), site.Calls) { ForwardSip = ForwardSipOf(site, owner.PoolId), Recording = RecordingOf(site, owner.PoolId) });
         }
         foreach (var site in sites)
         {
             foreach (var pool in site.Pools)
                 if (pool.OverflowNumber is { } overflow)
-                    Add(new CallRoute(overflow, CallRoute.Overflow, site.SiteKey, pool.Id, ForwardToOf(site, pool.Id), site.Calls) { ForwardSip = ForwardSipOf(site, pool.Id) });
+                    Add(new CallRoute(overflow, CallRoute.Overflow, site.SiteKey, pool.Id, ForwardToOf(site, pool.Id), site.Calls) { ForwardSip = ForwardSipOf(site, pool.Id), Recording = RecordingOf(site, pool.Id) });
             if (site.DefaultNumber != site.ForwardTo)
                 Add(new CallRoute(site.DefaultNumber, CallRoute.Default, site.SiteKey, "", site.ForwardTo, site.Calls) { ForwardSip = site.ForwardSip });
         }
@@ -69,6 +69,10 @@ public sealed class RoutingTable
     /// <summary>The pool's SIP destination, else the site's.</summary>
     public static string? ForwardSipOf(SiteConfig site, string poolId) =>
         site.Pools.FirstOrDefault(p => p.Id == poolId)?.ForwardSip ?? site.ForwardSip;
+
+    /// <summary>The pool's recording settings, else the site's.</summary>
+    public static SiteRecordingSettings RecordingOf(SiteConfig site, string poolId) =>
+        site.Pools.FirstOrDefault(p => p.Id == poolId)?.Recording ?? site.Calls.Recording;
 
     private static int Rank(string kind) => kind switch { CallRoute.Tracking => 0, CallRoute.Overflow => 1, _ => 2 };
 }

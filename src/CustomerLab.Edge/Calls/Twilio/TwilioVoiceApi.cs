@@ -60,17 +60,26 @@ internal static partial class TwilioVoiceApi
             return Twiml(TwilioTwiml.Reject());
         }
         var call = TwilioForm.Voice(form, route, time.GetUtcNow());
-        // The caller is waiting, and every fact of this event comes again in the status callbacks (the business leg's
-        // names the line dialled): the answer does not wait for the disk; the spool's writer commits it with its group.
-        _ = SpoolAsync(log, call, loggers);
+        var recording = route.RecordingOrOff;
+        if (route.ForwardTo is null || !recording.Enabled)
+        {
+            // The caller is waiting, and every fact of this event comes again in the status callbacks (the business leg's
+            // names the line dialled): the answer does not wait for the disk; the spool's writer commits it with its group.
+            _ = SpoolAsync(log, call, loggers);
+        }
         if (route.ForwardTo is null)
         {
             LogNoForwardTo(Logger(loggers), route.Number, route.SiteKey, call.CallId);
             return Twiml(TwilioTwiml.Reject());
         }
         var baseUrl = TwilioSignature.BaseUrl(context.Request, options.Value);
-        var legStatus = $"{baseUrl}{StatusPath}?{TrackingNumberParameter}={Uri.EscapeDataString(route.Number)}";
-        return Twiml(TwilioTwiml.Dial(route, call.From, new Uri(baseUrl + DialPath), new Uri(legStatus)));
+        var tn = $"?{TrackingNumberParameter}={Uri.EscapeDataString(route.Number)}";
+        TwilioTwiml.RecordingTwiml? recorded = null;
+        // A recorded call must be able to show that its caller heard the notice: the record of it is durable before
+        // the TwiML asks Twilio to record; when it cannot be stored, the call is connected without recording.
+        if (recording.Enabled && await TryAppendAsync(log, call with { Notice = recording.Notice }, loggers))
+            recorded = new(recording, new Uri(baseUrl + TwilioRecordingApi.RecordingPath + tn), new Uri(baseUrl + TwilioRecordingApi.WhisperPath + tn));
+        return Twiml(TwilioTwiml.Dial(route, call.From, new Uri(baseUrl + DialPath), new Uri(baseUrl + StatusPath + tn), recorded));
     }
 
     private static async Task<Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>> StatusAsync(
@@ -115,30 +124,35 @@ internal static partial class TwilioVoiceApi
     }
 
     /// <summary>The site's own auth token when it has one, else the deployment's.</summary>
-    private static string TokenFor(CallRoute? route, CallOptions options) => route?.Settings.TwilioAuthToken ?? options.TwilioAuthToken;
+    internal static string TokenFor(CallRoute? route, CallOptions options) => route?.Settings.TwilioAuthToken ?? options.TwilioAuthToken;
 
     /// <summary>Spools an event whose answer is TwiML the caller is waiting for: a failure is logged, the caller still connected.</summary>
-    private static async Task SpoolAsync(CallEventLog log, CallEvent call, ILoggerFactory loggers)
+    internal static async Task SpoolAsync(CallEventLog log, CallEvent call, ILoggerFactory loggers) => await TryAppendAsync(log, call, loggers);
+
+    /// <summary>Spools an event; false (logged) when it could not be made durable.</summary>
+    internal static async Task<bool> TryAppendAsync(CallEventLog log, CallEvent call, ILoggerFactory loggers)
     {
         try
         {
             await log.AppendAsync(call);
+            return true;
         }
         catch (Exception ex) when (ex is SpoolFullException or IOException or ObjectDisposedException)
         {
             LogNotSpooled(Logger(loggers), call.CallId, call.Leg, ex.Message);
+            return false;
         }
     }
 
     /// <summary>Only the answers that log need a logger.</summary>
-    private static ILogger Logger(ILoggerFactory loggers) => loggers.CreateLogger(typeof(TwilioVoiceApi));
+    internal static ILogger Logger(ILoggerFactory loggers) => loggers.CreateLogger(typeof(TwilioVoiceApi));
 
-    private static ContentHttpResult Twiml(string xml) => TypedResults.Text(xml, "text/xml");
+    internal static ContentHttpResult Twiml(string xml) => TypedResults.Text(xml, "text/xml");
 
-    private static ProblemHttpResult Unsigned() =>
+    internal static ProblemHttpResult Unsigned() =>
         TwilioForm.Problem(StatusCodes.Status401Unauthorized, $"The {TwilioSignature.Header} header is missing or does not match.");
 
-    private static ValidationProblem Required(string field) =>
+    internal static ValidationProblem Required(string field) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = ["Required."] });
 
     [LoggerMessage(8301, LogLevel.Information, "Call {CallId} to {Number} rejected: not a number of any site", EventName = "CallRejectedUnknownNumber")]
