@@ -17,6 +17,9 @@ internal static class CallsServiceCollectionExtensions
         // Recordings: their rows, their audio through the edge, their deletion at Twilio.
         services.TryAddSingleton<Recordings.CallRecordingWriter>();
         services.AddTwilioApi();
+        services.TryAddSingleton<Recordings.RecordingDeletionQueue>();
+        services.TryAddSingleton<Recordings.RecordingDeletionService>();
+        services.AddHostedService(sp => sp.GetRequiredService<Recordings.RecordingDeletionService>());
         // Routing: the in-memory table (snapshot loaded before the edge listens), refreshed from Redis on a timer.
         services.TryAddSingleton<CallRouter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Sites.ISiteChangeObserver, CallRoutesChanged>());

@@ -30,7 +30,7 @@ namespace CustomerLab.Edge.Privacy;
 /// </para>
 /// </summary>
 public sealed partial class PrivacyRequests(IConnectionMultiplexer redis, ClickHouseClient clickHouse, SiteStore sites, NumberPool pools,
-    PrivacyFollowUpQueue followUps, IOptions<PrivacyOptions> options, IOptions<CookieSettings> cookieSettings, TimeProvider time,
+    PrivacyFollowUpQueue followUps, Calls.Recordings.RecordingDeletionQueue twilioDeletions, IOptions<PrivacyOptions> options, IOptions<CookieSettings> cookieSettings, TimeProvider time,
     ILogger<PrivacyRequests> logger)
 {
     private readonly PrivacyOptions _options = options.Value;
@@ -162,6 +162,7 @@ public sealed partial class PrivacyRequests(IConnectionMultiplexer redis, ClickH
         await TableAsync("sessions_agg", "* EXCEPT (first_touch, last_touch)", "visitor = {visitor:String} OR has({sessions:Array(String)}, session_id)", parameters,
             delete, tables, counts, cancellationToken, exportFrom: "sessions", exportWhere: "visitor_id = {visitor:String} OR has({sessions:Array(String)}, session_id)");
         await TableAsync("lease_history", "*", "visitor_id = {visitor:String}", parameters, delete, tables, counts, cancellationToken);
+        await RecordingsAsync("visitor_id = {visitor:String}", parameters, delete, tables, counts, cancellationToken);
         await TableAsync("calls", "*", "visitor_id = {visitor:String}", parameters, delete, tables, counts, cancellationToken);
         data["clickhouse"] = tables;
     }
@@ -174,6 +175,7 @@ public sealed partial class PrivacyRequests(IConnectionMultiplexer redis, ClickH
         await CallStatesAsync("caller_number = {caller:String}", parameters, delete, redisData, counts, cancellationToken);
         data["redis"] = redisData;
         var tables = new Dictionary<string, object?>();
+        await RecordingsAsync("caller_number = {caller:String}", parameters, delete, tables, counts, cancellationToken);
         await TableAsync("calls", "*", "caller_number = {caller:String}", parameters, delete, tables, counts, cancellationToken);
         data["clickhouse"] = tables;
     }
@@ -198,6 +200,29 @@ public sealed partial class PrivacyRequests(IConnectionMultiplexer redis, ClickH
         }
     }
 
+    /// <summary>
+    /// The subject's recordings (<c>call_recordings</c>); a deletion first queues each for deletion at Twilio (durable,
+    /// retried by every edge: <see cref="Calls.Recordings.RecordingDeletionService"/>), then removes the rows, so the
+    /// audio is never left behind without a record of it.
+    /// </summary>
+    private async Task RecordingsAsync(string where, ClickHouseParameterCollection parameters, bool delete, Dictionary<string, object?> tables,
+        SortedDictionary<string, long> counts, CancellationToken cancellationToken)
+    {
+        if (delete)
+        {
+            var pending = new List<Calls.Recordings.PendingRecordingDeletion>();
+            await using (var reader = await clickHouse.ExecuteReaderAsync(
+                $"SELECT DISTINCT site_id, account_sid, recording_sid FROM call_recordings WHERE {where}", parameters, cancellationToken: cancellationToken))
+            {
+                while (await reader.ReadAsync(cancellationToken))
+                    pending.Add(new(reader.GetString(0), reader.GetString(1), reader.GetString(2)));
+            }
+            foreach (var deletion in pending) await twilioDeletions.EnqueueAsync(deletion);
+            counts["twilio.recordings_queued_for_deletion"] = pending.Count;
+        }
+        await TableAsync("call_recordings", "*", where, parameters, delete, tables, counts, cancellationToken);
+    }
+
     /// <summary>Counts (and lists, for an export) the subject's rows of one table; deletes them for a deletion.</summary>
     private async Task TableAsync(string table, string columns, string where, ClickHouseParameterCollection parameters, bool delete,
         Dictionary<string, object?> tables, SortedDictionary<string, long> counts, CancellationToken cancellationToken,
@@ -214,7 +239,7 @@ public sealed partial class PrivacyRequests(IConnectionMultiplexer redis, ClickH
         }
         var list = new List<Dictionary<string, object?>>();
         // FINAL: the newest version of each row, as analysts see it. (Views and plain MergeTree tables take no FINAL.)
-        var source = exportFrom ?? table + (table is "pageviews" or "lease_history" or "calls" ? " FINAL" : "");
+        var source = exportFrom ?? table + (table is "pageviews" or "lease_history" or "calls" or "call_recordings" or "texts" ? " FINAL" : "");
         await using (var reader = await clickHouse.ExecuteReaderAsync(
             $"SELECT {(exportFrom is null ? "*" : columns)} FROM {source} WHERE {exportWhere ?? where} LIMIT {_options.MaxExportRows}", parameters, cancellationToken: cancellationToken))
         {

@@ -11,6 +11,8 @@ internal static class PrivacyServiceCollectionExtensions
         services.AddOptions<PrivacyOptions>().BindConfiguration(PrivacyOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PrivacyOptions>, PrivacyOptionsValidator>());
         services.TryAddSingleton<PrivacyFollowUpQueue>();
+        // Recordings found by a deletion are deleted at Twilio through this queue (edges run it; the CLI only adds to it).
+        services.TryAddSingleton<Calls.Recordings.RecordingDeletionQueue>();
         services.TryAddSingleton<PrivacyRequests>();
         return services;
     }
