@@ -49,7 +49,7 @@ public sealed record CallEvent(
     public RecordingInfo? Recording { get; init; }
 
     /// <summary>The text a <see cref="TextLeg"/> event reports.</summary>
-    public TextInfo? Text { get; init; }
+    public TextMessageInfo? Text { get; init; }
 
     /// <summary>Lifecycle order, so a state that arrives late never replaces a later one.</summary>
     [JsonIgnore]
@@ -74,5 +74,5 @@ public sealed record RecordingInfo(string SiteKey, string AccountSid, string Rec
 /// One text: <paramref name="Direction"/> <c>inbound</c> (a consumer texted the tracking number) or <c>reply</c> (the
 /// business answered through the tracking number); <paramref name="Outcome"/> what the edge did with it.
 /// </summary>
-public sealed record TextInfo(string SiteKey, string PoolId, string Direction, string Sender, string Recipient, string Consumer, string Keyword,
+public sealed record TextMessageInfo(string SiteKey, string PoolId, string Direction, string Sender, string Recipient, string Consumer, string Keyword,
     string Outcome, int BodyLength, string Body, int Segments, int MediaCount);

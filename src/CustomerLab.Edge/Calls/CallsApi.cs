@@ -20,6 +20,7 @@ internal static class CallsApi
         app.MapTwilioVoice();
         app.MapTwilioRecording();
         Recordings.RecordingsApi.MapRecordings(app);
+        Texts.TwilioSmsApi.MapTexts(app);
         app.MapSipPhoneServer();
         app.MapTwilioFallback();
         return app;

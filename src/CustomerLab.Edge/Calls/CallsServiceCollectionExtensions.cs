@@ -24,6 +24,9 @@ internal static class CallsServiceCollectionExtensions
         services.TryAddSingleton<CallRouter>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Sites.ISiteChangeObserver, CallRoutesChanged>());
         services.AddHostedService<CallRoutesRefresher>();
+        // Texts to tracking numbers: the relay's state in Redis; stored through the call-event spool.
+        services.TryAddSingleton<Texts.TextConversations>();
+        services.TryAddSingleton<Texts.TextRecorder>();
         // The durable call-event path: spool, then attribution and the calls row in the background.
         services.TryAddSingleton<CallEventProcessor>();
         services.TryAddSingleton<CallEventLog>();

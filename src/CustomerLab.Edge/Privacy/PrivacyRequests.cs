@@ -163,6 +163,7 @@ public sealed partial class PrivacyRequests(IConnectionMultiplexer redis, ClickH
             delete, tables, counts, cancellationToken, exportFrom: "sessions", exportWhere: "visitor_id = {visitor:String} OR has({sessions:Array(String)}, session_id)");
         await TableAsync("lease_history", "*", "visitor_id = {visitor:String}", parameters, delete, tables, counts, cancellationToken);
         await RecordingsAsync("visitor_id = {visitor:String}", parameters, delete, tables, counts, cancellationToken);
+        await TableAsync("texts", "*", "visitor_id = {visitor:String}", parameters, delete, tables, counts, cancellationToken);
         await TableAsync("calls", "*", "visitor_id = {visitor:String}", parameters, delete, tables, counts, cancellationToken);
         data["clickhouse"] = tables;
     }
@@ -173,9 +174,11 @@ public sealed partial class PrivacyRequests(IConnectionMultiplexer redis, ClickH
         parameters.AddParameter("caller", number);
         var redisData = new List<object>();
         await CallStatesAsync("caller_number = {caller:String}", parameters, delete, redisData, counts, cancellationToken);
+        await TextRelayStateAsync(number, parameters, delete, redisData, counts, cancellationToken);
         data["redis"] = redisData;
         var tables = new Dictionary<string, object?>();
         await RecordingsAsync("caller_number = {caller:String}", parameters, delete, tables, counts, cancellationToken);
+        await TableAsync("texts", "*", "consumer_number = {caller:String}", parameters, delete, tables, counts, cancellationToken);
         await TableAsync("calls", "*", "caller_number = {caller:String}", parameters, delete, tables, counts, cancellationToken);
         data["clickhouse"] = tables;
     }
@@ -198,6 +201,32 @@ public sealed partial class PrivacyRequests(IConnectionMultiplexer redis, ClickH
             Count(counts, "redis.call_state");
             if (delete) await Db.KeyDeleteAsync(key);
         }
+    }
+
+    /// <summary>
+    /// The text relay's state about a consumer: the tracking numbers whose last texter they are (deleted), and the sites
+    /// they sent STOP to (exported, and kept by a deletion: forgetting an opt-out would let replies reach them again).
+    /// </summary>
+    private async Task TextRelayStateAsync(string number, ClickHouseParameterCollection parameters, bool delete, List<object> redisData,
+        SortedDictionary<string, long> counts, CancellationToken cancellationToken)
+    {
+        var texted = new List<(string Site, string Tracking)>();
+        await using (var reader = await clickHouse.ExecuteReaderAsync(
+            "SELECT DISTINCT site_id, tracking_number FROM texts WHERE consumer_number = {caller:String}", parameters, cancellationToken: cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken)) texted.Add((reader.GetString(0), reader.GetString(1)));
+        }
+        foreach (var (site, tracking) in texted)
+        {
+            var key = Texts.TextConversations.LastTexterKey(tracking);
+            if (await Db.StringGetAsync(key) != number) continue;
+            redisData.Add(new { site, key = (string)key!, kind = "text_last_texter", trackingNumber = tracking });
+            Count(counts, "redis.text_last_texter");
+            if (delete) await Db.KeyDeleteAsync(key, CommandFlags.None);
+        }
+        foreach (var site in texted.Select(t => t.Site).Distinct())
+            if (await Db.SetContainsAsync(Texts.TextConversations.OptOutKey(site), number))
+                redisData.Add(new { site, kind = "text_opt_out", kept = true });
     }
 
     /// <summary>

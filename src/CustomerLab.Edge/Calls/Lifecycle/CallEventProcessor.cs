@@ -14,7 +14,7 @@ namespace CustomerLab.Edge.Calls.Lifecycle;
 /// skipped because Redis or ClickHouse is down. An unreadable record, or one that fails for a reason no retry can
 /// change, is logged with its content and passed over.
 /// </summary>
-internal sealed partial class CallEventProcessor(CallRecorder recorder, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<CallEventProcessor> logger)
+internal sealed partial class CallEventProcessor(CallRecorder recorder, Texts.TextRecorder texts, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<CallEventProcessor> logger)
 {
     private long _stored;
 
@@ -47,7 +47,9 @@ internal sealed partial class CallEventProcessor(CallRecorder recorder, IOptions
         {
             try
             {
-                await recorder.ApplyAsync(e, cancellationToken);
+                // Texts share the spool and its retries; they have no call state.
+                if (e.Leg == CallEvent.TextLeg) await texts.ApplyAsync(e, cancellationToken);
+                else await recorder.ApplyAsync(e, cancellationToken);
                 Interlocked.Increment(ref _stored);
                 return;
             }
