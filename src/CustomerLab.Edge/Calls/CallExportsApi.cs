@@ -35,6 +35,7 @@ internal static class CallExportsApi
         exports.MapGet("/calls.json", (string? site, string? from, string? to, ClickHouseClient ch, TimeProvider time, CancellationToken ct) =>
             ExportAsync(site, from, to, ch, time, json: true, ct));
         exports.MapGet("/google-ads-calls.csv", GoogleAdsAsync);
+        exports.MapGet("/payouts.csv", PayoutsAsync);
         return app;
     }
 
@@ -80,6 +81,29 @@ internal static class CallExportsApi
             AppendCsvRow(csv, [row[0], row[1], start, name, start, (value ?? 0).ToString(CultureInfo.InvariantCulture), currency ?? "USD"]);
         }
         return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"google-ads-calls-{site}-{range.From:yyyyMMdd}.csv");
+    }
+
+    /// <summary>
+    /// Payouts per publisher with the calls behind them: one line per paid call (qualified, not a test call, with a
+    /// publisher and an amount), ordered by publisher, each carrying its publisher's call count and total in that currency.
+    /// </summary>
+    private static async Task<Results<FileContentHttpResult, ValidationProblem>> PayoutsAsync(
+        string? site, string? from, string? to, ClickHouseClient clickHouse, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (ReadRange(site, from, to, time) is not { } range) return Invalid(site, from, to, time);
+        var rows = await QueryAsync(clickHouse, """
+            SELECT publisher_id, payout_currency,
+                   count() OVER (PARTITION BY publisher_id, payout_currency) AS publisher_calls,
+                   toString(sum(payout) OVER (PARTITION BY publisher_id, payout_currency)) AS publisher_total,
+                   call_id, started_at, tracking_number, caller_number, talk_seconds, toString(payout) AS call_payout
+            FROM calls FINAL
+            WHERE site_id = {site:String} AND started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}
+              AND qualified AND NOT test_call AND publisher_id != '' AND payout > 0
+            ORDER BY publisher_id, payout_currency, started_at
+            """, range, cancellationToken);
+        var csv = new StringBuilder("publisher_id,currency,publisher_calls,publisher_total,call_id,started_at,tracking_number,caller_number,talk_seconds,payout\r\n");
+        foreach (var row in rows) AppendCsvRow(csv, row);
+        return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"payouts-{site}-{range.From:yyyyMMdd}-{range.To:yyyyMMdd}.csv");
     }
 
     private sealed record Range(string Site, DateTime From, DateTime To);

@@ -24,7 +24,7 @@ namespace CustomerLab.Edge.Calls;
 /// </list>
 /// </summary>
 internal sealed partial class CallRecorder(CallAttributor attributor, IConnectionMultiplexer redis, ClickHouseClient clickHouse, SchemaState schema,
-    Recordings.CallRecordingWriter recordings, TimeProvider time, ILogger<CallRecorder> logger)
+    Recordings.CallRecordingWriter recordings, Sites.SiteStore sites, TimeProvider time, ILogger<CallRecorder> logger)
 {
     /// <summary>How long a call's state is kept in Redis for its later webhooks.</summary>
     private static readonly TimeSpan StateLifetime = TimeSpan.FromDays(2);
@@ -36,7 +36,7 @@ internal sealed partial class CallRecorder(CallAttributor attributor, IConnectio
         "candidate_sessions", "first_source", "first_medium", "first_campaign", "first_channel", "last_source", "last_medium",
         "last_campaign", "last_channel", "landing_page", "gclid", "gbraid", "wbraid", "msclkid", "fbclid", "ttclid", "li_fat_id",
         "publisher_id", "seconds_since_last_pageview", "previous_calls", "first_call_id", "answered", "talk_seconds", "dial_status",
-        "forwarded_to", "recording_notice", "caller_notice_at", "business_notice_at", "updated_at", "version",
+        "forwarded_to", "recording_notice", "caller_notice_at", "business_notice_at", "test_call", "qualified", "qualification_reason", "payout", "payout_currency", "updated_at", "version",
     ];
 
     /// <summary>Longest wait for the schema at start-up before a webhook is answered 503 (the provider retries).</summary>
@@ -117,13 +117,17 @@ internal sealed partial class CallRecorder(CallAttributor attributor, IConnectio
         var attribution = e.Direction.StartsWith("inbound", StringComparison.OrdinalIgnoreCase) || e.Direction.Length == 0
             ? await attributor.AttributeAsync(tracking, e.EventAt, cancellationToken)
             : new Attribution { Status = "not_tracking_number", Reason = $"{e.Direction} call" };
-        var (previous, firstCallId) = await PreviousCallsAsync(attribution.SiteKey, caller, e.EventAt, e.CallId, cancellationToken);
-        return new CallState(e.EventAt, tracking, caller, region, country, attribution, previous, firstCallId, Rank: 0, Status: "", Duration: 0);
+        var (previous, firstCallId, latest) = await PreviousCallsAsync(attribution.SiteKey, caller, e.EventAt, e.CallId, cancellationToken);
+        return new CallState(e.EventAt, tracking, caller, region, country, attribution, previous, firstCallId, Rank: 0, Status: "", Duration: 0)
+        {
+            PreviousCallMs = latest,
+        };
     }
 
-    private async Task<(uint Count, string FirstCallId)> PreviousCallsAsync(string siteKey, string caller, DateTimeOffset before, string callId, CancellationToken cancellationToken)
+    /// <summary>The caller's earlier calls to the site: how many, the first one's id, and when the latest started (Unix ms; 0: none).</summary>
+    private async Task<(uint Count, string FirstCallId, long LatestMs)> PreviousCallsAsync(string siteKey, string caller, DateTimeOffset before, string callId, CancellationToken cancellationToken)
     {
-        if (siteKey.Length == 0 || caller.Length == 0 || !caller.StartsWith('+')) return (0, callId);
+        if (siteKey.Length == 0 || caller.Length == 0 || !caller.StartsWith('+')) return (0, callId, 0);
         var parameters = new ClickHouseParameterCollection();
         parameters.AddParameter("site", siteKey);
         parameters.AddParameter("caller", caller);
@@ -132,18 +136,22 @@ internal sealed partial class CallRecorder(CallAttributor attributor, IConnectio
         // No FINAL: a call's row versions share its call_id and started_at, so counting distinct ids and taking the
         // earliest id read the same answer from the unmerged parts, without merging every part of the site at query time.
         using var reader = await clickHouse.ExecuteReaderAsync("""
-            SELECT uniqExact(call_id), argMin(call_id, started_at)
+            SELECT uniqExact(call_id), argMin(call_id, started_at), toUnixTimestamp64Milli(max(started_at))
             FROM calls
             WHERE site_id = {site:String} AND caller_number = {caller:String} AND started_at < {at:DateTime64(3, 'UTC')} AND call_id != {call:String}
             """, parameters, cancellationToken: cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var count = Convert.ToUInt32(reader.GetValue(0));
-        return count == 0 ? (0, callId) : (count, reader.GetString(1));
+        return count == 0 ? (0, callId, 0) : (count, reader.GetString(1), Convert.ToInt64(reader.GetValue(2)));
     }
 
     private async Task InsertAsync(string provider, string callId, string direction, CallState s, string? token, CancellationToken cancellationToken)
     {
         var a = s.Attribution;
+        // Judged when the call's row is written at its end, under the site's rules as they are now.
+        var verdict = !s.IsFinal ? Payouts.PayoutVerdict.NotJudged
+            : a.SiteKey.Length == 0 ? Payouts.PayoutVerdict.NoRules
+            : Payouts.PayoutJudge.Judge(s, (await sites.GetAsync(a.SiteKey))?.Calls.Payouts);
         string Click(string name) => a.ClickIds.TryGetValue(name, out var v) ? v : "";
         object?[] row =
         [
@@ -153,7 +161,8 @@ internal sealed partial class CallRecorder(CallAttributor attributor, IConnectio
             a.Last.Campaign, a.Last.Channel, a.LandingPage, Click("gclid"), Click("gbraid"), Click("wbraid"), Click("msclkid"),
             Click("fbclid"), Click("ttclid"), Click("li_fat_id"), a.PublisherId, a.SecondsSinceLastPageview is { } sec ? (uint?)sec : null,
             s.PreviousCalls, s.FirstCallId, s.Answered, (uint)s.TalkSeconds, s.DialStatus, s.ForwardedTo, s.RecordingNotice, UtcOrNull(s.CallerNoticeMs),
-            UtcOrNull(s.BusinessNoticeMs), time.GetUtcNow().UtcDateTime, s.Version,
+            UtcOrNull(s.BusinessNoticeMs), verdict.TestCall, verdict.Qualified, verdict.Reason, verdict.Payout, verdict.Currency,
+            time.GetUtcNow().UtcDateTime, s.Version,
         ];
         var options = token is null ? null : new InsertOptions
         {
