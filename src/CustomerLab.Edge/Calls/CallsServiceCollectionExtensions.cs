@@ -25,7 +25,7 @@ internal static class CallsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Sites.ISiteChangeObserver, CallRoutesChanged>());
         services.AddHostedService<CallRoutesRefresher>();
         // Texts to tracking numbers: the relay's state in Redis; stored through the call-event spool.
-        services.TryAddSingleton<Texts.TextConversations>();
+        services.TryAddSingleton<Calls.Texts.TextConversations>();
         services.TryAddSingleton<Texts.TextRecorder>();
         // The durable call-event path: spool, then attribution and the calls row in the background.
         services.TryAddSingleton<CallEventProcessor>();

@@ -218,14 +218,14 @@ public sealed partial class PrivacyRequests(IConnectionMultiplexer redis, ClickH
         }
         foreach (var (site, tracking) in texted)
         {
-            var key = Texts.TextConversations.LastTexterKey(tracking);
+            var key = Calls.Texts.TextConversations.LastTexterKey(tracking);
             if (await Db.StringGetAsync(key) != number) continue;
             redisData.Add(new { site, key = (string)key!, kind = "text_last_texter", trackingNumber = tracking });
             Count(counts, "redis.text_last_texter");
             if (delete) await Db.KeyDeleteAsync(key, CommandFlags.None);
         }
         foreach (var site in texted.Select(t => t.Site).Distinct())
-            if (await Db.SetContainsAsync(Texts.TextConversations.OptOutKey(site), number))
+            if (await Db.SetContainsAsync(Calls.Texts.TextConversations.OptOutKey(site), number))
                 redisData.Add(new { site, kind = "text_opt_out", kept = true });
     }
 

@@ -1,5 +1,4 @@
 using CustomerLab.Edge.ClickHouse;
-using CustomerLab.Edge.Privacy;
 using CustomerLab.Edge.Redis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -10,7 +9,7 @@ namespace CustomerLab.Edge.Calls.Recordings;
 /// Recordings to delete at Twilio: a Redis sorted set per ClickHouse database, <c>cl:twilio:recording-deletions:&lt;database&gt;</c>,
 /// member <c>siteKey|accountSid|recordingSid</c> (no personal data), score the time it is next due in Unix ms. A privacy
 /// deletion enqueues (the admin API and the CLI alike); <see cref="RecordingDeletionService"/> on every edge claims due
-/// members atomically (the same claim and release scripts as <see cref="PrivacyFollowUpQueue"/>), sends the DELETE,
+/// members atomically (<see cref="DueQueueScripts"/>, as the privacy follow-ups), sends the DELETE,
 /// and removes the member only once Twilio confirmed it (or no longer has the recording); a failure puts it back later.
 /// </summary>
 public sealed class RecordingDeletionQueue(IConnectionMultiplexer redis, IOptions<ClickHouseOptions> clickHouse, TimeProvider time)
@@ -20,8 +19,8 @@ public sealed class RecordingDeletionQueue(IConnectionMultiplexer redis, IOption
 
     public RedisKey Key { get; } = "cl:twilio:recording-deletions:" + clickHouse.Value.Database;
 
-    private static readonly RedisScript ClaimScript = new(PrivacyFollowUpScripts.Claim);
-    private static readonly RedisScript ReleaseScript = new(PrivacyFollowUpScripts.Release);
+    private static readonly RedisScript ClaimScript = new(DueQueueScripts.Claim);
+    private static readonly RedisScript ReleaseScript = new(DueQueueScripts.Release);
 
     private IDatabase Db => redis.GetDatabase();
 
@@ -32,18 +31,18 @@ public sealed class RecordingDeletionQueue(IConnectionMultiplexer redis, IOption
     /// <summary>Deletions waiting (due or not).</summary>
     public Task<long> CountAsync() => Db.SortedSetLengthAsync(Key);
 
-    public async Task<IReadOnlyList<(PendingRecordingDeletion? Deletion, ClaimedFollowUp Claim)>> ClaimDueAsync(int limit)
+    public async Task<IReadOnlyList<(PendingRecordingDeletion? Deletion, ClaimedDeletion Claim)>> ClaimDueAsync(int limit)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var claimedUntil = now + (long)ClaimDuration.TotalMilliseconds;
         var result = (RedisResult[])(await ClaimScript.EvaluateAsync(Db, [Key], [now, claimedUntil, limit]))!;
-        return [.. result.Select(r => (PendingRecordingDeletion.Parse((string)r!), new ClaimedFollowUp((string)r!, claimedUntil)))];
+        return [.. result.Select(r => (PendingRecordingDeletion.Parse((string)r!), new ClaimedDeletion((string)r!, claimedUntil)))];
     }
 
-    public Task CompleteAsync(ClaimedFollowUp claimed) =>
+    public Task CompleteAsync(ClaimedDeletion claimed) =>
         ReleaseScript.EvaluateAsync(Db, [Key], [claimed.Member, claimed.ClaimedUntilMs, RedisValue.EmptyString]);
 
-    public Task RescheduleAsync(ClaimedFollowUp claimed, DateTimeOffset due) =>
+    public Task RescheduleAsync(ClaimedDeletion claimed, DateTimeOffset due) =>
         ReleaseScript.EvaluateAsync(Db, [Key], [claimed.Member, claimed.ClaimedUntilMs, due.ToUnixTimeMilliseconds()]);
 }
 
@@ -57,3 +56,6 @@ public sealed record PendingRecordingDeletion(string SiteKey, string AccountSid,
             ? new PendingRecordingDeletion(site, account, sid)
             : null;
 }
+
+/// <summary>A deletion this edge claimed, and the score that marks its claim (see <see cref="DueQueueScripts.Release"/>).</summary>
+public sealed record ClaimedDeletion(string Member, long ClaimedUntilMs);

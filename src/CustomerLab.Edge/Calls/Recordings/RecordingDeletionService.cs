@@ -1,4 +1,3 @@
-using CustomerLab.Edge.Privacy;
 using CustomerLab.Edge.Sites;
 using Microsoft.Extensions.Options;
 using Twilio.Exceptions;
@@ -38,7 +37,7 @@ internal sealed partial class RecordingDeletionService(RecordingDeletionQueue qu
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                IReadOnlyList<(PendingRecordingDeletion? Deletion, ClaimedFollowUp Claim)> claimed = [];
+                IReadOnlyList<(PendingRecordingDeletion? Deletion, ClaimedDeletion Claim)> claimed = [];
                 try { claimed = await queue.ClaimDueAsync(BatchSize); }
                 catch (Exception ex) when (ex is not OperationCanceledException) { LogClaimFailed(logger, ex.Message); }
                 foreach (var (deletion, claim) in claimed)
@@ -49,7 +48,7 @@ internal sealed partial class RecordingDeletionService(RecordingDeletionQueue qu
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
     }
 
-    private async Task DeleteAsync(PendingRecordingDeletion? deletion, ClaimedFollowUp claim, CancellationToken stoppingToken)
+    private async Task DeleteAsync(PendingRecordingDeletion? deletion, ClaimedDeletion claim, CancellationToken stoppingToken)
     {
         if (deletion is null)
         {
@@ -89,7 +88,7 @@ internal sealed partial class RecordingDeletionService(RecordingDeletionQueue qu
     }
 
     /// <summary>Removes or reschedules the member; when Redis does not answer, the claim ends by itself and the deletion is due again.</summary>
-    private async Task ReleaseAsync(ClaimedFollowUp claim, DateTimeOffset? due)
+    private async Task ReleaseAsync(ClaimedDeletion claim, DateTimeOffset? due)
     {
         try
         {

@@ -10,7 +10,7 @@ using StackExchange.Redis;
 using Twilio.TwiML;
 using Twilio.TwiML.Messaging;
 
-namespace CustomerLab.Edge.Texts;
+namespace CustomerLab.Edge.Calls.Texts;
 
 /// <summary>
 /// <c>POST /v1/sms/twilio</c>, the Messaging URL of tracking numbers, signed like the voice webhooks (the site's token,

@@ -2,7 +2,7 @@ using ClickHouse.Driver;
 using ClickHouse.Driver.Utility;
 using CustomerLab.Edge.Calls;
 
-namespace CustomerLab.Edge.Texts;
+namespace CustomerLab.Edge.Calls.Texts;
 
 /// <summary>
 /// Stores a spooled text (<see cref="CallEvent.TextLeg"/>) in <c>texts</c>: a consumer's text attributed like a call

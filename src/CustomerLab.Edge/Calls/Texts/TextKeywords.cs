@@ -1,4 +1,4 @@
-namespace CustomerLab.Edge.Texts;
+namespace CustomerLab.Edge.Calls.Texts;
 
 /// <summary>
 /// The opt-out keywords a text may be, as Twilio's default opt-out handling knows them (a text that is only the word,

@@ -1,6 +1,6 @@
 using StackExchange.Redis;
 
-namespace CustomerLab.Edge.Texts;
+namespace CustomerLab.Edge.Calls.Texts;
 
 /// <summary>
 /// What the text relay keeps in Redis: who last texted each tracking number (<c>cl:sms:last:{tracking}</c>, the
