@@ -31,7 +31,8 @@ internal static class ReportsEndpoints
         app.MapGet("/report", () => TypedResults.Content(ReportPage.Render(), "text/html; charset=utf-8"))
             .RequireAuthorization(Accounts.AccountsEndpoints.Policy).ExcludeFromDescription();
         app.MapGet("/report/report.js", Script).ExcludeFromDescription();
-        app.MapGet("/report/data/{site}", GetAsync).RequireAuthorization(Accounts.AccountsEndpoints.Policy).ExcludeFromDescription();
+        app.MapGet("/report/data/{site}", GetAsync).RequireAuthorization(Accounts.AccountsEndpoints.Policy)
+            .AddEndpointFilter<Accounts.UserSiteFilter>().ExcludeFromDescription();
         app.MapGroup("/admin/reports").AddEndpointFilter<AdminKeyFilter>().WithTags("Admin").MapGet("/{site}", GetAsync);
         return app;
     }
