@@ -7,9 +7,9 @@ namespace CustomerLab.Edge.Privacy;
 /// </summary>
 internal static class PrivacyFollowUpScripts
 {
-    /// <summary>See <see cref="Redis.DueQueueScripts.Claim"/>.</summary>
-    public const string Claim = Redis.DueQueueScripts.Claim;
+    /// <summary>The shared due-queue claim (<see cref="Redis.DueQueueScripts.Claim"/>).</summary>
+    public static readonly string Claim = Redis.DueQueueScripts.Claim;
 
-    /// <summary>See <see cref="Redis.DueQueueScripts.Release"/>.</summary>
-    public const string Release = Redis.DueQueueScripts.Release;
+    /// <summary>The shared due-queue release (<see cref="Redis.DueQueueScripts.Release"/>).</summary>
+    public static readonly string Release = Redis.DueQueueScripts.Release;
 }

@@ -81,11 +81,13 @@ public static class CallsTesting
         ["RecordingTrack"] = "both", ["RecordingStartTime"] = DateTimeOffset.UtcNow.ToString("r", System.Globalization.CultureInfo.InvariantCulture), ["ErrorCode"] = "0",
     };
 
-    /// <summary>Signs in through <c>POST /login</c> as a new report user; the client keeps the cookie.</summary>
-    public static async Task SignInAsync(EdgeApplication edge, HttpClient http)
+    /// <summary>Signs in through <c>POST /login</c> as a new report user who may read <paramref name="sites"/>; the client keeps the cookie.</summary>
+    public static async Task SignInAsync(EdgeApplication edge, HttpClient http, params string[] sites)
     {
         var name = "u" + Guid.NewGuid().ToString("N")[..10];
-        await edge.Services.GetRequiredService<AccountStore>().SetAsync(name, "a long enough password");
+        var accounts = edge.Services.GetRequiredService<AccountStore>();
+        await accounts.SetAsync(name, "a long enough password");
+        await accounts.SetSitesAsync(name, new SiteAccess(false, sites.ToHashSet(StringComparer.Ordinal)));
         using var request = new HttpRequestMessage(HttpMethod.Post, "/login")
         {
             Content = new FormUrlEncodedContent([new("name", name), new("password", "a long enough password"), new("returnUrl", "/report")]),

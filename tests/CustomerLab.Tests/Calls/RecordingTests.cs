@@ -101,13 +101,17 @@ public sealed class RecordingTests(PhoneEdgeFixture fixture) : IClassFixture<Pho
         await Poll.UntilAsync(async () => await CountAsync(clickHouse, $"SELECT count() FROM call_recordings FINAL WHERE recording_sid = '{recordingSid}'") == 1,
             TimeSpan.FromSeconds(30), "the recording in call_recordings");
 
-        var anonymous = await http.GetAsync($"/report/recordings/{recordingSid}", Ct);
-        await SignInAsync(fixture.Edge, http);
-        var audio = await http.GetAsync($"/report/recordings/{recordingSid}", Ct);
-        var malformed = await http.GetAsync("/report/recordings/not-a-sid", Ct);
-        var unknown = await http.GetAsync($"/report/recordings/RE{Guid.NewGuid():N}", Ct);
+        var anonymous = await http.GetAsync($"/report/recordings/{site}/{recordingSid}", Ct);
+        var outsider = fixture.Edge.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        await SignInAsync(fixture.Edge, outsider, TestSites.NewSiteKey());
+        var notTheirSite = await outsider.GetAsync($"/report/recordings/{site}/{recordingSid}", Ct);
+        await SignInAsync(fixture.Edge, http, site);
+        var audio = await http.GetAsync($"/report/recordings/{site}/{recordingSid}", Ct);
+        var malformed = await http.GetAsync($"/report/recordings/{site}/not-a-sid", Ct);
+        var unknown = await http.GetAsync($"/report/recordings/{site}/RE{Guid.NewGuid():N}", Ct);
 
         Assert.NotEqual(HttpStatusCode.OK, anonymous.StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, notTheirSite.StatusCode);
         Assert.Equal(HttpStatusCode.OK, audio.StatusCode);
         Assert.Equal("audio/mpeg", audio.Content.Headers.ContentType!.MediaType);
         Assert.Equal(TwilioStandIn.Audio, await audio.Content.ReadAsByteArrayAsync(Ct));

@@ -8,7 +8,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace CustomerLab.Edge.Calls.Recordings;
 
 /// <summary>
-/// <c>GET /report/recordings/{recordingSid}</c> for signed-in users: the recording's audio (MP3), fetched from Twilio with
+/// <c>GET /report/recordings/{site}/{recordingSid}</c> for signed-in users who may read the site (<see cref="Accounts.UserSiteFilter"/>):
+/// the recording's audio (MP3), fetched from Twilio with
 /// the credentials of the account that holds it and streamed through. The Twilio URL and the credentials never reach
 /// the browser; a recording deleted by a privacy request is gone (404).
 /// </summary>
@@ -19,22 +20,24 @@ internal static partial class RecordingsApi
 
     public static IEndpointRouteBuilder MapRecordings(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/report/recordings/{recordingSid}", AudioAsync).RequireAuthorization(Accounts.AccountsEndpoints.Policy).ExcludeFromDescription();
+        app.MapGet("/report/recordings/{site}/{recordingSid}", AudioAsync).RequireAuthorization(Accounts.AccountsEndpoints.Policy)
+            .AddEndpointFilter<Accounts.UserSiteFilter>().ExcludeFromDescription();
         return app;
     }
 
     private static async Task<Results<EmptyHttpResult, ValidationProblem, ProblemHttpResult>> AudioAsync(
-        string recordingSid, HttpContext context, ClickHouseClient clickHouse, SiteStore sites, TwilioApi twilio, CancellationToken cancellationToken)
+        string site, string recordingSid, HttpContext context, ClickHouseClient clickHouse, SiteStore sites, TwilioApi twilio, CancellationToken cancellationToken)
     {
         if (!RecordingSidPattern().IsMatch(recordingSid))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["recordingSid"] = ["'RE' followed by 32 hexadecimal digits."] });
         var parameters = new ClickHouseParameterCollection();
         parameters.AddParameter("sid", recordingSid);
+        parameters.AddParameter("site", site);
         string siteKey, accountSid;
         using (var reader = await clickHouse.ExecuteReaderAsync(
-            "SELECT site_id, account_sid FROM call_recordings FINAL WHERE recording_sid = {sid:String} LIMIT 1", parameters, cancellationToken: cancellationToken))
+            "SELECT site_id, account_sid FROM call_recordings FINAL WHERE site_id = {site:String} AND recording_sid = {sid:String} LIMIT 1", parameters, cancellationToken: cancellationToken))
         {
-            if (!await reader.ReadAsync(cancellationToken)) return Problem(StatusCodes.Status404NotFound, $"No recording {recordingSid}.");
+            if (!await reader.ReadAsync(cancellationToken)) return Problem(StatusCodes.Status404NotFound, $"No recording {recordingSid} of site '{site}'.");
             (siteKey, accountSid) = (reader.GetString(0), reader.GetString(1));
         }
         if (twilio.CredentialsFor(await sites.GetAsync(siteKey), accountSid) is not { } credentials)
