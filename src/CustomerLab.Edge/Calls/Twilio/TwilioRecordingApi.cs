@@ -35,13 +35,8 @@ internal static partial class TwilioRecordingApi
     private static async Task<Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>> WhisperAsync(
         HttpContext context, CallRouter router, CallEventLog log, CallRecorder recorder, IOptions<CallOptions> options, TimeProvider time, ILoggerFactory loggers)
     {
-        var (form, problem) = await TwilioForm.ReadAsync(context, options.Value);
-        if (form is null) return problem!;
-        var tracking = context.Request.Query[TwilioVoiceApi.TrackingNumberParameter].ToString();
-        var route = router.Find(tracking);
-        if (!TwilioSignature.IsValid(context.Request, form, TwilioVoiceApi.TokenFor(route, options.Value), options.Value)) return TwilioVoiceApi.Unsigned();
-        if (tracking.Length == 0) return TwilioVoiceApi.Required(TwilioVoiceApi.TrackingNumberParameter);
-        if (TwilioForm.Missing(form, "ParentCallSid") is { } missing) return TwilioVoiceApi.Required(missing);
+        var (form, tracking, route, refused) = await ReadSignedAsync(context, router, options.Value, "ParentCallSid");
+        if (refused is not null) return refused;
         // The notice is said even when the settings changed since the call began: the Dial is already recording.
         var settings = route?.RecordingOrOff ?? Sites.SiteRecordingSettings.Off;
         var parent = form["ParentCallSid"].ToString();
@@ -57,13 +52,8 @@ internal static partial class TwilioRecordingApi
     private static async Task<Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>> RecordingAsync(
         HttpContext context, CallRouter router, CallEventLog log, IOptions<CallOptions> options, TimeProvider time)
     {
-        var (form, problem) = await TwilioForm.ReadAsync(context, options.Value);
-        if (form is null) return problem!;
-        var tracking = context.Request.Query[TwilioVoiceApi.TrackingNumberParameter].ToString();
-        var route = router.Find(tracking);
-        if (!TwilioSignature.IsValid(context.Request, form, TwilioVoiceApi.TokenFor(route, options.Value), options.Value)) return TwilioVoiceApi.Unsigned();
-        if (tracking.Length == 0) return TwilioVoiceApi.Required(TwilioVoiceApi.TrackingNumberParameter);
-        if (TwilioForm.Missing(form, "CallSid", "RecordingSid", "RecordingStatus", "AccountSid") is { } missing) return TwilioVoiceApi.Required(missing);
+        var (form, tracking, route, refused) = await ReadSignedAsync(context, router, options.Value, "CallSid", "RecordingSid", "RecordingStatus", "AccountSid");
+        if (refused is not null) return refused;
         var recording = new RecordingInfo(route?.SiteKey ?? "", form["AccountSid"]!, form["RecordingSid"]!, form["RecordingUrl"].ToString(),
             form["RecordingStatus"].ToString().ToLowerInvariant(), Int(form, "RecordingDuration"), Math.Max(1, Int(form, "RecordingChannels")));
         var e = new CallEvent("twilio", form["CallSid"]!, "", tracking, "completed", "inbound", time.GetUtcNow(), null)
@@ -79,6 +69,23 @@ internal static partial class TwilioRecordingApi
             return TwilioForm.Problem(StatusCodes.Status503ServiceUnavailable, $"The recording could not be stored: {ex.Message}");
         }
         return TwilioVoiceApi.Twiml(TwilioTwiml.Empty());
+    }
+
+    /// <summary>
+    /// The form of a webhook whose URL names the tracking number (<c>?tn=</c>), signed with that number's site token and
+    /// holding <paramref name="required"/>; else the answer that refuses it (problem+json: 400, 401, 413).
+    /// </summary>
+    private static async Task<(IFormCollection Form, string Tracking, CallRoute? Route, Results<ContentHttpResult, ValidationProblem, ProblemHttpResult>? Refused)> ReadSignedAsync(
+        HttpContext context, CallRouter router, CallOptions options, params string[] required)
+    {
+        var (form, problem) = await TwilioForm.ReadAsync(context, options);
+        if (form is null) return (FormCollection.Empty, "", null, problem!);
+        var tracking = context.Request.Query[TwilioVoiceApi.TrackingNumberParameter].ToString();
+        var route = router.Find(tracking);
+        if (!TwilioSignature.IsValid(context.Request, form, TwilioVoiceApi.TokenFor(route, options), options)) return (form, tracking, route, TwilioVoiceApi.Unsigned());
+        if (tracking.Length == 0) return (form, tracking, route, TwilioVoiceApi.Required(TwilioVoiceApi.TrackingNumberParameter));
+        if (TwilioForm.Missing(form, required) is { } missing) return (form, tracking, route, TwilioVoiceApi.Required(missing));
+        return (form, tracking, route, null);
     }
 
     /// <summary>"Call from google cpc, campaign spring": the last touch of the call's attribution, when it is known in time.</summary>
