@@ -1,7 +1,9 @@
 using System.Text.Json;
 using CustomerLab.Edge.Http;
 using CustomerLab.Edge.Cookies;
+using CustomerLab.Edge.Enrichment;
 using CustomerLab.Edge.Phones;
+using CustomerLab.Edge.Security;
 using CustomerLab.Edge.Sites;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -25,7 +27,7 @@ internal static partial class NumbersEndpoints
 
     private static async Task<Results<Ok<NumberResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         HttpContext context, TagRequests tagRequests, SiteStore sites, BoundedAssignment assigner, VisitorCookies cookies, LeaseHistoryWriter history, ExhaustionWriter exhaustions,
-        IOptions<NumbersOptions> options, TimeProvider time, ILogger<NumberPool> logger)
+        CrawlerCheck crawlers, IOptions<NumbersOptions> options, TimeProvider time, ILogger<NumberPool> logger)
     {
         var settings = options.Value;
         var redisTimeout = TimeSpan.FromMilliseconds(settings.RedisTimeoutMs);
@@ -66,16 +68,27 @@ internal static partial class NumbersEndpoints
         cookies.WriteVisitor(context.Response, visitorId);
         if (pool is null)
             return TypedResults.Ok(Default(site, null, "no_pool"));
+        // A crawler that declares itself (a search engine rendering the page) sees the site's own number: it never
+        // calls, so a lease would only take a number from a visitor and count as demand.
+        if (crawlers.IsDeclaredCrawler(context.Request))
+            return TypedResults.Ok(Default(site, pool, "bot", overflow: false));
         cookies.WriteSession(context.Response, sessionId, pool.Id, site.Hold);
 
         // Bounded by Redis's silence, with a compensating release of a lease committed after the bound (BoundedAssignment).
-        if (await assigner.AssignAsync(site.SiteKey, pool.Id, sessionId, visitorId, source.Label(), site.Hold) is not { } result)
+        var caps = new LeaseCaps(settings.LeaseCapPerNetwork > 0 ? ClientPrefix.Of(context) : null, settings.LeaseCapPerNetwork,
+            settings.LeaseCapNetworkShare, settings.LeaseCapPerVisitor > 0 ? settings.LeaseCapPerVisitor : -1);
+        if (await assigner.AssignAsync(site.SiteKey, pool.Id, sessionId, visitorId, source.Label(), site.Hold, caps) is not { } result)
         {
             LogRedisFallback(logger, site.SiteKey, "no reply within the bound");
             return TypedResults.Ok(Default(site, pool, "redis_unavailable"));
         }
 
         foreach (var ended in result.Ended) history.RecordEnd(ended);
+        if (result.Status == LeaseStatus.Capped)
+        {
+            LogCapped(logger, site.SiteKey, pool.Id);
+            return TypedResults.Ok(Default(site, pool, "lease_cap", overflow: false));
+        }
         if (result.Status == LeaseStatus.Exhausted)
         {
             if (result.NewlyExhausted)
@@ -92,9 +105,10 @@ internal static partial class NumbersEndpoints
             result.Status == LeaseStatus.Assigned ? "assigned" : "renewed", null, lease.ExpiresAt, site.Targets, pool.Id, result.Sticky, TagMatches(site, formats)));
     }
 
-    private static NumberResponse Default(SiteConfig site, PoolConfig? pool, string reason)
+    /// <summary>The default answer; with <paramref name="overflow"/>, the pool's overflow number where it has one (unmet demand).</summary>
+    private static NumberResponse Default(SiteConfig site, PoolConfig? pool, string reason, bool overflow = true)
     {
-        var formats = PhoneNumberParsing.FromE164(pool?.OverflowNumber ?? site.DefaultNumber);
+        var formats = PhoneNumberParsing.FromE164((overflow ? pool?.OverflowNumber : null) ?? site.DefaultNumber);
         return new NumberResponse(formats.E164, formats.National, formats.International, formats.Uri, "default", reason, null, site.Targets, pool?.Id, false, TagMatches(site, formats));
     }
 
@@ -128,6 +142,9 @@ internal static partial class NumbersEndpoints
 
     [LoggerMessage(5001, LogLevel.Warning, "Redis unavailable for site {SiteKey}; answered with the default number: {Error}", EventName = "NumberRedisFallback")]
     private static partial void LogRedisFallback(ILogger logger, string siteKey, string error);
+
+    [LoggerMessage(5009, LogLevel.Information, "A visitor of site {SiteKey} reached the lease cap of pool {PoolId}; answered with the default number", EventName = "LeaseCapped")]
+    private static partial void LogCapped(ILogger logger, string siteKey, string poolId);
 
     [LoggerMessage(5002, LogLevel.Warning, "Pool {PoolId} of site {SiteKey} is exhausted; answered with the overflow number", EventName = "PoolExhausted")]
     private static partial void LogExhausted(ILogger logger, string siteKey, string poolId);
