@@ -33,8 +33,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# Bounded: a quick run takes about 3 minutes, the others up to 15.
+# Bounded: a quick run takes about 4 minutes, the others up to 15.
 limit=900
-[[ " ${args[*]} " == *" --quick "* ]] && limit=300
+[[ " ${args[*]} " == *" --quick "* ]] && limit=420
 timeout --signal=TERM --kill-after=20 "$limit" \
   dotnet loadtest/CustomerLab.LoadTest/bin/Release/net10.0/CustomerLab.LoadTest.dll "${args[@]}" --work "$work" --pidfile "$pidfile"
