@@ -1,3 +1,4 @@
+using CustomerLab.Edge.Record;
 using Microsoft.AspNetCore.Identity;
 using StackExchange.Redis;
 
@@ -7,9 +8,12 @@ namespace CustomerLab.Edge.Accounts;
 /// Report users in Redis (<c>cl:accounts</c>: user name → password hash). Hashes are ASP.NET Core Identity's
 /// <see cref="PasswordHasher{TUser}"/> format (PBKDF2-HMAC-SHA512, 100,000 iterations, random salt); passwords are
 /// never stored. Users are created with the CLI: <c>dotnet CustomerLab.Edge.dll users add NAME</c>.
+/// Each change is also written to the durable record (<c>{secrets}.accounts</c>) before it counts, and Redis is rebuilt
+/// from there after a loss.
 /// </summary>
 /// <param name="hasher">The hasher that checks sign-ins (the edge registers Identity's; null: the same, unshared).</param>
-public sealed class AccountStore(IConnectionMultiplexer redis, IPasswordHasher<string>? hasher = null)
+/// <param name="record">The durable record (null: Redis only, for tests of sign-in alone).</param>
+public sealed class AccountStore(IConnectionMultiplexer redis, IPasswordHasher<string>? hasher = null, ConfigRecord? record = null)
 {
     private static readonly RedisKey Key = "cl:accounts";
     private static readonly PasswordHasher<string> Hasher = new();
@@ -22,10 +26,28 @@ public sealed class AccountStore(IConnectionMultiplexer redis, IPasswordHasher<s
         name is { Length: >= 2 and <= 64 } && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '@');
 
     /// <summary>Creates or replaces the user's password.</summary>
-    public Task SetAsync(string name, string password) =>
-        redis.GetDatabase().HashSetAsync(Key, name, Hasher.HashPassword(name, password));
+    public async Task SetAsync(string name, string password)
+    {
+        var hash = Hasher.HashPassword(name, password);
+        if (record is not null) await record.WriteAccountAsync(name, hash);
+        await redis.GetDatabase().HashSetAsync(Key, name, hash);
+    }
 
-    public Task<bool> RemoveAsync(string name) => redis.GetDatabase().HashDeleteAsync(Key, name);
+    public async Task<bool> RemoveAsync(string name)
+    {
+        if (record is not null) await record.WriteAccountAsync(name, null);
+        return await redis.GetDatabase().HashDeleteAsync(Key, name);
+    }
+
+    /// <summary>Puts back every user the record holds and Redis lacks (after Redis lost them); returns how many.</summary>
+    public async Task<int> RestoreAsync(CancellationToken cancellationToken)
+    {
+        if (record is null) return 0;
+        var restored = 0;
+        foreach (var account in await record.ReadAccountsAsync(cancellationToken))
+            if (await redis.GetDatabase().HashSetAsync(Key, account.Name, account.PasswordHash, When.NotExists)) restored++;
+        return restored;
+    }
 
     /// <summary>True when the user exists and the password matches (compared by the hasher in constant time).</summary>
     public async Task<bool> VerifyAsync(string name, string password) => Verify(name, await FindHashAsync(name), password);

@@ -53,7 +53,8 @@ internal static class NumberPoolScripts
 
     /// <summary>
     /// Assign or renew. KEYS: free, leases, holder, info, retired, all, exhausted, overflow, peak, session, visitor.
-    /// ARGV: now ms, hold ms, session id, visitor id, new lease id, source, pool id, session ttl ms, visitor ttl ms, reclaim limit.
+    /// ARGV: now ms, hold ms, session id, visitor id, new lease id, source, pool id, session ttl ms, visitor ttl ms, reclaim limit,
+    /// the number the session's lease cookie names ('' none).
     /// Returns {status, number, leaseId, startedMs, expiryMs, sticky, reclaimed…} where status is
     /// 1 assigned, 2 renewed (same session, same number, expiry slid), 3 exhausted (no free number; the sixth field
     /// is 1 when this call counted a new exhaustion, 0 for a session already waiting),
@@ -94,14 +95,29 @@ internal static class NumberPoolScripts
           return result(2, held, leaseId, tonumber(started), expiry, 0)
         end
 
-        -- Sticky: a returning visitor gets its previous number when that number is free.
         local number, sticky = nil, 0
-        local previous = redis.call('GET', KEYS[11])
-        if previous and redis.call('ZSCORE', KEYS[1], previous) then
-          number, sticky = previous, 1
-        else
-          local lru = redis.call('ZRANGE', KEYS[1], 0, 0)
-          number = lru[1]
+        -- Resume: Redis lost this session's lease (flushed, restarted, failed over) but the session's signed lease cookie
+        -- names the number and the lease has not run out: it gets that number back when the number was held back after
+        -- the loss (holder '~held') or is free. Never a number another session holds, never a retired one.
+        local resume = ARGV[11]
+        if resume ~= '' and redis.call('SISMEMBER', KEYS[6], resume) == 1 and redis.call('SISMEMBER', KEYS[5], resume) == 0 then
+          if redis.call('HGET', KEYS[3], resume) == '~held' then
+            redis.call('ZREM', KEYS[2], resume)
+            redis.call('HDEL', KEYS[3], resume)
+            number, sticky = resume, 1
+          elseif redis.call('ZSCORE', KEYS[1], resume) then
+            number, sticky = resume, 1
+          end
+        end
+        -- Sticky: a returning visitor gets its previous number when that number is free.
+        if not number then
+          local previous = redis.call('GET', KEYS[11])
+          if previous and redis.call('ZSCORE', KEYS[1], previous) then
+            number, sticky = previous, 1
+          else
+            local lru = redis.call('ZRANGE', KEYS[1], 0, 0)
+            number = lru[1]
+          end
         end
 
         redis.call('ZREMRANGEBYSCORE', KEYS[8], '-inf', now)
@@ -190,5 +206,31 @@ internal static class NumberPoolScripts
         redis.call('ZREM', KEYS[1], n)
         redis.call('SREM', KEYS[4], n)
         return 1
+        """;
+
+    /// <summary>
+    /// The session id that holds a number back after Redis lost its leases (see <see cref="HoldBack"/>): no session
+    /// cookie can carry it (session ids are hex), so only the expiry or the number's own holder resuming ends it.
+    /// </summary>
+    public const string HeldBackHolder = "~held";
+
+    /// <summary>
+    /// Hold numbers back after a detected loss of Redis: each free number (not leased, not retired) becomes leased to
+    /// <see cref="HeldBackHolder"/> until ARGV[1] (ms), with no lease info, so no new visitor gets a number whose
+    /// lease may still be live in a visitor's browser. KEYS: free, leases, holder, info, retired, all.
+    /// ARGV: until ms, numbers. Returns how many were held back.
+    /// </summary>
+    public const string HoldBack = """
+        local held = 0
+        for i = 2, #ARGV do
+          local n = ARGV[i]
+          if redis.call('SISMEMBER', KEYS[6], n) == 1 and redis.call('ZSCORE', KEYS[1], n) then
+            redis.call('ZREM', KEYS[1], n)
+            redis.call('ZADD', KEYS[2], ARGV[1], n)
+            redis.call('HSET', KEYS[3], n, '~held')
+            held = held + 1
+          end
+        end
+        return held
         """;
 }

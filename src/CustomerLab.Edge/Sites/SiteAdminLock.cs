@@ -1,7 +1,7 @@
 using CustomerLab.Edge.Redis;
 using StackExchange.Redis;
 
-namespace CustomerLab.Edge.Admin;
+namespace CustomerLab.Edge.Sites;
 
 /// <summary>
 /// Serialises the number-changing admin operations of one site across edges (<c>cl:{site}:admin-lock</c>, a token with
