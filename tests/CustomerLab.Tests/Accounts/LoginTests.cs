@@ -45,11 +45,13 @@ public sealed class LoginTests(NumbersEdgeFixture fixture) : IClassFixture<Numbe
     public async Task Cli_RefusesAShortPasswordOrABadName_AndStoresOnlyAHash()
     {
         var redis = $"--Redis:Url={fixture.Edge.RedisUrl}";
+        // Users are of record: the CLI writes them to the edge's ClickHouse too.
+        string[] clickHouse = [$"--ClickHouse:Url={fixture.ClickHouse.BaseUrl}", $"--ClickHouse:Database={fixture.Edge.Database}"];
         var err = new StringWriter();
         Assert.Equal(2, await AccountsCli.RunAsync(["users", "add", "bob"], stdin: new StringReader("short"), stderr: err));
         Assert.Equal(2, await AccountsCli.RunAsync(["users", "add", "b o b", redis], stdin: new StringReader("long enough password")));
         var name = "c" + Guid.NewGuid().ToString("N")[..10];
-        Assert.Equal(0, await AccountsCli.RunAsync(["users", "add", name, redis], stdin: new StringReader("long enough password"), stdout: new StringWriter()));
+        Assert.Equal(0, await AccountsCli.RunAsync(["users", "add", name, redis, .. clickHouse], stdin: new StringReader("long enough password"), stdout: new StringWriter()));
 
         var redisConnection = fixture.Edge.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>();
         var stored = (string?)await redisConnection.GetDatabase().HashGetAsync("cl:accounts", name);

@@ -1,5 +1,6 @@
 using System.Net;
 using CustomerLab.Tests.Fixtures;
+using CustomerLab.Tests.Numbers;
 
 namespace CustomerLab.Tests.Record;
 
@@ -25,8 +26,9 @@ public sealed class ConfigRecordTests(GarnetFixture garnet, ClickHouseHostFixtur
             domains = new[] { "example.com" }, defaultNumber = "+12025550199", calls = new { twilioAccountSid = "AC" + new string('0', 32), twilioAuthToken = token },
         });
         Assert.Equal(HttpStatusCode.OK, put.StatusCode);
-        await admin.AddPoolAsync(site, "main", ["+12025550101", "+12025550102", "+12025550103"]);
-        var retire = await admin.AdminAsync(HttpMethod.Delete, $"/admin/sites/{site}/pools/main/numbers/%2B12025550102");
+        var numbers = NumbersEdgeFixture.Numbers(3);
+        await admin.AddPoolAsync(site, "main", numbers);
+        var retire = await admin.AdminAsync(HttpMethod.Delete, $"/admin/sites/{site}/pools/main/numbers/{Uri.EscapeDataString(numbers[1])}");
         Assert.Equal(HttpStatusCode.OK, retire.StatusCode);
 
         using var client = clickHouse.CreateClient();
@@ -35,7 +37,7 @@ public sealed class ConfigRecordTests(GarnetFixture garnet, ClickHouseHostFixtur
         Assert.Equal(3, rows.Count);
         Assert.True(Convert.ToUInt64(rows[0][0]) < Convert.ToUInt64(rows[1][0]) && Convert.ToUInt64(rows[1][0]) < Convert.ToUInt64(rows[2][0]));
         var recorded = System.Text.Json.JsonDocument.Parse((string)rows[2][1]!).RootElement.GetProperty("main").EnumerateArray().Select(n => n.GetString());
-        Assert.Equal(["+12025550101", "+12025550103"], recorded);
+        Assert.Equal([numbers[0], numbers[2]], recorded);
         Assert.Contains(token, (string)rows[2][2]!);
         // The analysts' copy has the settings without the token.
         var settings = (string)(await QueryAsync(client, $"SELECT settings FROM {database}.config_sites FINAL WHERE site_key = '{site}'")).Single()[0]!;
@@ -57,13 +59,14 @@ public sealed class ConfigRecordTests(GarnetFixture garnet, ClickHouseHostFixtur
         await using var edge = new EdgeApplication(garnet.Url, ownClickHouse.BaseUrl, database);
         using var admin = new EdgeClient(edge);
         var site = TestSites.NewSiteKey();
-        await admin.CreateSiteAsync(site, ["+12025550111"]);
+        var numbers = NumbersEdgeFixture.Numbers(2);
+        await admin.CreateSiteAsync(site, [numbers[0]]);
 
         await ownClickHouse.StopAsync();
         var changed = await admin.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}", new { domains = new[] { "example.com" }, defaultNumber = "+12025550188" });
         Assert.Equal(HttpStatusCode.ServiceUnavailable, changed.StatusCode);
         Assert.Equal("application/problem+json", changed.Content.Headers.ContentType?.MediaType);
-        var added = await admin.AdminAsync(HttpMethod.Post, $"/admin/sites/{site}/pools/main/numbers", new { numbers = new[] { "+12025550112" } });
+        var added = await admin.AdminAsync(HttpMethod.Post, $"/admin/sites/{site}/pools/main/numbers", new { numbers = new[] { numbers[1] } });
         Assert.Equal(HttpStatusCode.ServiceUnavailable, added.StatusCode);
 
         // Nothing of either reached Redis: the record is asked before Redis changes.
