@@ -5,7 +5,7 @@ namespace CustomerLab.Edge.Record;
 /// <summary>
 /// The record's instruments (meter <c>CustomerLab.Edge.Record</c>) on <c>/metrics</c>: restores after a loss, reconcile
 /// passes, and drift found and repaired by kind (<c>site_missing</c>, <c>config</c>, <c>number_missing</c>,
-/// <c>number_extra</c>, <c>index</c>, <c>claim</c>, <c>overflow</c>, <c>unrecorded</c>).
+/// <c>number_extra</c>, <c>index</c>, <c>claim</c>, <c>overflow</c>, <c>adopted</c>; <c>unrecorded</c> counts sites reported, not repaired).
 /// </summary>
 public sealed class RecordMetrics
 {

@@ -23,6 +23,13 @@ public sealed partial class RecordOptions
     public int ReconcileIntervalSeconds { get; set; } = 300;
 
     /// <summary>
+    /// Whether reconcile records sites Redis holds and the record lacks, as Redis holds them. Turn it on once when
+    /// upgrading an installation whose sites predate the record. Off by default, because several databases may share one
+    /// Redis (a staging edge, tests), and a site of another database must not be adopted; unrecorded sites are reported.
+    /// </summary>
+    public bool AdoptUnrecordedSites { get; set; }
+
+    /// <summary>
     /// Longest wait of a request for a restore another edge is running (it then answers as it would without the site):
     /// 5000 ms by default.
     /// </summary>

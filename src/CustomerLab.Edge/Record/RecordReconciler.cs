@@ -13,7 +13,8 @@ namespace CustomerLab.Edge.Record;
 /// numbers, the number index, the claims, the overflow numbers) and repairs what differs, counting it on
 /// <c>/metrics</c> (<c>customerlab_record_drift</c>) and logging <c>RecordDrift</c> (7404). The record wins: a change
 /// Redis holds that the record lacks was never acknowledged. Sites Redis holds that the record lacks (written before
-/// the record existed) are recorded as they are.
+/// the record existed, or belonging to another database on the same Redis) are reported, and recorded as they are only
+/// with <see cref="RecordOptions.AdoptUnrecordedSites"/>.
 /// </summary>
 public sealed partial class RecordReconciler(
     ConfigRecord record, RecordRestorer restorer, SiteRecorder recorder, IConnectionMultiplexer redis, NumberPool pool, NumberClaims claims,
@@ -70,15 +71,22 @@ public sealed partial class RecordReconciler(
             if (held is null) continue;
             await ReconcileSiteAsync(document, drift);
         }
-        foreach (var member in await redis.GetDatabase().SetMembersAsync(SiteStore.SitesIndexKey))
+        var unrecorded = (await redis.GetDatabase().SetMembersAsync(SiteStore.SitesIndexKey)).Select(m => (string)m!)
+            .Where(k => !recorded.Contains(k)).Order(StringComparer.Ordinal).ToList();
+        if (unrecorded.Count > 0 && options.Value.AdoptUnrecordedSites)
         {
-            var siteKey = (string)member!;
-            if (recorded.Contains(siteKey)) continue;
-            await using var held = await siteLock.TryAcquireAsync(siteKey, LockWait);
-            if (held is null) continue;
-            if (!await redis.GetDatabase().KeyExistsAsync(SiteStore.ConfigKey(siteKey))) continue;
-            await recorder.CommitAsync(siteKey, await recorder.BeginAsync(siteKey));
-            Count(drift, "unrecorded", siteKey, 1);
+            foreach (var siteKey in unrecorded)
+            {
+                await using var held = await siteLock.TryAcquireAsync(siteKey, LockWait);
+                if (held is null || !await redis.GetDatabase().KeyExistsAsync(SiteStore.ConfigKey(siteKey))) continue;
+                await recorder.CommitAsync(siteKey, await recorder.BeginAsync(siteKey));
+                Count(drift, "adopted", siteKey, 1);
+            }
+        }
+        else if (unrecorded.Count > 0)
+        {
+            drift["unrecorded"] = unrecorded.Count;
+            LogUnrecorded(logger, unrecorded.Count, string.Join(", ", unrecorded.Take(5)));
         }
         metrics.Reconciled();
         foreach (var (kind, count) in drift) metrics.Drift(kind, count);
@@ -156,6 +164,9 @@ public sealed partial class RecordReconciler(
 
     [LoggerMessage(7404, LogLevel.Warning, "Redis differed from the record ({Kind}) for site {SiteKey}: {Count} repaired", EventName = "RecordDrift")]
     private static partial void LogDrift(ILogger logger, string kind, string siteKey, int count);
+
+    [LoggerMessage(7407, LogLevel.Information, "Redis holds {Count} sites the record lacks (such as {Examples}); they are not restored after a loss unless adopted (Record:AdoptUnrecordedSites)", EventName = "RecordUnrecordedSites")]
+    private static partial void LogUnrecorded(ILogger logger, int count, string examples);
 
     [LoggerMessage(7405, LogLevel.Warning, "Comparing Redis with the record failed; retrying at the next check: {Error}", EventName = "RecordReconcileFailed")]
     private static partial void LogReconcileFailed(ILogger logger, string error);
