@@ -5,10 +5,11 @@ using StackExchange.Redis;
 namespace CustomerLab.Edge.Accounts;
 
 /// <summary>
-/// Report users in Redis (<c>cl:accounts</c>: user name → password hash). Hashes are ASP.NET Core Identity's
+/// Report users in Redis (<c>cl:accounts</c>: user name → password hash; <c>cl:accounts:sites</c>: user name → the
+/// site keys they may read, comma-separated, or <c>*</c> for every site). Hashes are ASP.NET Core Identity's
 /// <see cref="PasswordHasher{TUser}"/> format (PBKDF2-HMAC-SHA512, 100,000 iterations, random salt); passwords are
 /// never stored. Users are created with the CLI: <c>dotnet CustomerLab.Edge.dll users add NAME</c>.
-/// Each change is also written to the durable record (<c>{secrets}.accounts</c>) before it counts, and Redis is rebuilt
+/// Each change is also written to the durable record (<c>{secrets}.accounts</c>: hash and sites) before it is acknowledged, and Redis is rebuilt
 /// from there after a loss.
 /// </summary>
 /// <param name="hasher">The hasher that checks sign-ins (the edge registers Identity's; null: the same, unshared).</param>
@@ -28,24 +29,61 @@ public sealed class AccountStore(IConnectionMultiplexer redis, IPasswordHasher<s
     /// <summary>Creates or replaces the user's password.</summary>
     public async Task SetAsync(string name, string password)
     {
-        var hash = Hasher.HashPassword(name, password);
-        if (record is not null) await record.WriteAccountAsync(name, hash);
-        await redis.GetDatabase().HashSetAsync(Key, name, hash);
+        await redis.GetDatabase().HashSetAsync(Key, name, Hasher.HashPassword(name, password));
+        await RecordAsync(name);
     }
 
     public async Task<bool> RemoveAsync(string name)
     {
-        if (record is not null) await record.WriteAccountAsync(name, null);
-        return await redis.GetDatabase().HashDeleteAsync(Key, name);
+        var removed = await redis.GetDatabase().HashDeleteAsync(Key, name);
+        await redis.GetDatabase().HashDeleteAsync(SitesKey, name);
+        await RecordAsync(name);
+        return removed;
+    }
+
+    private static readonly RedisKey SitesKey = "cl:accounts:sites";
+
+    /// <summary>Replaces the sites the user may read (<see cref="SiteAccess.All"/>: every site).</summary>
+    public async Task SetSitesAsync(string name, SiteAccess access)
+    {
+        await redis.GetDatabase().HashSetAsync(SitesKey, name, access.ToString());
+        await RecordAsync(name);
+    }
+
+    /// <summary>The sites the user may read; a user without a list may read none (fail closed).</summary>
+    public async Task<SiteAccess> GetSitesAsync(string name) => SiteAccess.Parse(await redis.GetDatabase().HashGetAsync(SitesKey, name));
+
+    /// <summary>Every user and the sites they may read, by name.</summary>
+    public async Task<IReadOnlyList<(string Name, SiteAccess Sites)>> ListAsync()
+    {
+        var db = redis.GetDatabase();
+        var names = await db.HashKeysAsync(Key);
+        var sites = await db.HashGetAsync(SitesKey, names);
+        return names.Select((n, i) => ((string)n!, SiteAccess.Parse(sites[i]))).OrderBy(u => u.Item1, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Writes the user as Redis now holds them (hash and sites; a tombstone when gone) to the record.</summary>
+    private async Task RecordAsync(string name)
+    {
+        if (record is null) return;
+        var db = redis.GetDatabase();
+        var hash = await db.HashGetAsync(Key, name);
+        var sites = await db.HashGetAsync(SitesKey, name);
+        await record.WriteAccountAsync(name, hash.IsNull ? null : (string)hash!, sites.IsNull ? null : (string)sites!);
     }
 
     /// <summary>Puts back every user the record holds and Redis lacks (after Redis lost them); returns how many.</summary>
     public async Task<int> RestoreAsync(CancellationToken cancellationToken)
     {
         if (record is null) return 0;
+        var db = redis.GetDatabase();
         var restored = 0;
         foreach (var account in await record.ReadAccountsAsync(cancellationToken))
-            if (await redis.GetDatabase().HashSetAsync(Key, account.Name, account.PasswordHash, When.NotExists)) restored++;
+        {
+            if (!await db.HashSetAsync(Key, account.Name, account.PasswordHash, When.NotExists)) continue;
+            if (account.Sites is not null) await db.HashSetAsync(SitesKey, account.Name, account.Sites, When.NotExists);
+            restored++;
+        }
         return restored;
     }
 

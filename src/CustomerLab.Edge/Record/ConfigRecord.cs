@@ -96,19 +96,19 @@ public sealed class ConfigRecord(ClickHouseClient client, IOptions<ClickHouseOpt
         });
     }
 
-    /// <summary>Records a report user's password hash, or (null) that the user was removed.</summary>
-    public async Task WriteAccountAsync(string name, string? passwordHash, CancellationToken cancellationToken = default)
+    /// <summary>Records a report user's password hash and readable sites, or (null hash) that the user was removed.</summary>
+    public async Task WriteAccountAsync(string name, string? passwordHash, string? sites, CancellationToken cancellationToken = default)
     {
         await EnsureSchemaAsync(cancellationToken);
-        await InsertAsync($"INSERT INTO {SecretsDatabase}.accounts (name, version, deleted, password_hash, recorded_at) VALUES ({{k:String}}, {{v:UInt64}}, {{d:UInt8}}, {{h:String}}, {{at:DateTime64(3)}})",
+        await InsertAsync($"INSERT INTO {SecretsDatabase}.accounts (name, version, deleted, password_hash, sites, recorded_at) VALUES ({{k:String}}, {{v:UInt64}}, {{d:UInt8}}, {{h:String}}, {{s:String}}, {{at:DateTime64(3)}})",
             [("k", name), ("v", await NextVersionAsync("accounts", "name", name, cancellationToken)), ("d", (byte)(passwordHash is null ? 1 : 0)),
-             ("h", passwordHash ?? ""), ("at", time.GetUtcNow().UtcDateTime)], cancellationToken);
+             ("h", passwordHash ?? ""), ("s", sites ?? ""), ("at", time.GetUtcNow().UtcDateTime)], cancellationToken);
     }
 
     /// <summary>Every report user the record holds.</summary>
     public async Task<IReadOnlyList<AccountRecord>> ReadAccountsAsync(CancellationToken cancellationToken = default) =>
-        await ReadPairsAsync($"SELECT name, password_hash FROM {SecretsDatabase}.accounts FINAL WHERE deleted = 0 ORDER BY name",
-            r => new AccountRecord(r.GetString(0), r.GetString(1)), cancellationToken);
+        await ReadPairsAsync($"SELECT name, password_hash, sites FROM {SecretsDatabase}.accounts FINAL WHERE deleted = 0 ORDER BY name",
+            r => new AccountRecord(r.GetString(0), r.GetString(1), r.GetString(2) is { Length: > 0 } sites ? sites : null), cancellationToken);
 
     /// <summary>Records a pending deletion follow-up due at <paramref name="dueMs"/>, or (null) that it ran.</summary>
     public async Task WriteFollowUpAsync(string member, long? dueMs, CancellationToken cancellationToken = default)

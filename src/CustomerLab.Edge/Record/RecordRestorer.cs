@@ -91,37 +91,31 @@ public sealed partial class RecordRestorer(
     /// </summary>
     public async Task<bool> RestoreAllAsync(CancellationToken cancellationToken)
     {
-        var token = Guid.NewGuid().ToString("N");
-        if (!await Db.StringSetAsync(_lock, token, LockExpiry, When.NotExists))
+        await using var restoring = await siteLock.TryAcquireKeyAsync(_lock, TimeSpan.Zero, LockExpiry);
+        if (restoring is null)
         {
-            var deadline = time.GetTimestamp();
-            while (!await IsRestoredAsync() && time.GetElapsedTime(deadline).TotalMilliseconds < options.Value.RestoreWaitMs)
+            // Real time, like the pauses (a test's fake clock must not make this wait forever).
+            var waitFrom = System.Diagnostics.Stopwatch.GetTimestamp();
+            while (!await IsRestoredAsync() && System.Diagnostics.Stopwatch.GetElapsedTime(waitFrom).TotalMilliseconds < options.Value.RestoreWaitMs)
                 await Task.Delay(WaitPause, cancellationToken);
             return false;
         }
-        try
+        // Another edge may have finished between our marker check and our lock.
+        if (await IsRestoredAsync()) return false;
+        var documents = await record.ReadSitesAsync(cancellationToken: cancellationToken);
+        var numbers = 0;
+        foreach (var document in documents)
         {
-            // Another edge may have finished between our marker check and our lock.
-            if (await IsRestoredAsync()) return false;
-            var documents = await record.ReadSitesAsync(cancellationToken: cancellationToken);
-            var numbers = 0;
-            foreach (var document in documents)
-            {
-                await using var held = await siteLock.TryAcquireAsync(document.SiteKey, LockExpiry);
-                numbers += await RestoreSiteAsync(document, afterLoss: true);
-            }
-            var others = 0;
-            foreach (var state in states) others += await state.RestoreAsync(cancellationToken);
-            _known = (documents.Select(d => d.SiteKey).ToHashSet(StringComparer.Ordinal), time.GetTimestamp());
-            await Db.StringSetAsync(_marker, time.GetUtcNow().ToUnixTimeMilliseconds());
-            metrics.Restored();
-            LogRestored(logger, documents.Count, numbers, others);
-            return true;
+            await using var held = await siteLock.TryAcquireAsync(document.SiteKey, LockExpiry);
+            numbers += await RestoreSiteAsync(document, afterLoss: true);
         }
-        finally
-        {
-            await Db.ScriptEvaluateAsync("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", [_lock], [token]);
-        }
+        var others = 0;
+        foreach (var state in states) others += await state.RestoreAsync(cancellationToken);
+        _known = (documents.Select(d => d.SiteKey).ToHashSet(StringComparer.Ordinal), time.GetTimestamp());
+        await Db.StringSetAsync(_marker, time.GetUtcNow().ToUnixTimeMilliseconds());
+        metrics.Restored();
+        LogRestored(logger, documents.Count, numbers, others);
+        return true;
     }
 
     /// <summary>

@@ -33,6 +33,7 @@ internal static class RecordSchema
             version       UInt64,
             deleted       UInt8,
             password_hash String COMMENT 'ASP.NET Core Identity PBKDF2 hash; never the password',
+            sites         String COMMENT 'the site keys the user may read, comma-separated, or *; empty: no list',
             recorded_at   DateTime64(3, 'UTC')
         )
         ENGINE = ReplacingMergeTree(version)

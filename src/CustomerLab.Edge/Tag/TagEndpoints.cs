@@ -1,4 +1,5 @@
 using System.Text;
+using CustomerLab.Edge.Assets;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -77,6 +78,13 @@ internal static partial class TagEndpoints
         return TypedResults.Bytes(bytes, JavaScript, lastModified: build.LastModified, entityTag: etag);
     }
 
+    /// <summary>
+    /// The demo client page at <c>/demo</c> (and <c>/demo/*</c> for its SPA routes): the tag on a page with the demo
+    /// site's target number <c>+1 202-555-0198</c> in many formats, a late-inserted block, a number changed in place,
+    /// an SPA-style navigation, an ignored zone and the opt-out link.
+    /// </summary>
+    private static readonly HtmlTemplate DemoPage = new("Tag/Html/demo.html");
+
     private static Results<ContentHttpResult, ProblemHttpResult> ServeDemo(HttpContext context, TagAsset tag, string? site)
     {
         site = string.IsNullOrEmpty(site) ? "demo" : site;
@@ -84,8 +92,12 @@ internal static partial class TagEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, detail: "site: 3 to 64 letters, digits, '-' or '_'.");
         var build = tag.Current;
         context.Response.Headers.CacheControl = "no-cache";
-        var html = DemoPage.Html.Replace("{{SITE}}", site).Replace("{{TAG_URL}}", build is null ? "/cl.js" : VersionedUrl(build))
-            .Replace("{{TAG_STATUS}}", build is null ? "not built: " + System.Net.WebUtility.HtmlEncode(tag.MissingReason) : $"{build.Version}, {build.Raw.Length} B, {build.Gzip.Length} B gzip");
+        var html = DemoPage.Render(new Dictionary<string, string>
+        {
+            ["site"] = site,
+            ["tagUrl"] = build is null ? "/cl.js" : VersionedUrl(build),
+            ["tagStatus"] = build is null ? "not built: " + tag.MissingReason : $"{build.Version}, {build.Raw.Length} B, {build.Gzip.Length} B gzip",
+        });
         return TypedResults.Content(html, "text/html; charset=utf-8", Encoding.UTF8);
     }
 }

@@ -1,0 +1,94 @@
+-- Assign or renew. KEYS: free, leases, holder, info, retired, all, exhausted, overflow, peak, session, visitor.
+-- ARGV: now ms, hold ms, session id, visitor id, new lease id, source, pool id, session ttl ms, visitor ttl ms, reclaim limit,
+-- the number the session's lease cookie names ('' none).
+-- Returns {status, number, leaseId, startedMs, expiryMs, sticky, reclaimed…} where status is
+-- 1 assigned, 2 renewed (same session, same number, expiry slid), 3 exhausted (no free number; the sixth field
+-- is 1 when this call counted a new exhaustion, 0 for a session already waiting),
+-- and reclaimed is a flat list of (number, info, expiryMs) for every lease this call ended.
+local now = tonumber(ARGV[1])
+local hold = tonumber(ARGV[2])
+local session, visitor, pool = ARGV[3], ARGV[4], ARGV[7]
+local expiry = now + hold
+local reclaimed = {}
+reclaim(now, tonumber(ARGV[10]), reclaimed)
+
+local function result(status, number, leaseId, started, exp, sticky)
+  local r = {status, number, leaseId, started, exp, sticky}
+  for i = 1, #reclaimed do r[#r + 1] = reclaimed[i] end
+  return r
+end
+
+local function touch_session(number)
+  redis.call('HSET', KEYS[10], pool, number)
+  redis.call('PEXPIRE', KEYS[10], ARGV[8])
+end
+
+-- Heartbeat: the session still holds its number, so the lease slides. The most frequent call of all, so it
+-- writes only what changes (the expiry and the session key's TTL; the info only when the hold changed).
+local held = redis.call('HGET', KEYS[10], pool)
+if held and redis.call('HGET', KEYS[3], held) == session then
+  local info = redis.call('HGET', KEYS[4], held)
+  local head, started, held_for = string.match(info, '^(.*)|([^|]*)|([^|]*)$')
+  local leaseId = string.match(info, '^([^|]*)|')
+  redis.call('ZADD', KEYS[2], expiry, held)
+  if held_for ~= tostring(hold) then
+    redis.call('HSET', KEYS[4], held, table.concat({head, started, hold}, '|'))
+  end
+  redis.call('PEXPIRE', KEYS[10], ARGV[8])
+  return result(2, held, leaseId, tonumber(started), expiry, 0)
+end
+
+local number, sticky = nil, 0
+-- Resume: Redis lost this session's lease (flushed, restarted, failed over) but the session's signed lease cookie
+-- names the number and the lease has not run out: it gets that number back when the number was held back after the
+-- loss (holder '~held', see hold-back.lua) or is free. Never a number another session holds, never a retired one.
+local resume = ARGV[11]
+if resume ~= '' and redis.call('SISMEMBER', KEYS[6], resume) == 1 and redis.call('SISMEMBER', KEYS[5], resume) == 0 then
+  if redis.call('HGET', KEYS[3], resume) == '~held' then
+    redis.call('ZREM', KEYS[2], resume)
+    redis.call('HDEL', KEYS[3], resume)
+    number, sticky = resume, 1
+  elseif redis.call('ZSCORE', KEYS[1], resume) then
+    number, sticky = resume, 1
+  end
+end
+
+-- Sticky: a returning visitor gets its previous number when that number is free.
+if not number then
+  local previous = redis.call('GET', KEYS[11])
+  if previous and redis.call('ZSCORE', KEYS[1], previous) then
+    number, sticky = previous, 1
+  else
+    local lru = redis.call('ZRANGE', KEYS[1], 0, 0)
+    number = lru[1]
+  end
+end
+
+redis.call('ZREMRANGEBYSCORE', KEYS[8], '-inf', now)
+local counted = 0
+if not number then
+  -- Exhausted: never silent. Remember the session as unmet demand, and count each such session once
+  -- per stay in the overflow set (its heartbeats while exhausted are not new exhaustion events).
+  if redis.call('ZADD', KEYS[8], expiry, session) == 1 then
+    redis.call('HINCRBY', KEYS[7], math.floor(now / 60000), 1)
+    counted = 1
+  end
+else
+  redis.call('ZREM', KEYS[1], number)
+  redis.call('ZREM', KEYS[8], session)
+  redis.call('HSET', KEYS[3], number, session)
+  redis.call('HSET', KEYS[4], number, table.concat({ARGV[5], session, visitor, ARGV[6], now, hold}, '|'))
+  redis.call('ZADD', KEYS[2], expiry, number)
+  touch_session(number)
+  redis.call('SET', KEYS[11], number, 'PX', ARGV[9])
+end
+
+-- Peak concurrent demand this hour, for the recommended pool size.
+local demand = redis.call('ZCARD', KEYS[2]) + redis.call('ZCARD', KEYS[8])
+local hour = math.floor(now / 3600000)
+if demand > tonumber(redis.call('HGET', KEYS[9], hour) or '0') then
+  redis.call('HSET', KEYS[9], hour, demand)
+end
+
+if not number then return result(3, '', '', 0, 0, counted) end
+return result(1, number, ARGV[5], now, expiry, sticky)
