@@ -3,7 +3,7 @@
 # the bare Kestrel baseline, nginx), runs, stops everything, and writes loadtest/results/<name>.{json,md,png}.
 #   loadtest/run.sh [--quick]                      baseline + /v1/number + /v1/collect + visitor model (quick: ≤ 3 min)
 #   loadtest/run.sh baseline|number|collect|voice|signin [--quick]
-#   loadtest/run.sh fault clickhouse|redis|edge [--quick]
+#   loadtest/run.sh fault clickhouse|redis|redis-flush|redis-fresh|redis-hang|edge [--quick]
 #   loadtest/run.sh nginx [--quick]                 two edges behind nginx
 #   loadtest/run.sh calls [--quick]                 SIP calls through Kamailio and the edge (SIPp), at rising rates
 set -euo pipefail
