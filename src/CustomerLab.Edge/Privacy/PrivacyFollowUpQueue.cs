@@ -65,7 +65,7 @@ public sealed class PrivacyFollowUpQueue(IConnectionMultiplexer redis, IOptions<
     public async Task CompleteAsync(ClaimedFollowUp claimed)
     {
         if ((int)await ReleaseScript.EvaluateAsync(Db, [Key], [claimed.Member, claimed.ClaimedUntilMs, RedisValue.EmptyString]) == 1)
-            await record.WriteFollowUpAsync(claimed.Member, null);
+            await record.ForgetFollowUpAsync(claimed.Member);
     }
 
     /// <summary>Puts back every follow-up the record holds and the queue lacks (after Redis lost it); returns how many.</summary>

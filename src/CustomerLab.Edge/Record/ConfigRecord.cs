@@ -67,10 +67,10 @@ public sealed class ConfigRecord(ClickHouseClient client, IOptions<ClickHouseOpt
         await EnsureSchemaAsync(cancellationToken);
         var numbers = JsonSerializer.Serialize(document.Numbers.ToDictionary(p => p.Key, p => p.Value.ToList()), RecordJson.Default.DictionaryStringListString);
         var now = time.GetUtcNow().UtcDateTime;
-        await InsertAsync($"INSERT INTO {SecretsDatabase}.site_documents (site_key, version, deleted, document, numbers, recorded_at) VALUES ({{k:String}}, {{v:UInt64}}, {{d:UInt8}}, {{doc:String}}, {{n:String}}, {{at:DateTime64(3)}})",
-            [("k", document.SiteKey), ("v", document.Version), ("d", (byte)(deleted ? 1 : 0)), ("doc", deleted ? "" : document.Document), ("n", numbers), ("at", now)], cancellationToken);
-        await InsertAsync($"INSERT INTO {_database}.config_sites (site_key, version, deleted, settings, numbers, recorded_at) VALUES ({{k:String}}, {{v:UInt64}}, {{d:UInt8}}, {{s:String}}, {{n:String}}, {{at:DateTime64(3)}})",
-            [("k", document.SiteKey), ("v", document.Version), ("d", (byte)(deleted ? 1 : 0)), ("s", deleted ? "" : redactedSettings), ("n", numbers), ("at", now)], cancellationToken);
+        await InsertRowAsync(SecretsDatabase, "site_documents", ["site_key", "version", "deleted", "document", "numbers", "recorded_at"],
+            [document.SiteKey, document.Version, (byte)(deleted ? 1 : 0), deleted ? "" : document.Document, numbers, now], cancellationToken);
+        await InsertRowAsync(_database, "config_sites", ["site_key", "version", "deleted", "settings", "numbers", "recorded_at"],
+            [document.SiteKey, document.Version, (byte)(deleted ? 1 : 0), deleted ? "" : redactedSettings, numbers, now], cancellationToken);
     }
 
     /// <summary>Every site the record holds (its newest document, deleted sites left out), or one site when <paramref name="siteKey"/> is given.</summary>
@@ -100,9 +100,9 @@ public sealed class ConfigRecord(ClickHouseClient client, IOptions<ClickHouseOpt
     public async Task WriteAccountAsync(string name, string? passwordHash, string? sites, CancellationToken cancellationToken = default)
     {
         await EnsureSchemaAsync(cancellationToken);
-        await InsertAsync($"INSERT INTO {SecretsDatabase}.accounts (name, version, deleted, password_hash, sites, recorded_at) VALUES ({{k:String}}, {{v:UInt64}}, {{d:UInt8}}, {{h:String}}, {{s:String}}, {{at:DateTime64(3)}})",
-            [("k", name), ("v", await NextVersionAsync("accounts", "name", name, cancellationToken)), ("d", (byte)(passwordHash is null ? 1 : 0)),
-             ("h", passwordHash ?? ""), ("s", sites ?? ""), ("at", time.GetUtcNow().UtcDateTime)], cancellationToken);
+        await InsertRowAsync(SecretsDatabase, "accounts", ["name", "version", "deleted", "password_hash", "sites", "recorded_at"],
+            [name, await NextVersionAsync("accounts", "name", name, cancellationToken), (byte)(passwordHash is null ? 1 : 0), passwordHash ?? "", sites ?? "",
+             time.GetUtcNow().UtcDateTime], cancellationToken);
     }
 
     /// <summary>Every report user the record holds.</summary>
@@ -110,13 +110,26 @@ public sealed class ConfigRecord(ClickHouseClient client, IOptions<ClickHouseOpt
         await ReadPairsAsync($"SELECT name, password_hash, sites FROM {SecretsDatabase}.accounts FINAL WHERE deleted = 0 ORDER BY name",
             r => new AccountRecord(r.GetString(0), r.GetString(1), r.GetString(2) is { Length: > 0 } sites ? sites : null), cancellationToken);
 
-    /// <summary>Records a pending deletion follow-up due at <paramref name="dueMs"/>, or (null) that it ran.</summary>
-    public async Task WriteFollowUpAsync(string member, long? dueMs, CancellationToken cancellationToken = default)
+    /// <summary>Records a pending deletion follow-up due at <paramref name="dueMs"/>.</summary>
+    public async Task WriteFollowUpAsync(string member, long dueMs, CancellationToken cancellationToken = default)
     {
         await EnsureSchemaAsync(cancellationToken);
-        await InsertAsync($"INSERT INTO {SecretsDatabase}.privacy_followups (member, version, done, due_ms, recorded_at) VALUES ({{k:String}}, {{v:UInt64}}, {{d:UInt8}}, {{due:Int64}}, {{at:DateTime64(3)}})",
-            [("k", member), ("v", await NextVersionAsync("privacy_followups", "member", member, cancellationToken)), ("d", (byte)(dueMs is null ? 1 : 0)),
-             ("due", dueMs ?? 0L), ("at", time.GetUtcNow().UtcDateTime)], cancellationToken);
+        await InsertRowAsync(SecretsDatabase, "privacy_followups", ["member", "version", "done", "due_ms", "recorded_at"],
+            [member, await NextVersionAsync("privacy_followups", "member", member, cancellationToken), (byte)0, dueMs, time.GetUtcNow().UtcDateTime],
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// The follow-up ran: every row naming the subject is deleted, not tombstoned, since the subject's id may be held
+    /// only until its follow-up has run (the privacy policy's promise).
+    /// </summary>
+    public async Task ForgetFollowUpAsync(string member, CancellationToken cancellationToken = default)
+    {
+        await EnsureSchemaAsync(cancellationToken);
+        var parameters = new ClickHouseParameterCollection();
+        parameters.AddParameter("k", member);
+        await GuardAsync(() => client.ExecuteNonQueryAsync($"DELETE FROM {SecretsDatabase}.privacy_followups WHERE member = {{k:String}}", parameters,
+            cancellationToken: cancellationToken));
     }
 
     /// <summary>Every pending deletion follow-up the record holds.</summary>
@@ -145,12 +158,9 @@ public sealed class ConfigRecord(ClickHouseClient client, IOptions<ClickHouseOpt
         });
     }
 
-    private Task InsertAsync(string sql, (string Name, object Value)[] values, CancellationToken cancellationToken)
-    {
-        var parameters = new ClickHouseParameterCollection();
-        foreach (var (name, value) in values) parameters.AddParameter(name, value);
-        return GuardAsync(() => client.ExecuteNonQueryAsync(sql, parameters, cancellationToken: cancellationToken));
-    }
+    /// <summary>One row in the request body (RowBinary), never in the URL: a site's document with hundreds of numbers is kilobytes.</summary>
+    private Task InsertRowAsync(string database, string table, string[] columns, object[] row, CancellationToken cancellationToken) =>
+        GuardAsync(() => client.InsertBinaryAsync(table, columns, [row], new InsertOptions { Database = database }, cancellationToken: cancellationToken));
 
     private ulong NowMicros() => (ulong)Math.Max(0, time.GetUtcNow().ToUnixTimeMilliseconds()) * 1000;
 

@@ -42,7 +42,7 @@ internal static class RecordSchema
         """
         CREATE TABLE IF NOT EXISTS {secrets}.privacy_followups
         (
-            member      String COMMENT 'visitor:ID or phone:+E164 of a deletion whose follow-up pass is pending',
+            member      String COMMENT 'visitor:ID or phone:+E164 of a deletion whose follow-up pass is pending (its rows are deleted once it ran)',
             version     UInt64,
             done        UInt8,
             due_ms      Int64,

@@ -47,6 +47,8 @@ public sealed class PrivacyFollowUpQueueTests(GarnetFixture garnet, ClickHouseHo
         var subject = new PrivacySubject(PrivacySubjectType.Phone, "+16175550123");
 
         var due = await q.Queue.EnqueueAsync(subject);
+        // Durable before it counts: the record holds the pending follow-up (Redis is rebuilt from it after a loss).
+        Assert.Equal(new FollowUpRecord("phone:+16175550123", due.ToUnixTimeMilliseconds()), Assert.Single(await q.Record.ReadFollowUpsAsync(TestContext.Current.CancellationToken)));
         time.Advance(TimeSpan.FromSeconds(DelaySeconds - 1));
         var early = await q.Queue.ClaimDueAsync(10);
         time.Advance(TimeSpan.FromSeconds(1));
@@ -59,6 +61,10 @@ public sealed class PrivacyFollowUpQueueTests(GarnetFixture garnet, ClickHouseHo
         Assert.Equal("phone:+16175550123", claimed.Member);
         Assert.Empty(again); // claimed: no other edge sees it
         Assert.Equal(0, await db.SortedSetLengthAsync(q.Queue.Key));
+        // Once it ran, the subject's id is gone from the record too: deleted, not tombstoned (raw rows, no FINAL).
+        using var clickHouse = clickHouseHost.CreateClient();
+        Assert.Equal(0UL, Convert.ToUInt64(await clickHouse.ExecuteScalarAsync(
+            $"SELECT count() FROM {q.Record.SecretsDatabase}.privacy_followups WHERE member = 'phone:+16175550123'", cancellationToken: TestContext.Current.CancellationToken)));
     }
 
     [Fact]

@@ -44,6 +44,12 @@ public sealed class ConfigRecordTests(GarnetFixture garnet, ClickHouseHostFixtur
         Assert.DoesNotContain(token, settings);
         Assert.Contains("12025550199", settings);
 
+        // A pool of hundreds of numbers is one document of kilobytes: recorded whole.
+        string[] many = [.. NumbersEdgeFixture.Numbers(100), .. NumbersEdgeFixture.Numbers(100), .. NumbersEdgeFixture.Numbers(100)];
+        await admin.AddPoolAsync(site, "big", many);
+        var bigPool = (string)(await QueryAsync(client, $"SELECT numbers FROM {database}_secrets.site_documents FINAL WHERE site_key = '{site}'")).Single()[0]!;
+        Assert.Equal(300, System.Text.Json.JsonDocument.Parse(bigPool).RootElement.GetProperty("big").GetArrayLength());
+
         // Deleting the site records a tombstone: the record no longer holds it.
         Assert.Equal(HttpStatusCode.NoContent, (await admin.AdminAsync(HttpMethod.Delete, $"/admin/sites/{site}")).StatusCode);
         var live = await QueryAsync(client, $"SELECT count() FROM {database}_secrets.site_documents FINAL WHERE site_key = '{site}' AND deleted = 0");
