@@ -52,18 +52,20 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
     /// <param name="resumeNumber">The number the session's signed lease cookie names while its lease has not run out: given back
     /// when Redis lost the lease (held back after the loss, or free). Null: none.</param>
     public async Task<AssignResult> AssignAsync(string siteKey, string poolId, string sessionId, string visitorId, string source, TimeSpan hold,
-        string? resumeNumber = null)
+        LeaseCaps? caps = null, string? resumeNumber = null)
     {
         var keys = KeysFor(siteKey, poolId);
         var at = time.GetUtcNow();
         var now = at.ToUnixTimeMilliseconds();
         var holdMs = (long)hold.TotalMilliseconds;
         var leaseId = Uuid7.Create(at).ToString();
-        var raw = (RedisResult[])(await AssignScript.EvaluateAsync(Db, keys.AssignKeys(sessionId, visitorId),
+        var raw = (RedisResult[])(await AssignScript.EvaluateAsync(Db, keys.AssignKeys(sessionId, visitorId, caps?.Network),
             [now, holdMs, sessionId, visitorId, leaseId, source, poolId, holdMs + SessionKeySlackMs, VisitorMemoryMs, ReclaimLimitValue,
-             resumeNumber ?? ""]))!;
+             caps?.Network is null ? -1 : caps.NetworkMin, caps?.NetworkShare ?? 0, caps?.PerVisitor ?? -1, resumeNumber ?? ""]))!;
 
         var status = (LeaseStatus)(int)raw[0];
+        if (status == LeaseStatus.Capped)
+            return new AssignResult(status, null, false, ReadEnded(keys, raw, 6, "expired"));
         var ended = ReadEnded(keys, raw, 6, "expired");
         if (status == LeaseStatus.Exhausted)
             return new AssignResult(status, null, false, ended, NewlyExhausted: (int)raw[5] == 1);

@@ -1,7 +1,9 @@
 using System.Text.Json;
 using CustomerLab.Edge.Http;
 using CustomerLab.Edge.Cookies;
+using CustomerLab.Edge.Enrichment;
 using CustomerLab.Edge.Phones;
+using CustomerLab.Edge.Security;
 using CustomerLab.Edge.Sites;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -25,7 +27,7 @@ internal static partial class NumbersEndpoints
 
     private static async Task<Results<Ok<NumberResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         HttpContext context, TagRequests tagRequests, SiteStore sites, BoundedAssignment assigner, VisitorCookies cookies, LeaseHistoryWriter history, ExhaustionWriter exhaustions,
-        IOptions<NumbersOptions> options, TimeProvider time, ILogger<NumberPool> logger, ISiteRestorer restorer)
+        CrawlerCheck crawlers, IOptions<NumbersOptions> options, TimeProvider time, ILogger<NumberPool> logger, ISiteRestorer restorer)
     {
         var settings = options.Value;
         var redisTimeout = TimeSpan.FromMilliseconds(settings.RedisTimeoutMs);
@@ -66,18 +68,24 @@ internal static partial class NumbersEndpoints
         cookies.WriteVisitor(context.Response, visitorId);
         if (pool is null)
             return TypedResults.Ok(Default(site, null, "no_pool"));
+        // A crawler that declares itself (a search engine rendering the page) sees the site's own number: it never
+        // calls, so a lease would only take a number from a visitor and count as demand.
+        if (crawlers.IsDeclaredCrawler(context.Request))
+            return TypedResults.Ok(Default(site, pool, "bot", overflow: false));
         cookies.WriteSession(context.Response, sessionId, pool.Id, site.Hold);
 
         // Bounded by Redis's silence, with a compensating release of a lease committed after the bound (BoundedAssignment).
+        var caps = new LeaseCaps(settings.LeaseCapPerNetwork > 0 ? ClientPrefix.Of(context) : null, settings.LeaseCapPerNetwork,
+            settings.LeaseCapNetworkShare, settings.LeaseCapPerVisitor > 0 ? settings.LeaseCapPerVisitor : -1);
         // After Redis lost this session's lease, the signed lease cookie names the number it still holds.
         var resume = cookies.ReadLease(context.Request, sessionId) is { } held && held.ExpiresAt > time.GetUtcNow() ? held.Number : null;
-        var result = await assigner.AssignAsync(site.SiteKey, pool.Id, sessionId, visitorId, source.Label(), site.Hold, resume);
+        var result = await assigner.AssignAsync(site.SiteKey, pool.Id, sessionId, visitorId, source.Label(), site.Hold, caps, resume);
         // An exhausted pool is also what an emptied Redis looks like (this edge's copy of the site outlives it): restore
         // from the record first if Redis lost everything, then ask again.
         if (result?.Status == LeaseStatus.Exhausted && await restorer.RestoreIfLostAsync())
         {
             foreach (var ended in result.Ended) history.RecordEnd(ended);
-            result = await assigner.AssignAsync(site.SiteKey, pool.Id, sessionId, visitorId, source.Label(), site.Hold, resume);
+            result = await assigner.AssignAsync(site.SiteKey, pool.Id, sessionId, visitorId, source.Label(), site.Hold, caps, resume);
         }
         if (result is null)
         {
@@ -86,6 +94,11 @@ internal static partial class NumbersEndpoints
         }
 
         foreach (var ended in result.Ended) history.RecordEnd(ended);
+        if (result.Status == LeaseStatus.Capped)
+        {
+            LogCapped(logger, site.SiteKey, pool.Id);
+            return TypedResults.Ok(Default(site, pool, "lease_cap", overflow: false));
+        }
         if (result.Status == LeaseStatus.Exhausted)
         {
             if (result.NewlyExhausted)
@@ -103,9 +116,10 @@ internal static partial class NumbersEndpoints
             result.Status == LeaseStatus.Assigned ? "assigned" : "renewed", null, lease.ExpiresAt, site.Targets, pool.Id, result.Sticky, TagMatches(site, formats)));
     }
 
-    private static NumberResponse Default(SiteConfig site, PoolConfig? pool, string reason)
+    /// <summary>The default answer; with <paramref name="overflow"/>, the pool's overflow number where it has one (unmet demand).</summary>
+    private static NumberResponse Default(SiteConfig site, PoolConfig? pool, string reason, bool overflow = true)
     {
-        var formats = PhoneNumberParsing.FromE164(pool?.OverflowNumber ?? site.DefaultNumber);
+        var formats = PhoneNumberParsing.FromE164((overflow ? pool?.OverflowNumber : null) ?? site.DefaultNumber);
         return new NumberResponse(formats.E164, formats.National, formats.International, formats.Uri, "default", reason, null, site.Targets, pool?.Id, false, TagMatches(site, formats));
     }
 
@@ -139,6 +153,9 @@ internal static partial class NumbersEndpoints
 
     [LoggerMessage(5001, LogLevel.Warning, "Redis unavailable for site {SiteKey}; answered with the default number: {Error}", EventName = "NumberRedisFallback")]
     private static partial void LogRedisFallback(ILogger logger, string siteKey, string error);
+
+    [LoggerMessage(5009, LogLevel.Information, "A visitor of site {SiteKey} reached the lease cap of pool {PoolId}; answered with the default number", EventName = "LeaseCapped")]
+    private static partial void LogCapped(ILogger logger, string siteKey, string poolId);
 
     [LoggerMessage(5002, LogLevel.Warning, "Pool {PoolId} of site {SiteKey} is exhausted; answered with the overflow number", EventName = "PoolExhausted")]
     private static partial void LogExhausted(ILogger logger, string siteKey, string poolId);

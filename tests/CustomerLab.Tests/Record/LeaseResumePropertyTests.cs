@@ -65,7 +65,7 @@ public sealed class LeaseResumePropertyTests(PoolServers servers) : IClassFixtur
                 case VisitOp(var s):
                 {
                     var live = cookies.TryGetValue(s, out var c) && c.ExpiresMs > now ? c.Number : null;
-                    var result = await pool.AssignAsync(site, PoolId, $"s{s}", $"v{s}", "direct", Hold, live);
+                    var result = await pool.AssignAsync(site, PoolId, $"s{s}", $"v{s}", "direct", Hold, resumeNumber: live);
                     if (live is not null)
                         Assert.True(result.Lease?.Number == live, $"{where}: the holder of {live} got {result.Status} {result.Lease?.Number}");
                     if (result.Lease is { } lease)

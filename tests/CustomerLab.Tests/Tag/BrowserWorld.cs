@@ -72,6 +72,7 @@ public sealed class BrowserWorld : IAsyncDisposable
                 ["Events:RedisTimeoutMs"] = "2000",
                 // Every browser test of the run comes from 127.0.0.1; they are not about per-address rate limits.
                 ["Security:PermitsPerIp"] = "1000000",
+                ["Numbers:LeaseCapPerNetwork"] = "0",
             });
             edge.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
             edge.StartServer();

@@ -1,9 +1,12 @@
--- Assign or renew. KEYS: free, leases, holder, info, retired, all, exhausted, overflow, peak, session, visitor.
+-- Assign or renew. KEYS: free, leases, holder, info, retired, all, exhausted, overflow, peak, session, visitor,
+-- network starts, visitor starts.
 -- ARGV: now ms, hold ms, session id, visitor id, new lease id, source, pool id, session ttl ms, visitor ttl ms, reclaim limit,
+-- network cap minimum (-1: no network cap), network cap share of the pool, visitor cap (-1: none),
 -- the number the session's lease cookie names ('' none).
 -- Returns {status, number, leaseId, startedMs, expiryMs, sticky, reclaimed…} where status is
 -- 1 assigned, 2 renewed (same session, same number, expiry slid), 3 exhausted (no free number; the sixth field
--- is 1 when this call counted a new exhaustion, 0 for a session already waiting),
+-- is 1 when this call counted a new exhaustion, 0 for a session already waiting), 4 capped (the network or the visitor
+-- already started its share of leases within the hold: not demand),
 -- and reclaimed is a flat list of (number, info, expiryMs) for every lease this call ended.
 local now = tonumber(ARGV[1])
 local hold = tonumber(ARGV[2])
@@ -38,11 +41,25 @@ if held and redis.call('HGET', KEYS[3], held) == session then
   return result(2, held, leaseId, tonumber(started), expiry, 0)
 end
 
+-- Caps on new leases: sessions that started one from this network, or of this visitor, within the last hold. A
+-- capped request is not demand: it changes nothing else.
+local function at_cap(key, cap)
+  if cap < 0 then return false end
+  redis.call('ZREMRANGEBYSCORE', KEYS[key], '-inf', now)
+  return redis.call('ZCARD', KEYS[key]) >= cap
+end
+local network_cap = tonumber(ARGV[11])
+if network_cap >= 0 then
+  network_cap = math.max(network_cap, math.ceil(redis.call('SCARD', KEYS[6]) * tonumber(ARGV[12])))
+end
+local visitor_cap = tonumber(ARGV[13])
+if at_cap(12, network_cap) or at_cap(13, visitor_cap) then return result(4, '', '', 0, 0, 0) end
+
 local number, sticky = nil, 0
 -- Resume: Redis lost this session's lease (flushed, restarted, failed over) but the session's signed lease cookie
 -- names the number and the lease has not run out: it gets that number back when the number was held back after the
 -- loss (holder '~held', see hold-back.lua) or is free. Never a number another session holds, never a retired one.
-local resume = ARGV[11]
+local resume = ARGV[14]
 if resume ~= '' and redis.call('SISMEMBER', KEYS[6], resume) == 1 and redis.call('SISMEMBER', KEYS[5], resume) == 0 then
   if redis.call('HGET', KEYS[3], resume) == '~held' then
     redis.call('ZREM', KEYS[2], resume)
@@ -81,6 +98,12 @@ else
   redis.call('ZADD', KEYS[2], expiry, number)
   touch_session(number)
   redis.call('SET', KEYS[11], number, 'PX', ARGV[9])
+  for key, cap in pairs({[12] = network_cap, [13] = visitor_cap}) do
+    if cap >= 0 then
+      redis.call('ZADD', KEYS[key], expiry, session)
+      redis.call('PEXPIRE', KEYS[key], hold)
+    end
+  end
 end
 
 -- Peak concurrent demand this hour, for the recommended pool size.
