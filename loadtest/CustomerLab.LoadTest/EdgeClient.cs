@@ -182,22 +182,18 @@ internal sealed class EdgeClient : IDisposable
         return new(true, 200, (string?)json["attribution"], (string?)json["sessionId"]);
     }
 
-    public async Task AdminPutAsync(string baseUrl, string path, object body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Put, baseUrl + path) { Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json") };
-        request.Headers.Add("X-Api-Key", Stack.AdminKey);
-        using var response = await _http.SendAsync(request);
-        if (!response.IsSuccessStatusCode)
-            throw new InvalidOperationException($"PUT {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-    }
+    public Task AdminPutAsync(string baseUrl, string path, object body) => AdminSendAsync(HttpMethod.Put, baseUrl, path, body);
 
-    public async Task AdminPostAsync(string baseUrl, string path, object body)
+    public Task AdminPostAsync(string baseUrl, string path, object body) => AdminSendAsync(HttpMethod.Post, baseUrl, path, body);
+
+    /// <summary>An admin API call with a JSON body; anything but 2xx throws with the edge's answer.</summary>
+    private async Task AdminSendAsync(HttpMethod method, string baseUrl, string path, object body)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + path) { Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json") };
+        using var request = new HttpRequestMessage(method, baseUrl + path) { Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json") };
         request.Headers.Add("X-Api-Key", Stack.AdminKey);
         using var response = await _http.SendAsync(request);
         if (!response.IsSuccessStatusCode)
-            throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
     public async Task<JsonNode?> AdminGetAsync(string baseUrl, string path)

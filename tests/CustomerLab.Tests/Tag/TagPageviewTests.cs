@@ -30,12 +30,14 @@ public sealed class TagPageviewTests(TagBrowserFixture fixture) : IClassFixture<
         await page.EvaluateAsync($$"""
             async () => {
               const tick = () => new Promise(r => setTimeout(r, 50));
+              // A traversal is asynchronous: wait for it to land before the next one, or a busy browser may drop one.
+              const back = () => new Promise(r => { addEventListener('popstate', () => setTimeout(r, 0), { once: true }); history.back(); });
               history.pushState({}, '', '/spa/{{site}}/a'); document.title = 'A'; await tick();
               history.replaceState({ s: 1 }, '', '/spa/{{site}}/a'); await tick();
               history.pushState({}, '', '/spa/{{site}}/b#top'); await tick();
               history.pushState({}, '', '/spa/{{site}}/b#bottom'); await tick();
-              history.back(); await tick();
-              history.back(); await tick();
+              await back();
+              await back();
             }
             """);
         await page.WaitForURLAsync($"**/spa/{site}/a");
