@@ -3,7 +3,7 @@
 # the bare Kestrel baseline, nginx), runs, stops everything, and writes loadtest/results/<name>.{json,md,png}.
 #   loadtest/run.sh [--quick]                      baseline + new visitors + /v1/number + /v1/collect + visitor model (quick: ≤ 4 min)
 #   loadtest/run.sh baseline|number|new|collect|voice|signin [--quick]   (new: new visitors, a burst, an exhausted pool)
-#   loadtest/run.sh fault clickhouse|redis|edge [--quick]
+#   loadtest/run.sh fault clickhouse|redis|redis-flush|redis-fresh|redis-hang|edge [--quick]
 #   loadtest/run.sh nginx [--quick]                 two edges behind nginx
 #   loadtest/run.sh calls [--quick]                 SIP calls through Kamailio and the edge (SIPp), at rising rates
 set -euo pipefail

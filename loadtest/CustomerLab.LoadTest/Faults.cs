@@ -26,11 +26,14 @@ internal static class Faults
 
         var total = options.Quick ? 50 : 80;      // seconds of traffic
         var faultAt = options.Quick ? 10 : 20;    // seconds into the run
-        var downFor = kind switch { "clickhouse" => 30, "redis" => 5, _ => 0 };
+        var downFor = kind switch { "clickhouse" => 30, "redis" or "redis-hang" => 5, _ => 0 };
         var timeline = kind switch
         {
             "clickhouse" => $"ClickHouse host stopped (SIGTERM) at {faultAt} s, started again at {faultAt + downFor} s; traffic for {total} s",
             "redis" => $"redis-server stopped (SIGTERM) at {faultAt} s, started again (same AOF) at {faultAt + downFor} s; traffic for {total} s",
+            "redis-flush" => $"redis-server emptied (FLUSHALL) at {faultAt} s; traffic for {total} s; hold 1 min",
+            "redis-fresh" => $"redis-server killed at {faultAt} s and started again at once without its data (a restart without persistence); traffic for {total} s; hold 1 min",
+            "redis-hang" => $"redis-server hung (SIGSTOP) at {faultAt} s for {downFor} s, then SIGCONT; Numbers:RedisTimeoutMs 40 (production); traffic for {total} s",
             _ => $"edge SIGKILLed at {faultAt} s and started again at once (same spool); traffic for {total} s",
         };
         Console.WriteLine($"==> fault {kind}: {timeline}");
@@ -39,6 +42,12 @@ internal static class Faults
         var acked = new ConcurrentDictionary<string, byte>();
         var collectOutcomes = new ConcurrentDictionary<string, long>();
         var numberOutcomes = new ConcurrentDictionary<string, long>();
+        // Ground truth of tracking answers: (number, session, received at s); checked after the run for a number
+        // answered to a session while another session's lease on it was surely live.
+        var leases = new ConcurrentQueue<(string Number, string Session, double At)>();
+        var defaults = new ConcurrentQueue<(double At, double Ms)>();
+        var numberLatencies = new ConcurrentQueue<(double At, double Ms)>();
+        double faultStartedAt = double.MaxValue;
         var clock = Stopwatch.StartNew();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(total));
         var workers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
@@ -55,7 +64,12 @@ internal static class Faults
                 {
                     if (i % 5 == 0)
                     {
+                        var asked = clock.Elapsed.TotalSeconds;
                         var n = await client.NumberAsync(url, visitor, Site, $"https://{Host}/", "");
+                        var answeredAt = clock.Elapsed.TotalSeconds;
+                        numberLatencies.Enqueue((asked, (answeredAt - asked) * 1000));
+                        if (n.Ok && n.Kind is "assigned" or "renewed") leases.Enqueue((n.Number!, visitor.SessionId, answeredAt));
+                        else if (n.Ok) defaults.Enqueue((asked, (answeredAt - asked) * 1000));
                         numberOutcomes.AddOrUpdate(n.Ok ? $"{n.Kind}{(n.Reason is null ? "" : ":" + n.Reason)}" : n.Status.ToString(), 1, (_, c) => c + 1);
                     }
                     var (ok, status) = await client.CollectAsync(url, visitor, Site, events);
@@ -69,8 +83,22 @@ internal static class Faults
         })).ToArray();
 
         await Task.Delay(TimeSpan.FromSeconds(faultAt));
+        faultStartedAt = clock.Elapsed.TotalSeconds;
         switch (kind)
         {
+            case "redis-flush":
+                await RedisCliAsync(stack.RedisPort, "FLUSHALL");
+                break;
+            case "redis-fresh":
+                await stack.Redis!.KillAsync();
+                Directory.Delete(Path.Combine(stack.RunDirectory, "redis"), recursive: true);
+                await stack.StartRedisAsync();
+                break;
+            case "redis-hang":
+                Signal(stack.Redis!.Pid, SigStop);
+                await Task.Delay(TimeSpan.FromSeconds(downFor));
+                Signal(stack.Redis!.Pid, SigCont);
+                break;
             case "clickhouse":
                 await stack.ClickHouse!.StopAsync(TimeSpan.FromSeconds(10));
                 await Task.Delay(TimeSpan.FromSeconds(downFor));
@@ -113,6 +141,15 @@ internal static class Faults
         catch (HttpRequestException) { }
 
         var storedAcked = acked.Keys.Count(stored.ContainsKey);
+        var twoSessions = LiveInTwoSessions(leases, HoldSeconds);
+        var after = defaults.Where(d => d.At >= faultStartedAt).ToList();
+        var lastDefault = after.Count == 0 ? 0 : after.Max(d => d.At) - faultStartedAt;
+        var slowest = numberLatencies.IsEmpty ? 0 : numberLatencies.Max(l => l.Ms);
+        Console.WriteLine($"    numbers live in two sessions {twoSessions}; default answers after the fault {after.Count}, the last {lastDefault:0.0} s after it; slowest /v1/number {slowest:0} ms");
+        result.Settings["faultNumbersLiveInTwoSessions"] = twoSessions.ToString();
+        result.Settings["faultDefaultAnswersAfter"] = after.Count.ToString();
+        result.Settings["faultLastDefaultSecondsAfter"] = lastDefault.ToString("0.0");
+        result.Settings["faultSlowestNumberMs"] = slowest.ToString("0");
         var fault = new FaultResult(kind, timeline, sent.Count, acked.Count, stored.Count, storedAcked, acked.Count - storedAcked,
             stored.Values.Sum(c => c - 1), raw, stored.Keys.Count(k => !acked.ContainsKey(k)),
             new Dictionary<string, long>(collectOutcomes), new Dictionary<string, long>(numberOutcomes), Math.Round(drain.Elapsed.TotalSeconds, 1));
@@ -122,4 +159,43 @@ internal static class Faults
     }
 
     private static string Token(string url) => url[(url.IndexOf("lt=", StringComparison.Ordinal) + 3)..];
+
+    /// <summary>The site's hold (1 minute), in seconds.</summary>
+    private const double HoldSeconds = 60;
+
+    /// <summary>
+    /// Tracking answers that gave a number to one session while another session's lease on it was surely live: that
+    /// session had it answered less than a hold (minus 1 s of slack for clocks and in-flight requests) earlier.
+    /// </summary>
+    private static int LiveInTwoSessions(IEnumerable<(string Number, string Session, double At)> answers, double holdSeconds)
+    {
+        var violations = 0;
+        foreach (var group in answers.GroupBy(a => a.Number))
+        {
+            var last = new Dictionary<string, double>();
+            foreach (var (_, session, at) in group.OrderBy(a => a.At))
+            {
+                if (last.Any(e => e.Key != session && at < e.Value + holdSeconds - 1)) violations++;
+                last[session] = at;
+            }
+        }
+        return violations;
+    }
+
+    private static async Task RedisCliAsync(int port, string command)
+    {
+        using var cli = Process.Start(new ProcessStartInfo("redis-cli", ["-p", port.ToString(), command]) { RedirectStandardOutput = true })!;
+        await cli.WaitForExitAsync();
+        if (cli.ExitCode != 0) throw new InvalidOperationException($"redis-cli {command} exited {cli.ExitCode}");
+    }
+
+    private const int SigCont = 18, SigStop = 19; // Linux x86-64 and arm64
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+
+    private static void Signal(int pid, int signal)
+    {
+        if (kill(pid, signal) != 0) throw new InvalidOperationException($"kill({pid}, {signal}) failed");
+    }
 }

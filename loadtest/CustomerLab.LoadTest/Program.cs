@@ -13,7 +13,7 @@ if (options is null)
           signin              /v1/number alone, then beside a sign-in flood (its rate must stay within 80%)
           voice               Twilio's voice webhook, signed (and the baseline: throughput ratio, p99 beside it at half rate)
           full                baseline, /v1/number, Twilio voice, /v1/collect, then the visitor model (attribution, pools, freshness)
-          fault clickhouse|redis|edge   collect under a fault; sent/acknowledged/stored/lost/duplicated
+          fault clickhouse|redis|redis-flush|redis-fresh|redis-hang|edge   collect under a fault; sent/acknowledged/stored/lost/duplicated
           nginx               two edges behind nginx, beside one edge: throughput, invariants, accuracy
           calls               SIP calls through Kamailio and the edge at rising rates (SIPp): connected ÷ offered, route and answer p99
         """);

@@ -93,6 +93,9 @@ internal static class Report
             sb.AppendLine($"| {f.Sent} | {f.Acknowledged} | {f.Stored} | {f.StoredAcknowledged} | {f.Lost} | {f.Duplicated} | {f.RawRowsBeforeDedup} | {f.StoredNotAcknowledged} | {F(f.DrainSeconds)} |");
             sb.AppendLine();
             sb.AppendLine($"Collect answers: {string.Join(", ", f.CollectOutcomes.Select(o => $"{o.Key} {o.Value}"))}. /v1/number answers: {string.Join(", ", f.NumberOutcomes.Select(o => $"{o.Key} {o.Value}"))}.");
+            if (r.Settings.TryGetValue("faultDefaultAnswersAfter", out var defaultsAfter))
+                sb.AppendLine($"After the fault: {defaultsAfter} default-number answers, the last {r.Settings.GetValueOrDefault("faultLastDefaultSecondsAfter")} s after it; " +
+                              $"numbers live in two sessions: {r.Settings.GetValueOrDefault("faultNumbersLiveInTwoSessions")}; slowest /v1/number: {r.Settings.GetValueOrDefault("faultSlowestNumberMs")} ms.");
             sb.AppendLine();
         }
         if (r.Resources.Count > 0)

@@ -20,7 +20,7 @@ internal sealed record RunOptions(string Command, string? FaultKind, bool Quick,
         var rest = args.Skip(1).ToList();
         if (command == "fault")
         {
-            if (rest.Count == 0 || rest[0] is not ("clickhouse" or "redis" or "edge")) return null;
+            if (rest.Count == 0 || rest[0] is not ("clickhouse" or "redis" or "redis-flush" or "redis-fresh" or "redis-hang" or "edge")) return null;
             fault = rest[0];
             rest.RemoveAt(0);
         }

@@ -240,7 +240,17 @@ internal static class Runner
         if (edgeRss > 0)
             result.Targets.Add(new("edge RSS at full load", "< 300 MB", $"{edgeRss:0} MB", edgeRss < 300, $"{300 - edgeRss:+0;-0} MB"));
         foreach (var f in result.Faults)
+        {
             result.Targets.Add(new($"fault {f.Fault}: acknowledged events lost / duplicated", "0 / 0", $"{f.Lost} / {f.Duplicated}", f.Lost == 0 && f.Duplicated == 0,
                 f.Lost + f.Duplicated == 0 ? "" : $"{f.Lost} lost, {f.Duplicated} duplicated"));
+            // Raw rows, before FINAL: a duplicate the deduplication token did not catch fails the run even if merges hide it.
+            var rawExtra = f.RawRowsBeforeDedup - f.Stored;
+            result.Targets.Add(new($"fault {f.Fault}: raw duplicate rows (no FINAL)", "0", rawExtra.ToString(), rawExtra == 0, rawExtra == 0 ? "" : $"{rawExtra} too many"));
+            if (result.Settings.TryGetValue("faultNumbersLiveInTwoSessions", out var twoValue) && twoValue?.ToString() is { } two)
+                result.Targets.Add(new($"fault {f.Fault}: numbers live in two sessions", "0", two, two == "0", two == "0" ? "" : $"{two} too many"));
+            if (f.Fault == "redis-hang" && result.Settings.TryGetValue("faultSlowestNumberMs", out var slowestValue) && slowestValue?.ToString() is { } slowest)
+                result.Targets.Add(new($"fault {f.Fault}: slowest /v1/number (bound 40 ms + the machine)", "≤ 100 ms", $"{slowest} ms", int.Parse(slowest) <= 100,
+                    $"{100 - int.Parse(slowest):+0;-0} ms"));
+        }
     }
 }

@@ -10,6 +10,7 @@ using CustomerLab.Edge.Http;
 using CustomerLab.Edge.Metrics;
 using CustomerLab.Edge.Numbers;
 using CustomerLab.Edge.Privacy;
+using CustomerLab.Edge.Record;
 using CustomerLab.Edge.Redis;
 using CustomerLab.Edge.Reports;
 using CustomerLab.Edge.Retention;
@@ -44,6 +45,8 @@ builder.Services.AddForwardedClientAddress();
 builder.Services.AddSites();
 // The admin keys behind every /admin group.
 builder.Services.AddAdmin();
+// The durable record of configuration (ClickHouse): admin writes go through it, Redis is rebuilt and reconciled from it.
+builder.Services.AddConfigRecord();
 // Features: number pools (sites, leases, cookies, lease history).
 builder.Services.AddNumberPools();
 builder.Services.AddCalls();

@@ -1,3 +1,4 @@
+using CustomerLab.Edge.Record;
 using Microsoft.AspNetCore.Identity;
 using StackExchange.Redis;
 
@@ -8,9 +9,12 @@ namespace CustomerLab.Edge.Accounts;
 /// site keys they may read, comma-separated, or <c>*</c> for every site). Hashes are ASP.NET Core Identity's
 /// <see cref="PasswordHasher{TUser}"/> format (PBKDF2-HMAC-SHA512, 100,000 iterations, random salt); passwords are
 /// never stored. Users are created with the CLI: <c>dotnet CustomerLab.Edge.dll users add NAME</c>.
+/// Each change is also written to the durable record (<c>{secrets}.accounts</c>: hash and sites) before it is acknowledged, and Redis is rebuilt
+/// from there after a loss.
 /// </summary>
 /// <param name="hasher">The hasher that checks sign-ins (the edge registers Identity's; null: the same, unshared).</param>
-public sealed class AccountStore(IConnectionMultiplexer redis, IPasswordHasher<string>? hasher = null)
+/// <param name="record">The durable record (null: Redis only, for tests of sign-in alone).</param>
+public sealed class AccountStore(IConnectionMultiplexer redis, IPasswordHasher<string>? hasher = null, ConfigRecord? record = null)
 {
     private static readonly RedisKey Key = "cl:accounts";
     private static readonly PasswordHasher<string> Hasher = new();
@@ -23,20 +27,28 @@ public sealed class AccountStore(IConnectionMultiplexer redis, IPasswordHasher<s
         name is { Length: >= 2 and <= 64 } && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-' or '@');
 
     /// <summary>Creates or replaces the user's password.</summary>
-    public Task SetAsync(string name, string password) =>
-        redis.GetDatabase().HashSetAsync(Key, name, Hasher.HashPassword(name, password));
+    public async Task SetAsync(string name, string password)
+    {
+        await redis.GetDatabase().HashSetAsync(Key, name, Hasher.HashPassword(name, password));
+        await RecordAsync(name);
+    }
 
     public async Task<bool> RemoveAsync(string name)
     {
         var removed = await redis.GetDatabase().HashDeleteAsync(Key, name);
         await redis.GetDatabase().HashDeleteAsync(SitesKey, name);
+        await RecordAsync(name);
         return removed;
     }
 
     private static readonly RedisKey SitesKey = "cl:accounts:sites";
 
     /// <summary>Replaces the sites the user may read (<see cref="SiteAccess.All"/>: every site).</summary>
-    public Task SetSitesAsync(string name, SiteAccess access) => redis.GetDatabase().HashSetAsync(SitesKey, name, access.ToString());
+    public async Task SetSitesAsync(string name, SiteAccess access)
+    {
+        await redis.GetDatabase().HashSetAsync(SitesKey, name, access.ToString());
+        await RecordAsync(name);
+    }
 
     /// <summary>The sites the user may read; a user without a list may read none (fail closed).</summary>
     public async Task<SiteAccess> GetSitesAsync(string name) => SiteAccess.Parse(await redis.GetDatabase().HashGetAsync(SitesKey, name));
@@ -48,6 +60,31 @@ public sealed class AccountStore(IConnectionMultiplexer redis, IPasswordHasher<s
         var names = await db.HashKeysAsync(Key);
         var sites = await db.HashGetAsync(SitesKey, names);
         return names.Select((n, i) => ((string)n!, SiteAccess.Parse(sites[i]))).OrderBy(u => u.Item1, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>Writes the user as Redis now holds them (hash and sites; a tombstone when gone) to the record.</summary>
+    private async Task RecordAsync(string name)
+    {
+        if (record is null) return;
+        var db = redis.GetDatabase();
+        var hash = await db.HashGetAsync(Key, name);
+        var sites = await db.HashGetAsync(SitesKey, name);
+        await record.WriteAccountAsync(name, hash.IsNull ? null : (string)hash!, sites.IsNull ? null : (string)sites!);
+    }
+
+    /// <summary>Puts back every user the record holds and Redis lacks (after Redis lost them); returns how many.</summary>
+    public async Task<int> RestoreAsync(CancellationToken cancellationToken)
+    {
+        if (record is null) return 0;
+        var db = redis.GetDatabase();
+        var restored = 0;
+        foreach (var account in await record.ReadAccountsAsync(cancellationToken))
+        {
+            if (!await db.HashSetAsync(Key, account.Name, account.PasswordHash, When.NotExists)) continue;
+            if (account.Sites is not null) await db.HashSetAsync(SitesKey, account.Name, account.Sites, When.NotExists);
+            restored++;
+        }
+        return restored;
     }
 
     /// <summary>True when the user exists and the password matches (compared by the hasher in constant time).</summary>

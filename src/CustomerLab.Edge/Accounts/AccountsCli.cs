@@ -1,4 +1,6 @@
 using CustomerLab.Edge.Hosting;
+using CustomerLab.Edge.ClickHouse;
+using CustomerLab.Edge.Record;
 using CustomerLab.Edge.Redis;
 
 namespace CustomerLab.Edge.Accounts;
@@ -66,7 +68,11 @@ public static class AccountsCli
         builder.Logging.ClearProviders();
         // Talk to the running edge's embedded Garnet rather than start a second one over its data.
         RedisOptions.UseRunningEdgesServer(builder.Configuration);
+        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddRedisStore();
+        // Users are of record: written to ClickHouse (secrets database) as well as Redis.
+        builder.Services.AddClickHouseStore();
+        builder.Services.AddConfigRecordStore();
         builder.Services.AddSingleton<AccountStore>();
         await using var app = builder.Build();
         var store = app.Services.GetRequiredService<AccountStore>();
@@ -97,6 +103,11 @@ public static class AccountsCli
                         await stdout.WriteLineAsync($"{user}\t{(access.Every || access.Sites.Count > 0 ? access.ToString() : "(no site)")}");
                     return 0;
             }
+        }
+        catch (RecordUnavailableException ex)
+        {
+            await stderr.WriteLineAsync($"users: nothing changed: {ex.Message.ReplaceLineEndings(" ")}");
+            return 1;
         }
         catch (StackExchange.Redis.RedisException ex)
         {

@@ -13,6 +13,7 @@ internal static class AccountsServiceCollectionExtensions
     {
         services.TryAddSingleton<IPasswordHasher<string>, PasswordHasher<string>>();
         services.AddSingleton<AccountStore>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<CustomerLab.Edge.Record.IRecordedState, AccountsRecordedState>());
         services.AddLoginThrottle();
         // The sign-in cookie matters only to the report pages, so it is no default scheme: the authentication
         // middleware then leaves every other request alone (the tag's /v1 calls were each paying for a cookie handler,

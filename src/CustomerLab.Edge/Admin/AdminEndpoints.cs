@@ -1,5 +1,6 @@
 using CustomerLab.Edge.Http;
 using CustomerLab.Edge.Numbers;
+using CustomerLab.Edge.Record;
 using CustomerLab.Edge.Sites;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -11,9 +12,12 @@ namespace CustomerLab.Edge.Admin;
 /// </summary>
 internal static class AdminEndpoints
 {
+    /// <summary>Longest wait for another edge's change of the same site: 5 s.</summary>
+    private static readonly TimeSpan SiteLockWait = TimeSpan.FromSeconds(5);
+
     public static IEndpointRouteBuilder MapAdmin(this IEndpointRouteBuilder app)
     {
-        var sites = app.MapGroup("/admin/sites").AddEndpointFilter<AdminKeyFilter>().WithTags("Admin");
+        var sites = app.MapGroup("/admin/sites").AddEndpointFilter<AdminKeyFilter>().AddEndpointFilter<RecordUnavailableFilter>().WithTags("Admin");
 
         sites.MapGet("/", async (SiteStore store) => TypedResults.Ok(await store.ListAsync()));
         sites.MapGet("/{siteKey}", GetSiteAsync);
@@ -36,11 +40,16 @@ internal static class AdminEndpoints
     }
 
     private static async Task<Results<Ok<SiteConfig>, ValidationProblem, ProblemHttpResult>> PutSiteAsync(
-        string siteKey, SiteRequest request, SiteStore store, ForwardToConflicts conflicts, IEnumerable<ISiteChangeObserver> observers)
+        string siteKey, SiteRequest request, SiteStore store, ForwardToConflicts conflicts, SiteAdminLock siteLock, SiteRecorder recorder,
+        IEnumerable<ISiteChangeObserver> observers)
     {
         var errors = new Dictionary<string, string[]>();
         var forwardTo = request.ForwardTo is null ? null : SiteValidation.ParseNumber(request.ForwardTo, "forwardTo", (request.Region ?? "US").ToUpperInvariant(), []);
         if (await conflicts.CheckForwardToAsync("forwardTo", forwardTo) is { } conflict) return conflict;
+        // Under the site's lock, so the record's documents of one site follow the order of its changes.
+        await using var held = await siteLock.TryAcquireAsync(siteKey, SiteLockWait);
+        if (held is null) return Problems.Problem(StatusCodes.Status409Conflict, "Another change of this site is running; try again.");
+        var version = await recorder.BeginAsync(siteKey);
         // From the site as Redis has it now (not this edge's cached copy), so pools added through another edge stay.
         var site = await store.UpdateAsync(siteKey, existing =>
         {
@@ -48,6 +57,7 @@ internal static class AdminEndpoints
             return SiteValidation.ToSite(siteKey, request, existing?.Pools ?? [], errors, existing?.Calls);
         });
         if (site is null) return TypedResults.ValidationProblem(errors);
+        await recorder.CommitAsync(siteKey, version);
         await NotifyAsync(observers);
         return TypedResults.Ok(Redacted(site));
     }

@@ -15,9 +15,8 @@ internal static class AdminServiceCollectionExtensions
         services.TryAddSingleton<AdminKeyFilter>();
         services.TryAddSingleton<ForwardToConflicts>();
         services.TryAddSingleton<NumberClaims>();
-        services.TryAddSingleton<SiteAdminLock>();
         services.TryAddSingleton(sp => new SiteNumbers(sp.GetRequiredService<SiteStore>(), sp.GetRequiredService<NumberPool>(),
-            sp.GetRequiredService<NumberClaims>(), sp.GetRequiredService<NumberIndex>(), sp.GetRequiredService<SiteAdminLock>(),
+            sp.GetRequiredService<NumberClaims>(), sp.GetRequiredService<NumberIndex>(), sp.GetRequiredService<SiteAdminLock>(), sp.GetRequiredService<CustomerLab.Edge.Record.SiteRecorder>(),
             sp.GetRequiredService<LeaseHistoryWriter>().RecordEnd));
         return services;
     }

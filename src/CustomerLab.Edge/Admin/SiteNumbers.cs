@@ -1,4 +1,5 @@
 using CustomerLab.Edge.Numbers;
+using CustomerLab.Edge.Record;
 using CustomerLab.Edge.Sites;
 
 namespace CustomerLab.Edge.Admin;
@@ -24,7 +25,9 @@ public sealed record SiteNumbersResult(SiteNumbersOutcome Outcome, string? Detai
 /// no pool of that site names any more) goes. A number therefore moves to another site only after its last lease.
 /// </summary>
 /// <param name="recordEnd">Where leases this class ends (expired ones of a pool it checks) go: the lease history.</param>
-public sealed class SiteNumbers(SiteStore store, NumberPool pool, NumberClaims claims, NumberIndex index, SiteAdminLock siteLock, Action<EndedLease> recordEnd)
+/// <param name="recorder">Records the site's whole document after each change, before it is acknowledged (<see cref="RecordUnavailableException"/>: nothing is).
+/// Null only where no record exists (tests of the claims on Redis alone).</param>
+public sealed class SiteNumbers(SiteStore store, NumberPool pool, NumberClaims claims, NumberIndex index, SiteAdminLock siteLock, SiteRecorder? recorder, Action<EndedLease> recordEnd)
 {
     /// <summary>Longest wait for another edge's change of the same site: 5 s.</summary>
     private static readonly TimeSpan LockWait = TimeSpan.FromSeconds(5);
@@ -41,6 +44,7 @@ public sealed class SiteNumbers(SiteStore store, NumberPool pool, NumberClaims c
             return new SiteNumbersResult(SiteNumbersOutcome.Conflict, $"{own} cannot be both the pool's overflow number and one of its tracking numbers.");
         await using var held = await siteLock.TryAcquireAsync(siteKey, LockWait);
         if (held is null) return Busy;
+        var version = recorder is null ? 0 : await recorder.BeginAsync(siteKey);
         if (await store.GetFreshAsync(siteKey) is not { } site) return NotFound(siteKey);
         var previousOverflow = site.Pools.FirstOrDefault(p => p.Id == config.Id)?.OverflowNumber;
 
@@ -66,6 +70,7 @@ public sealed class SiteNumbers(SiteStore store, NumberPool pool, NumberClaims c
             await claims.ReleaseAsync(previousOverflow, siteKey, ClaimKind.Overflow, config.Id);
         await index.AddAsync(siteKey, config.Id, numbers);
         if (config.OverflowNumber is not null) await index.AddOverflowAsync(siteKey, config.Id, config.OverflowNumber);
+        if (recorder is not null) await recorder.CommitAsync(siteKey, version);
         return SiteNumbersResult.Ok;
     }
 
@@ -74,6 +79,7 @@ public sealed class SiteNumbers(SiteStore store, NumberPool pool, NumberClaims c
     {
         await using var held = await siteLock.TryAcquireAsync(siteKey, LockWait);
         if (held is null) return Busy;
+        var version = recorder is null ? 0 : await recorder.BeginAsync(siteKey);
         if (await store.GetFreshAsync(siteKey) is not { } site) return NotFound(siteKey);
         if (site.Pools.All(p => p.Id != poolId)) return PoolNotFound(siteKey, poolId);
         var made = new List<(string Number, ClaimKind Kind)>();
@@ -89,6 +95,7 @@ public sealed class SiteNumbers(SiteStore store, NumberPool pool, NumberClaims c
             throw;
         }
         await index.AddAsync(siteKey, poolId, numbers);
+        if (recorder is not null) await recorder.CommitAsync(siteKey, version);
         return SiteNumbersResult.Ok;
     }
 
@@ -97,12 +104,14 @@ public sealed class SiteNumbers(SiteStore store, NumberPool pool, NumberClaims c
     {
         await using var held = await siteLock.TryAcquireAsync(siteKey, LockWait);
         if (held is null) return Busy;
+        var version = recorder is null ? 0 : await recorder.BeginAsync(siteKey);
         if (await store.GetFreshAsync(siteKey) is not { } site) return NotFound(siteKey);
         if (site.Pools.All(p => p.Id != poolId)) return PoolNotFound(siteKey, poolId);
         var outcome = await pool.RetireAsync(siteKey, poolId, number);
         if (outcome == RetireOutcome.Unknown)
             return new SiteNumbersResult(SiteNumbersOutcome.NumberNotFound, $"Pool '{poolId}' has no number {number}.");
         if (outcome == RetireOutcome.Removed) await claims.ReleaseAsync(number, siteKey, ClaimKind.Pool, poolId);
+        if (recorder is not null) await recorder.CommitAsync(siteKey, version);
         return new SiteNumbersResult(SiteNumbersOutcome.Ok, Retired: outcome);
     }
 
@@ -115,6 +124,7 @@ public sealed class SiteNumbers(SiteStore store, NumberPool pool, NumberClaims c
     {
         await using var held = await siteLock.TryAcquireAsync(siteKey, LockWait);
         if (held is null) return Busy;
+        var version = recorder is null ? 0 : await recorder.BeginAsync(siteKey);
         var site = await store.GetFreshAsync(siteKey);
         if (site is null && !(await store.ListAsync()).Contains(siteKey)) return NotFound(siteKey);
         foreach (var p in site?.Pools ?? [])
@@ -125,6 +135,7 @@ public sealed class SiteNumbers(SiteStore store, NumberPool pool, NumberClaims c
             if (p.OverflowNumber is not null) await claims.ReleaseAsync(p.OverflowNumber, siteKey, ClaimKind.Overflow, p.Id);
         }
         await store.DeleteAsync(siteKey);
+        if (recorder is not null) await recorder.CommitAsync(siteKey, version);
         return SiteNumbersResult.Ok;
     }
 

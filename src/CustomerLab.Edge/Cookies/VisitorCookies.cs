@@ -20,6 +20,12 @@ public sealed class VisitorCookies(IOptions<CookieSettings> options)
     public const string SessionCookie = "_clsid";
     public const string OptOutCookie = "_clopt";
 
+    /// <summary>
+    /// The session's lease: <c>number~expiryMs</c>, signed together with the session id (so it is worth nothing with
+    /// another session's cookie). Read only when Redis lost the lease, to give the holder its number back.
+    /// </summary>
+    public const string LeaseCookie = "_cllse";
+
     /// <summary>Separates the session id from the pool chosen at the session's start.</summary>
     private const char PoolSeparator = '~';
 
@@ -60,6 +66,26 @@ public sealed class VisitorCookies(IOptions<CookieSettings> options)
         AppendCookie(response, SessionCookie, Sign(SessionCookie, sessionId + PoolSeparator + poolId),
             _sessionAttributes.GetOrAdd((long)hold.TotalSeconds, static (seconds, settings) => Attributes(settings, TimeSpan.FromSeconds(seconds)), _settings));
 
+    /// <summary>Names the session's number and lease expiry; lives as long as the hold, like the session cookie.</summary>
+    public void WriteLease(HttpResponse response, string sessionId, string number, DateTimeOffset expiresAt, TimeSpan hold)
+    {
+        var value = string.Concat(number, "~", expiresAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var signed = Sign(LeaseCookie, string.Concat(sessionId, "~", value));
+        AppendCookie(response, LeaseCookie, string.Concat(value, signed.AsSpan(signed.LastIndexOf('.'))),
+            _sessionAttributes.GetOrAdd((long)hold.TotalSeconds, static (seconds, settings) => Attributes(settings, TimeSpan.FromSeconds(seconds)), _settings));
+    }
+
+    /// <summary>The number and lease expiry the session's lease cookie names, when it is correctly signed for this session; else null.</summary>
+    public (string Number, DateTimeOffset ExpiresAt)? ReadLease(HttpRequest request, string sessionId)
+    {
+        if (!request.Cookies.TryGetValue(LeaseCookie, out var raw) || Verify(LeaseCookie, string.Concat(sessionId, "~", raw)) is not { } value)
+            return null;
+        var parts = value.Split('~');
+        if (parts.Length != 3 || !long.TryParse(parts[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms))
+            return null;
+        return (parts[1], DateTimeOffset.FromUnixTimeMilliseconds(ms));
+    }
+
     /// <summary>
     /// Every /v1 answer sets both cookies, so their header is written in one string with attributes made once
     /// (<see cref="ResponseCookies"/> would build a <see cref="CookieOptions"/> and a header object per cookie);
@@ -73,7 +99,7 @@ public sealed class VisitorCookies(IOptions<CookieSettings> options)
     /// <summary>Deletes the visitor and session cookies (on opt-out), host-only and on <paramref name="domain"/>.</summary>
     public void Forget(HttpResponse response, string? domain)
     {
-        foreach (var name in (string[])[VisitorCookie, SessionCookie])
+        foreach (var name in (string[])[VisitorCookie, SessionCookie, LeaseCookie])
         {
             response.Cookies.Delete(name, new CookieOptions { Path = "/", Secure = _settings.Secure, SameSite = _settings.SameSite });
             if (domain is not null)

@@ -27,6 +27,7 @@ internal static class DeliveryServiceCollectionExtensions
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>());
         services.TryAddSingleton<DeliveryMetrics>();
+        services.TryAddSingleton<SpoolDataSync>(SpoolFiles.DataSync);
         return services;
     }
 }

@@ -38,6 +38,7 @@ internal sealed partial class Spool : IDisposable
     private int _nearQuota;
     private int _disposed;
     private readonly FileStream _lock;
+    private readonly SpoolDataSync _dataSync;
 
     /// <summary>
     /// <c>{SpoolPath}/{database}</c> for the events, <c>{SpoolPath}/{database}.{table}</c> for another table's rows: one
@@ -51,9 +52,11 @@ internal sealed partial class Spool : IDisposable
     /// segment size, quota); without <paramref name="metrics"/> its commits and size stay out of the figures on
     /// <c>/metrics</c>, which count the pageviews' spool.
     /// </summary>
-    public Spool(string directory, DeliveryOptions options, DeliveryMetrics? metrics, ILogger<Spool> logger)
+    /// <param name="dataSync">How the data is forced to the disk (null: fdatasync, <see cref="SpoolFiles.DataSync"/>).</param>
+    public Spool(string directory, DeliveryOptions options, DeliveryMetrics? metrics, ILogger<Spool> logger, SpoolDataSync? dataSync = null)
     {
         _options = options;
+        _dataSync = dataSync ?? SpoolFiles.DataSync;
         _metrics = metrics;
         _logger = logger;
         Directory = Path.GetFullPath(directory);
@@ -171,7 +174,7 @@ internal sealed partial class Spool : IDisposable
 
     private void Fsync(ref long lastFsync, ref bool dirty)
     {
-        SpoolFiles.DataSync(_active.SafeFileHandle);
+        _dataSync(_active.SafeFileHandle);
         lastFsync = Environment.TickCount64;
         dirty = false;
     }

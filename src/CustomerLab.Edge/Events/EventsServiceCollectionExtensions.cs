@@ -18,7 +18,8 @@ internal static class EventsServiceCollectionExtensions
         services.TryAddSingleton(static sp => sp.GetRequiredService<EventEnricher>().Crawlers);
         services.TryAddSingleton(static sp => new Spool(
             Spool.DirectoryFor(sp.GetRequiredService<IOptions<DeliveryOptions>>().Value, sp.GetRequiredService<IOptions<ClickHouseOptions>>().Value.Database),
-            sp.GetRequiredService<IOptions<DeliveryOptions>>().Value, sp.GetRequiredService<DeliveryMetrics>(), sp.GetRequiredService<ILogger<Spool>>()));
+            sp.GetRequiredService<IOptions<DeliveryOptions>>().Value, sp.GetRequiredService<DeliveryMetrics>(), sp.GetRequiredService<ILogger<Spool>>(),
+            sp.GetService<SpoolDataSync>()));
         services.TryAddSingleton(static sp => ActivatorUtilities.CreateInstance<Shipper>(sp, PageviewDelivery.Target));
         // Load the data files and open (and recover) the spool before the edge listens: a missing file stops start-up.
         services.AddHostedService<EventsWarmup>();

@@ -30,7 +30,7 @@ internal sealed partial class BoundedAssignment(NumberPool pools, LeaseHistoryWr
 
     /// <summary>The assignment's result, or null when the caller must fall back (Redis silent, failed, or too slow).</summary>
     public async Task<AssignResult?> AssignAsync(string siteKey, string poolId, string sessionId, string visitorId, string source, TimeSpan hold,
-        LeaseCaps? caps = null)
+        LeaseCaps? caps = null, string? resumeNumber = null)
     {
         var started = time.GetTimestamp();
         // Admission first: at most MaxAssignmentsInFlight calls are with Redis at once, so a burst does not become one
@@ -49,7 +49,7 @@ internal sealed partial class BoundedAssignment(NumberPool pools, LeaseHistoryWr
         var sent = time.GetTimestamp();
         try
         {
-            call = pools.AssignAsync(siteKey, poolId, sessionId, visitorId, source, hold, caps);
+            call = pools.AssignAsync(siteKey, poolId, sessionId, visitorId, source, hold, caps, resumeNumber);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

@@ -35,9 +35,10 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
     private static readonly RedisScript ReclaimScript = new(NumberPoolScripts.Reclaim);
     private static readonly RedisScript AddScript = new(NumberPoolScripts.Add);
     private static readonly RedisScript RetireScript = new(NumberPoolScripts.Retire);
+    private static readonly RedisScript HoldBackScript = new(NumberPoolScripts.HoldBack);
 
     /// <summary>Every pool script, for the start-up warm-up to load on each primary.</summary>
-    internal static readonly RedisScript[] Scripts = [AssignScript, ReleaseScript, ReclaimScript, AddScript, RetireScript];
+    internal static readonly RedisScript[] Scripts = [AssignScript, ReleaseScript, ReclaimScript, AddScript, RetireScript, HoldBackScript];
     private static readonly RedisValue VisitorMemoryMs = (long)VisitorMemory.TotalMilliseconds;
 
     private readonly ConcurrentDictionary<(string Site, string Pool), PoolKeys> _keys = new();
@@ -48,8 +49,10 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
         _keys.GetOrAdd((siteKey, poolId), static k => new PoolKeys(k.Site, k.Pool));
 
     /// <summary>Leases a number to the session, or renews the lease it holds, or reports exhaustion.</summary>
+    /// <param name="resumeNumber">The number the session's signed lease cookie names while its lease has not run out: given back
+    /// when Redis lost the lease (held back after the loss, or free). Null: none.</param>
     public async Task<AssignResult> AssignAsync(string siteKey, string poolId, string sessionId, string visitorId, string source, TimeSpan hold,
-        LeaseCaps? caps = null)
+        LeaseCaps? caps = null, string? resumeNumber = null)
     {
         var keys = KeysFor(siteKey, poolId);
         var at = time.GetUtcNow();
@@ -58,7 +61,7 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
         var leaseId = Uuid7.Create(at).ToString();
         var raw = (RedisResult[])(await AssignScript.EvaluateAsync(Db, keys.AssignKeys(sessionId, visitorId, caps?.Network),
             [now, holdMs, sessionId, visitorId, leaseId, source, poolId, holdMs + SessionKeySlackMs, VisitorMemoryMs, ReclaimLimitValue,
-             caps?.Network is null ? -1 : caps.NetworkMin, caps?.NetworkShare ?? 0, caps?.PerVisitor ?? -1]))!;
+             caps?.Network is null ? -1 : caps.NetworkMin, caps?.NetworkShare ?? 0, caps?.PerVisitor ?? -1, resumeNumber ?? ""]))!;
 
         var status = (LeaseStatus)(int)raw[0];
         if (status == LeaseStatus.Capped)
@@ -138,6 +141,21 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
         var i = 0;
         foreach (var n in numbers) args[i++] = n;
         return (int)await AddScript.EvaluateAsync(Db, keys.AdminKeys, args);
+    }
+
+    /// <summary>
+    /// After Redis lost its leases: every free number of <paramref name="numbers"/> is held back (leased to no session)
+    /// until <paramref name="until"/>, so a lease still live in a visitor's browser is not handed to someone else; its
+    /// holder gets it back by naming it (see <see cref="AssignAsync"/>). Returns how many were held back.
+    /// </summary>
+    public async Task<int> HoldBackAsync(string siteKey, string poolId, IReadOnlyCollection<string> numbers, DateTimeOffset until)
+    {
+        if (numbers.Count == 0) return 0;
+        var args = new RedisValue[numbers.Count + 1];
+        args[0] = until.ToUnixTimeMilliseconds();
+        var i = 1;
+        foreach (var n in numbers) args[i++] = n;
+        return (int)await HoldBackScript.EvaluateAsync(Db, KeysFor(siteKey, poolId).ReclaimKeys, args);
     }
 
     /// <summary>Retires a number: gone now if free, else after its current lease; never handed out again.</summary>

@@ -39,4 +39,7 @@ internal static class NumberPoolScripts
 
     /// <summary>See the header of <c>Numbers/Lua/retire.lua</c>.</summary>
     public static readonly string Retire = EmbeddedFile.Read("Numbers/Lua/retire.lua");
+
+    /// <summary>See the header of <c>Numbers/Lua/hold-back.lua</c>.</summary>
+    public static readonly string HoldBack = EmbeddedFile.Read("Numbers/Lua/hold-back.lua");
 }

@@ -27,7 +27,7 @@ internal static partial class NumbersEndpoints
 
     private static async Task<Results<Ok<NumberResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         HttpContext context, TagRequests tagRequests, SiteStore sites, BoundedAssignment assigner, VisitorCookies cookies, LeaseHistoryWriter history, ExhaustionWriter exhaustions,
-        CrawlerCheck crawlers, IOptions<NumbersOptions> options, TimeProvider time, ILogger<NumberPool> logger)
+        CrawlerCheck crawlers, IOptions<NumbersOptions> options, TimeProvider time, ILogger<NumberPool> logger, ISiteRestorer restorer)
     {
         var settings = options.Value;
         var redisTimeout = TimeSpan.FromMilliseconds(settings.RedisTimeoutMs);
@@ -77,7 +77,17 @@ internal static partial class NumbersEndpoints
         // Bounded by Redis's silence, with a compensating release of a lease committed after the bound (BoundedAssignment).
         var caps = new LeaseCaps(settings.LeaseCapPerNetwork > 0 ? ClientPrefix.Of(context) : null, settings.LeaseCapPerNetwork,
             settings.LeaseCapNetworkShare, settings.LeaseCapPerVisitor > 0 ? settings.LeaseCapPerVisitor : -1);
-        if (await assigner.AssignAsync(site.SiteKey, pool.Id, sessionId, visitorId, source.Label(), site.Hold, caps) is not { } result)
+        // After Redis lost this session's lease, the signed lease cookie names the number it still holds.
+        var resume = cookies.ReadLease(context.Request, sessionId) is { } held && held.ExpiresAt > time.GetUtcNow() ? held.Number : null;
+        var result = await assigner.AssignAsync(site.SiteKey, pool.Id, sessionId, visitorId, source.Label(), site.Hold, caps, resume);
+        // An exhausted pool is also what an emptied Redis looks like (this edge's copy of the site outlives it): restore
+        // from the record first if Redis lost everything, then ask again.
+        if (result?.Status == LeaseStatus.Exhausted && await restorer.RestoreIfLostAsync())
+        {
+            foreach (var ended in result.Ended) history.RecordEnd(ended);
+            result = await assigner.AssignAsync(site.SiteKey, pool.Id, sessionId, visitorId, source.Label(), site.Hold, caps, resume);
+        }
+        if (result is null)
         {
             LogRedisFallback(logger, site.SiteKey, "no reply within the bound");
             return TypedResults.Ok(Default(site, pool, "redis_unavailable"));
@@ -100,6 +110,7 @@ internal static partial class NumbersEndpoints
         }
         var lease = result.Lease!;
         if (result.Status == LeaseStatus.Assigned) history.RecordStart(lease);
+        cookies.WriteLease(context.Response, sessionId, lease.Number, lease.ExpiresAt, site.Hold);
         var formats = PhoneNumberParsing.FromE164(lease.Number);
         return TypedResults.Ok(new NumberResponse(formats.E164, formats.National, formats.International, formats.Uri,
             result.Status == LeaseStatus.Assigned ? "assigned" : "renewed", null, lease.ExpiresAt, site.Targets, pool.Id, result.Sticky, TagMatches(site, formats)));

@@ -4,6 +4,7 @@ using CustomerLab.Edge.ClickHouse;
 using CustomerLab.Edge.ClickHouse.Migrations;
 using CustomerLab.Edge.Hosting;
 using CustomerLab.Edge.Numbers;
+using CustomerLab.Edge.Record;
 using CustomerLab.Edge.Redis;
 using Microsoft.Extensions.Options;
 
@@ -42,6 +43,7 @@ public static class PrivacyCli
         builder.Services.AddClickHouseStore();
         builder.Services.AddSites();
         builder.Services.AddNumberPools();
+        builder.Services.AddConfigRecordStore();
         builder.Services.AddPrivacyRequests();
         await using var app = builder.Build();
 

@@ -1,4 +1,5 @@
 using CustomerLab.Edge.ClickHouse;
+using CustomerLab.Edge.Record;
 using CustomerLab.Edge.Redis;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -13,9 +14,14 @@ namespace CustomerLab.Edge.Privacy;
 /// Per database, because the follow-up must delete from the database the deletion ran against: an edge on the same
 /// Redis writing to another database (a staging edge, the tests' edges) must not take it.
 /// </para>
+/// <para>
+/// The queue is a promise to consumers, so each change is also written to the durable record
+/// (<c>{secrets}.privacy_followups</c>) before it counts, and Redis is rebuilt from there after a loss
+/// (<see cref="FollowUpRecordedState"/>).
+/// </para>
 /// </summary>
 public sealed class PrivacyFollowUpQueue(IConnectionMultiplexer redis, IOptions<PrivacyOptions> options, IOptions<ClickHouseOptions> clickHouse,
-    TimeProvider time)
+    TimeProvider time, ConfigRecord record)
 {
     /// <summary>The <c>requested_by</c> of a follow-up's audit row (its action stays <c>delete</c>).</summary>
     public const string RequestedBy = "follow-up";
@@ -41,6 +47,7 @@ public sealed class PrivacyFollowUpQueue(IConnectionMultiplexer redis, IOptions<
     public async Task<DateTimeOffset> EnqueueAsync(PrivacySubject subject)
     {
         var due = time.GetUtcNow().AddSeconds(options.Value.FollowUpDelaySeconds);
+        await record.WriteFollowUpAsync(Member(subject), due.ToUnixTimeMilliseconds());
         await Db.SortedSetAddAsync(Key, Member(subject), due.ToUnixTimeMilliseconds());
         return due;
     }
@@ -55,8 +62,20 @@ public sealed class PrivacyFollowUpQueue(IConnectionMultiplexer redis, IOptions<
     }
 
     /// <summary>The follow-up ran: removes the member (unless a newer deletion rescheduled it meanwhile).</summary>
-    public Task CompleteAsync(ClaimedFollowUp claimed) =>
-        ReleaseScript.EvaluateAsync(Db, [Key], [claimed.Member, claimed.ClaimedUntilMs, RedisValue.EmptyString]);
+    public async Task CompleteAsync(ClaimedFollowUp claimed)
+    {
+        if ((int)await ReleaseScript.EvaluateAsync(Db, [Key], [claimed.Member, claimed.ClaimedUntilMs, RedisValue.EmptyString]) == 1)
+            await record.ForgetFollowUpAsync(claimed.Member);
+    }
+
+    /// <summary>Puts back every follow-up the record holds and the queue lacks (after Redis lost it); returns how many.</summary>
+    public async Task<int> RestoreAsync(CancellationToken cancellationToken)
+    {
+        var restored = 0;
+        foreach (var pending in await record.ReadFollowUpsAsync(cancellationToken))
+            if (await Db.SortedSetAddAsync(Key, pending.Member, pending.DueMs, SortedSetWhen.NotExists)) restored++;
+        return restored;
+    }
 
     /// <summary>The follow-up failed or was interrupted: it is due again at <paramref name="due"/>.</summary>
     public Task RescheduleAsync(ClaimedFollowUp claimed, DateTimeOffset due) =>

@@ -24,6 +24,7 @@ internal static class PrivacyServiceCollectionExtensions
     public static IServiceCollection AddPrivacyFollowUps(this IServiceCollection services)
     {
         services.AddHostedService<PrivacyFollowUpService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<CustomerLab.Edge.Record.IRecordedState, FollowUpRecordedState>());
         return services;
     }
 }

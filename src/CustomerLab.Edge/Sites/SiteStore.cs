@@ -11,12 +11,16 @@ namespace CustomerLab.Edge.Sites;
 /// in-memory copy per edge refreshed every <see cref="RefreshAfter"/>. When Redis does not answer, the last
 /// copy keeps serving, so <c>/v1/number</c> can still give a site's default number.
 /// </summary>
-public sealed partial class SiteStore(IConnectionMultiplexer redis, TimeProvider time, ILogger<SiteStore> logger)
+/// <param name="restorer">Asked before a site is reported missing: Redis may have lost it (null: no record, as in tools).</param>
+public sealed partial class SiteStore(IConnectionMultiplexer redis, TimeProvider time, ILogger<SiteStore> logger, ISiteRestorer? restorer = null)
 {
     /// <summary>How old an in-memory copy may get before it is read again: 10 s (admin changes reach every edge within it).</summary>
     public static readonly TimeSpan RefreshAfter = TimeSpan.FromSeconds(10);
 
     private static readonly RedisKey SitesIndex = "cl:sites";
+
+    /// <summary>The set of every site key (<c>cl:sites</c>).</summary>
+    internal static RedisKey SitesIndexKey => SitesIndex;
 
     private readonly ConcurrentDictionary<string, (SiteConfig Config, long FetchedAt)> _cache = new(StringComparer.Ordinal);
 
@@ -36,8 +40,14 @@ public sealed partial class SiteStore(IConnectionMultiplexer redis, TimeProvider
             var json = redisTimeout is { } t ? await read.WaitAsync(t) : await read;
             if (json.IsNull)
             {
-                _cache.TryRemove(siteKey, out _);
-                return null;
+                // Redis may have lost it (flushed, restarted without persistence, evicted): the record brings it back.
+                if (restorer is not null && await restorer.RestoreMissingAsync(siteKey))
+                    json = await Db.StringGetAsync(ConfigKey(siteKey));
+                if (json.IsNull)
+                {
+                    _cache.TryRemove(siteKey, out _);
+                    return null;
+                }
             }
             var config = JsonSerializer.Deserialize((byte[])json!, SiteJson.Default.SiteConfig)!;
             _cache[siteKey] = (config, now);

@@ -9,6 +9,7 @@ internal static class SitesServiceCollectionExtensions
     {
         services.TryAddSingleton<SiteStore>();
         services.TryAddSingleton<TagRequests>();
+        services.TryAddSingleton<SiteAdminLock>();
         return services;
     }
 }

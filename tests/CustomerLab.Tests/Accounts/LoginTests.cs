@@ -50,7 +50,7 @@ public sealed class LoginTests(NumbersEdgeFixture fixture) : IClassFixture<Numbe
         Assert.Equal(2, await AccountsCli.RunAsync(["users", "add", "bob", "--sites", "*"], stdin: new StringReader("short"), stderr: err));
         Assert.Equal(2, await AccountsCli.RunAsync(["users", "add", "b o b", "--sites", "*", redis], stdin: new StringReader("long enough password")));
         var name = "c" + Guid.NewGuid().ToString("N")[..10];
-        Assert.Equal(0, await AccountsCli.RunAsync(["users", "add", name, "--sites", "*", redis], stdin: new StringReader("long enough password"), stdout: new StringWriter()));
+        Assert.Equal(0, await AccountsCli.RunAsync(["users", "add", name, "--sites", "*", .. fixture.Edge.StoreArguments], stdin: new StringReader("long enough password"), stdout: new StringWriter()));
 
         var redisConnection = fixture.Edge.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>();
         var stored = (string?)await redisConnection.GetDatabase().HashGetAsync("cl:accounts", name);

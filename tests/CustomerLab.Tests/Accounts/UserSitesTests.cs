@@ -78,7 +78,7 @@ public sealed class UserSitesTests(NumbersEdgeFixture fixture) : IClassFixture<N
     }
 
     private Task<int> Cli(string[] args, TextWriter? stderr = null, TextWriter? stdout = null) =>
-        AccountsCli.RunAsync([.. args, $"--Redis:Url={fixture.Edge.RedisUrl}"], stdin: new StringReader(Password),
+        AccountsCli.RunAsync([.. args, .. fixture.Edge.StoreArguments], stdin: new StringReader(Password),
             stdout: stdout ?? new StringWriter(), stderr: stderr ?? new StringWriter());
 
     private async Task<HttpClient> SignInAsync(string name)

@@ -122,6 +122,45 @@ public sealed class DeliveryTests(GarnetFixture garnet, ClickHouseHostFixture sh
     }
 
     [Fact]
+    public async Task AcknowledgedEvents_ArriveOnceWithNoRawDuplicate_IfTheEdgeIsKilledWhileABatchIsBeingShipped()
+    {
+        await using var clickHouse = new ClickHouseHostFixture();
+        await clickHouse.StartAsync();
+        var spool = RepoPaths.NewTempDirectory("spool-kill-shipping");
+        var database = EdgeApplication.DatabaseFor("eventskillshipping");
+        var site = NewSiteKey();
+        var acknowledged = 0;
+        using (var first = await EdgeProcess.StartAsync(garnet.Url, clickHouse.BaseUrl, database, spool, flushMs: 50))
+        {
+            await CreateSiteAsync(first.Http, site);
+            // The host hangs: the shipper's insert is sent and waits, unread, in the host's socket.
+            clickHouse.Pause();
+            try
+            {
+                for (var r = 0; r < 8; r++)
+                {
+                    Assert.Equal(HttpStatusCode.Accepted, (await CollectAsync(first.Http, Batch(site, Enumerable.Range(0, 25).Select(i => $"/s/{r}/{i}")))).StatusCode);
+                    acknowledged += 25;
+                }
+                await Poll.UntilAsync(() => Task.FromResult(File.Exists(Path.Combine(spool, database, "shipper.state")) && clickHouse.HasUnreadRequest()),
+                    TimeSpan.FromSeconds(30), "an insert in flight to the paused host", () => first.Output);
+                first.Kill(); // SIGKILL with the batch on the wire
+            }
+            finally
+            {
+                clickHouse.Resume(); // it now reads the dead edge's insert, whole or cut off
+            }
+        }
+
+        using var second = await EdgeProcess.StartAsync(garnet.Url, clickHouse.BaseUrl, database, spool, flushMs: 50);
+        await Poll.UntilAsync(async () => await ScalarAsync(clickHouse, database, "SELECT count() FROM pageviews FINAL") >= (ulong)acknowledged,
+            TimeSpan.FromSeconds(60), $"{acknowledged} events after the restart", () => second.Output);
+        Assert.Equal((ulong)acknowledged, await ScalarAsync(clickHouse, database, "SELECT uniqExact(path) FROM pageviews"));
+        // Raw rows, without FINAL: the batch resent after the kill carried the same deduplication token.
+        Assert.Equal((ulong)acknowledged, await ScalarAsync(clickHouse, database, "SELECT count() FROM pageviews"));
+    }
+
+    [Fact]
     public async Task LeaseHistoryRows_Arrive_IfTheEdgeIsKilledWithTheirShipmentPending()
     {
         var spool = RepoPaths.NewTempDirectory("spool-lease-kill");

@@ -143,6 +143,42 @@ public sealed class ClickHouseHostFixture : IAsyncLifetime
         throw new TimeoutException($"ClickHouse host did not answer /ping within {StartTimeout.TotalSeconds} s:\n{string.Join('\n', _output)}");
     }
 
+    /// <summary>SIGSTOP: a hung host. Connections stay open and requests wait, unread, in their sockets.</summary>
+    public void Pause() => Signal(SigStop);
+
+    /// <summary>SIGCONT: the paused host runs again and reads what waited.</summary>
+    public void Resume() => Signal(SigCont);
+
+    /// <summary>
+    /// True when a connection to the host holds bytes the host has not read (the receive queue of a socket on its port,
+    /// from <c>/proc/net/tcp</c>): a request is in flight, which a paused host shows until it runs again.
+    /// </summary>
+    public bool HasUnreadRequest()
+    {
+        var port = $":{Port:X4}";
+        foreach (var line in File.ReadLines("/proc/net/tcp").Skip(1))
+        {
+            var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            // sl, local_address, rem_address, st, tx_queue:rx_queue, …; st 01 = ESTABLISHED
+            if (fields.Length > 4 && fields[1].EndsWith(port, StringComparison.Ordinal) && fields[3] == "01" &&
+                Convert.ToInt64(fields[4].Split(':')[1], 16) > 0)
+                return true;
+        }
+        return false;
+    }
+
+    private const int SigCont = 18, SigStop = 19; // Linux x86-64 and arm64
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+
+    private void Signal(int signal)
+    {
+        if (_process is null || _process.HasExited) throw new InvalidOperationException("The ClickHouse host is not running.");
+        if (kill(_process.Id, signal) != 0)
+            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}.");
+    }
+
     /// <summary>Stops the host with SIGTERM (a clean shutdown) and waits for it; kills it after 30 s.</summary>
     public async Task StopAsync()
     {

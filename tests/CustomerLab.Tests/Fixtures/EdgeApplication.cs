@@ -22,6 +22,9 @@ public sealed class EdgeApplication(string redisUrl, string clickHouseUrl, strin
     /// <summary>The Redis the edge uses.</summary>
     public string RedisUrl { get; } = redisUrl;
 
+    /// <summary>The edge's stores as command-line settings, for the CLIs (users, privacy) run against this edge.</summary>
+    public string[] StoreArguments => [$"--Redis:Url={RedisUrl}", $"--ClickHouse:Url={clickHouseUrl}", $"--ClickHouse:Database={Database}"];
+
     /// <summary>The admin API key the test edge accepts (its SHA-256 is what is configured).</summary>
     public const string AdminKey = "test-admin-key";
 

@@ -98,7 +98,7 @@ public sealed class SiteNumbersPropertyTests(PoolServers servers) : IClassFixtur
     private static (SiteStore Store, SiteNumbers Admin) NewEdge(IConnectionMultiplexer connection, NumberPool pool, TimeProvider time)
     {
         var store = new SiteStore(connection, time, NullLogger<SiteStore>.Instance);
-        return (store, new SiteNumbers(store, pool, new NumberClaims(connection), new NumberIndex(connection), new SiteAdminLock(connection), _ => { }));
+        return (store, new SiteNumbers(store, pool, new NumberClaims(connection), new NumberIndex(connection), new SiteAdminLock(connection), null, _ => { }));
     }
 
     private static Task CreateAsync(SiteStore store, string site) =>

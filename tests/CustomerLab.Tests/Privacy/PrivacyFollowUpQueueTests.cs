@@ -1,5 +1,6 @@
 using CustomerLab.Edge.ClickHouse;
 using CustomerLab.Edge.Privacy;
+using CustomerLab.Edge.Record;
 using CustomerLab.Tests.Fixtures;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -12,7 +13,7 @@ namespace CustomerLab.Tests.Privacy;
 /// a claim ends by completion, by rescheduling or by running out, and a newer deletion's follow-up is never dropped.
 /// Each test has a queue of its own (its own database name).
 /// </summary>
-public sealed class PrivacyFollowUpQueueTests(GarnetFixture garnet)
+public sealed class PrivacyFollowUpQueueTests(GarnetFixture garnet, ClickHouseHostFixture clickHouseHost)
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
     private const int DelaySeconds = 120;
@@ -21,7 +22,7 @@ public sealed class PrivacyFollowUpQueueTests(GarnetFixture garnet)
     public async Task EachDueMemberGoesToOneEdge_IfTwoEdgesClaimAtOnce()
     {
         var (time, first, db) = await NewQueueAsync();
-        var second = new PrivacyFollowUpQueue(db.Multiplexer, first.Options, first.ClickHouse, time);
+        var second = new PrivacyFollowUpQueue(db.Multiplexer, first.Options, first.ClickHouse, time, first.Record);
         var subjects = Enumerable.Range(0, 60).Select(i => new PrivacySubject(PrivacySubjectType.Visitor, $"v{i}")).ToArray();
         foreach (var subject in subjects) await first.Queue.EnqueueAsync(subject);
         time.Advance(TimeSpan.FromSeconds(DelaySeconds));
@@ -46,6 +47,8 @@ public sealed class PrivacyFollowUpQueueTests(GarnetFixture garnet)
         var subject = new PrivacySubject(PrivacySubjectType.Phone, "+16175550123");
 
         var due = await q.Queue.EnqueueAsync(subject);
+        // Durable before it counts: the record holds the pending follow-up (Redis is rebuilt from it after a loss).
+        Assert.Equal(new FollowUpRecord("phone:+16175550123", due.ToUnixTimeMilliseconds()), Assert.Single(await q.Record.ReadFollowUpsAsync(TestContext.Current.CancellationToken)));
         time.Advance(TimeSpan.FromSeconds(DelaySeconds - 1));
         var early = await q.Queue.ClaimDueAsync(10);
         time.Advance(TimeSpan.FromSeconds(1));
@@ -58,6 +61,10 @@ public sealed class PrivacyFollowUpQueueTests(GarnetFixture garnet)
         Assert.Equal("phone:+16175550123", claimed.Member);
         Assert.Empty(again); // claimed: no other edge sees it
         Assert.Equal(0, await db.SortedSetLengthAsync(q.Queue.Key));
+        // Once it ran, the subject's id is gone from the record too: deleted, not tombstoned (raw rows, no FINAL).
+        using var clickHouse = clickHouseHost.CreateClient();
+        Assert.Equal(0UL, Convert.ToUInt64(await clickHouse.ExecuteScalarAsync(
+            $"SELECT count() FROM {q.Record.SecretsDatabase}.privacy_followups WHERE member = 'phone:+16175550123'", cancellationToken: TestContext.Current.CancellationToken)));
     }
 
     [Fact]
@@ -115,7 +122,7 @@ public sealed class PrivacyFollowUpQueueTests(GarnetFixture garnet)
         if (subject is not null) Assert.Equal(member, PrivacyFollowUpQueue.Member(subject));
     }
 
-    private sealed record QueueParts(PrivacyFollowUpQueue Queue, IOptions<PrivacyOptions> Options, IOptions<ClickHouseOptions> ClickHouse);
+    private sealed record QueueParts(PrivacyFollowUpQueue Queue, IOptions<PrivacyOptions> Options, IOptions<ClickHouseOptions> ClickHouse, ConfigRecord Record);
 
     private async Task<(FakeTimeProvider Time, QueueParts Queue, IDatabase Db)> NewQueueAsync()
     {
@@ -123,6 +130,8 @@ public sealed class PrivacyFollowUpQueueTests(GarnetFixture garnet)
         var connection = await ConnectionMultiplexer.ConnectAsync(garnet.Endpoint);
         var privacy = Options.Create(new PrivacyOptions { FollowUpDelaySeconds = DelaySeconds });
         var clickHouse = Options.Create(new ClickHouseOptions { Database = "t_followup_" + Guid.NewGuid().ToString("N") });
-        return (time, new QueueParts(new PrivacyFollowUpQueue(connection, privacy, clickHouse, time), privacy, clickHouse), connection.GetDatabase());
+        // The queue's durable record, in the shared ClickHouse host (a secrets database of its own per test).
+        var record = new ConfigRecord(clickHouseHost.CreateClient(), clickHouse, Options.Create(new RecordOptions()), time);
+        return (time, new QueueParts(new PrivacyFollowUpQueue(connection, privacy, clickHouse, time, record), privacy, clickHouse, record), connection.GetDatabase());
     }
 }

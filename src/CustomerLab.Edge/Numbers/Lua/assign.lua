@@ -1,7 +1,8 @@
 -- Assign or renew. KEYS: free, leases, holder, info, retired, all, exhausted, overflow, peak, session, visitor,
 -- network starts, visitor starts.
 -- ARGV: now ms, hold ms, session id, visitor id, new lease id, source, pool id, session ttl ms, visitor ttl ms, reclaim limit,
--- network cap minimum (-1: no network cap), network cap share of the pool, visitor cap (-1: none).
+-- network cap minimum (-1: no network cap), network cap share of the pool, visitor cap (-1: none),
+-- the number the session's lease cookie names ('' none).
 -- Returns {status, number, leaseId, startedMs, expiryMs, sticky, reclaimed…} where status is
 -- 1 assigned, 2 renewed (same session, same number, expiry slid), 3 exhausted (no free number; the sixth field
 -- is 1 when this call counted a new exhaustion, 0 for a session already waiting), 4 capped (the network or the visitor
@@ -54,14 +55,30 @@ end
 local visitor_cap = tonumber(ARGV[13])
 if at_cap(12, network_cap) or at_cap(13, visitor_cap) then return result(4, '', '', 0, 0, 0) end
 
--- Sticky: a returning visitor gets its previous number when that number is free.
 local number, sticky = nil, 0
-local previous = redis.call('GET', KEYS[11])
-if previous and redis.call('ZSCORE', KEYS[1], previous) then
-  number, sticky = previous, 1
-else
-  local lru = redis.call('ZRANGE', KEYS[1], 0, 0)
-  number = lru[1]
+-- Resume: Redis lost this session's lease (flushed, restarted, failed over) but the session's signed lease cookie
+-- names the number and the lease has not run out: it gets that number back when the number was held back after the
+-- loss (holder '~held', see hold-back.lua) or is free. Never a number another session holds, never a retired one.
+local resume = ARGV[14]
+if resume ~= '' and redis.call('SISMEMBER', KEYS[6], resume) == 1 and redis.call('SISMEMBER', KEYS[5], resume) == 0 then
+  if redis.call('HGET', KEYS[3], resume) == '~held' then
+    redis.call('ZREM', KEYS[2], resume)
+    redis.call('HDEL', KEYS[3], resume)
+    number, sticky = resume, 1
+  elseif redis.call('ZSCORE', KEYS[1], resume) then
+    number, sticky = resume, 1
+  end
+end
+
+-- Sticky: a returning visitor gets its previous number when that number is free.
+if not number then
+  local previous = redis.call('GET', KEYS[11])
+  if previous and redis.call('ZSCORE', KEYS[1], previous) then
+    number, sticky = previous, 1
+  else
+    local lru = redis.call('ZRANGE', KEYS[1], 0, 0)
+    number = lru[1]
+  end
 end
 
 redis.call('ZREMRANGEBYSCORE', KEYS[8], '-inf', now)

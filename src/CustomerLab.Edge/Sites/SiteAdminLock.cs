@@ -2,7 +2,7 @@ using CustomerLab.Edge.Assets;
 using CustomerLab.Edge.Redis;
 using StackExchange.Redis;
 
-namespace CustomerLab.Edge.Admin;
+namespace CustomerLab.Edge.Sites;
 
 /// <summary>
 /// Serialises the number-changing admin operations of one site across edges (<c>cl:{site}:admin-lock</c>, a token with
@@ -17,23 +17,28 @@ public sealed class SiteAdminLock(IConnectionMultiplexer redis)
     /// <summary>Pause between attempts while another edge holds the lock: 10 ms.</summary>
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>See the header of <c>Admin/Lua/unlock.lua</c>.</summary>
-    private static readonly string UnlockScript = EmbeddedFile.Read("Admin/Lua/unlock.lua");
+    /// <summary>See the header of <c>Sites/Lua/unlock.lua</c>.</summary>
+    private static readonly string UnlockScript = EmbeddedFile.Read("Sites/Lua/unlock.lua");
 
     private static readonly RedisScript Unlock = new(UnlockScript);
 
     public static RedisKey KeyFor(string siteKey) => $"cl:{{{siteKey}}}:admin-lock";
 
     /// <summary>Takes the site's lock, waiting up to <paramref name="wait"/>; null when another edge kept it that long.</summary>
-    public async Task<IAsyncDisposable?> TryAcquireAsync(string siteKey, TimeSpan wait)
+    public Task<IAsyncDisposable?> TryAcquireAsync(string siteKey, TimeSpan wait) => TryAcquireKeyAsync(KeyFor(siteKey), wait, Expiry);
+
+    /// <summary>
+    /// Takes any lock key the same way (a token with a time to live, released only if still ours), waiting up to
+    /// <paramref name="wait"/>; null when another holder kept it that long.
+    /// </summary>
+    internal async Task<IAsyncDisposable?> TryAcquireKeyAsync(RedisKey key, TimeSpan wait, TimeSpan expiry)
     {
-        var key = KeyFor(siteKey);
         var token = Guid.NewGuid().ToString("N");
         var db = redis.GetDatabase();
         var deadline = DateTime.UtcNow + wait;
         while (true)
         {
-            if (await db.StringSetAsync(key, token, Expiry, When.NotExists)) return new Held(db, key, token);
+            if (await db.StringSetAsync(key, token, expiry, When.NotExists)) return new Held(db, key, token);
             if (DateTime.UtcNow >= deadline) return null;
             await Task.Delay(RetryPause);
         }

@@ -1,0 +1,103 @@
+using System.Net;
+using CustomerLab.Edge.Accounts;
+using CustomerLab.Tests.Fixtures;
+using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
+
+namespace CustomerLab.Tests.Record;
+
+/// <summary>A redis-server of its own for tests that flush it (FLUSHALL would wipe the shared servers' other tests).</summary>
+public sealed class FlushableRedis : IAsyncLifetime
+{
+    public RedisServerProcess Server { get; } = new();
+
+    public async ValueTask InitializeAsync() => await Server.StartAsync();
+
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
+
+    /// <summary>Wipes everything, as a restart without persistence or a flush by hand would.</summary>
+    public async Task FlushAllAsync()
+    {
+        await using var admin = await ConnectionMultiplexer.ConnectAsync($"{Server.Endpoint},allowAdmin=true");
+        await admin.GetServer(Server.Endpoint).FlushAllDatabasesAsync();
+    }
+}
+
+/// <summary>
+/// Redis loses everything under running edges: sites, pools, users and the live lease come back from the record, once,
+/// however many edges notice the loss at the same time.
+/// </summary>
+public sealed class RestoreTests(FlushableRedis redis, ClickHouseHostFixture clickHouse) : IClassFixture<FlushableRedis>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private const string RestoredLog = "Redis held nothing of the record";
+
+    [Fact]
+    public async Task FlushAll_UnderARunningEdge_BringsBackSitesPoolsUsersAndTheLiveLease()
+    {
+        var database = EdgeApplication.DatabaseFor(nameof(FlushAll_UnderARunningEdge_BringsBackSitesPoolsUsersAndTheLiveLease));
+        await using var edge = new EdgeApplication(redis.Server.Url, clickHouse.BaseUrl, database);
+        using var admin = new EdgeClient(edge);
+        var site = TestSites.NewSiteKey();
+        string[] numbers = ["+12025550121", "+12025550122", "+12025550123"];
+        await admin.CreateSiteAsync(site, numbers);
+        await edge.Services.GetRequiredService<AccountStore>().SetAsync("analyst", "a-long-enough-password");
+        using var holder = new EdgeClient(edge);
+        var leased = await EdgeClient.JsonAsync(await holder.RequestNumberAsync(site, "https://www.example.com/"));
+        Assert.Equal("assigned", leased.GetProperty("status").GetString());
+        var number = leased.GetProperty("number").GetString();
+        var restoresBefore = edge.Logs.Lines.Count(l => l.Contains(RestoredLog));
+
+        await redis.FlushAllAsync();
+
+        // The holder's next request (its cookies name the number and the lease's expiry) gets the same number back.
+        var again = await EdgeClient.JsonAsync(await holder.RequestNumberAsync(site, "https://www.example.com/next"));
+        Assert.Equal((number, "assigned"), (again.GetProperty("number").GetString(), again.GetProperty("status").GetString()));
+        // A new visitor never gets a number whose lease may still be live: every other number is held back for one hold.
+        using var newcomer = new EdgeClient(edge);
+        var other = await EdgeClient.JsonAsync(await newcomer.RequestNumberAsync(site, "https://www.example.com/"));
+        Assert.NotEqual(number, other.GetProperty("number").GetString());
+        Assert.Equal("default", other.GetProperty("status").GetString());
+
+        // The site and its pool are back, as the admin API and Redis show them; so is the user.
+        var shown = await EdgeClient.JsonAsync(await admin.AdminAsync(HttpMethod.Get, $"/admin/sites/{site}"));
+        var stats = shown.GetProperty("pools")[0].GetProperty("stats");
+        Assert.Equal((3, 3), (stats.GetProperty("size").GetInt32(), stats.GetProperty("leasedNow").GetInt32()));
+        Assert.True(await edge.Services.GetRequiredService<AccountStore>().VerifyAsync("analyst", "a-long-enough-password"));
+        Assert.Equal(restoresBefore + 1, edge.Logs.Lines.Count(l => l.Contains(RestoredLog)));
+    }
+
+    [Fact]
+    public async Task ThreeEdgesNoticingTheLossAtOnce_RestoreItOnce()
+    {
+        var database = EdgeApplication.DatabaseFor(nameof(ThreeEdgesNoticingTheLossAtOnce_RestoreItOnce));
+        var edges = Enumerable.Range(0, 3).Select(_ => new EdgeApplication(redis.Server.Url, clickHouse.BaseUrl, database)).ToArray();
+        try
+        {
+            var clients = edges.Select(e => new EdgeClient(e)).ToArray();
+            var site = TestSites.NewSiteKey();
+            await clients[0].CreateSiteAsync(site, ["+12025550131", "+12025550132"]);
+            foreach (var c in clients) Assert.Equal(HttpStatusCode.OK, (await c.RequestNumberAsync(site, "https://www.example.com/")).StatusCode);
+
+            var restoresBefore = edges.Sum(e => e.Logs.Lines.Count(l => l.Contains(RestoredLog)));
+            await redis.FlushAllAsync();
+            // Every edge at once: new visitors on each, and each edge's own check of the marker.
+            var answers = await Task.WhenAll(edges.SelectMany(e => Enumerable.Range(0, 4).Select(async _ =>
+            {
+                using var visitor = new EdgeClient(e);
+                return (await visitor.RequestNumberAsync(site, "https://www.example.com/")).StatusCode;
+            })));
+            Assert.All(answers, status => Assert.Equal(HttpStatusCode.OK, status));
+
+            await Poll.UntilAsync(async () => (await EdgeClient.JsonAsync(await clients[2].AdminAsync(HttpMethod.Get, $"/admin/sites/{site}")))
+                .GetProperty("pools")[0].GetProperty("stats").GetProperty("size").GetInt32() == 2, Patience, "the pool restored");
+            Assert.Equal(restoresBefore + 1, edges.Sum(e => e.Logs.Lines.Count(l => l.Contains(RestoredLog))));
+            foreach (var c in clients) c.Dispose();
+        }
+        finally
+        {
+            foreach (var e in edges) await e.DisposeAsync();
+        }
+    }
+}
