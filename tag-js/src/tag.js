@@ -1,6 +1,6 @@
 import { config, init as initConfig } from './config.js'
 import { sendRequest } from './networking.js'
-import { start, swapAll, init as initSwap } from './swap.js'
+import { start, swapAll, extend } from './swap.js'
 import { track, init as initTrack } from './track.js'
 
 /*
@@ -16,7 +16,7 @@ import { track, init as initTrack } from './track.js'
  *   customerlab('number', fn)      fn(answer) once the first answer is in (null: no number)
  */
 var queue = (window.customerlab || {}).q || []
-var off, done, late, answer, timer, hide, shown, renew
+var off, done, late, answer, timer, hide, shown, renew, more
 var waiting = []
 var targets = []
 
@@ -25,6 +25,7 @@ function api(cmd, arg) {
   else if (off) return
   else if (cmd == 'swap') swapAll()
   else if (cmd == 'pageview') track(arg)
+  else if (cmd == 'more') extend(arg)
 }
 
 /* The first answer, or the timeout: stop hiding, answer the waiting callbacks, count the pageview. */
@@ -46,6 +47,11 @@ function ask(first) {
       if (shown && shown != a.number) targets.push(shown)
       shown = a.number
       start(a, a.targets.concat(targets))
+      /*
+       * The extension (split numbers, shadow roots), after the first swap so it never delays it: one small file,
+       * immutable at its versioned URL, so a browser fetches it once per version.
+       */
+      if (!more) (more = document.createElement('script')).src = config.api + MORE_PATH, document.head.appendChild(more)
       /*
        * Keep the lease while the page stays open, since a number shown past its lease could be another visitor's
        * by then: renew at half its remaining time, at least a minute apart (a wrong clock cannot make a loop).
@@ -72,7 +78,6 @@ if (initConfig()) {
       document.head.appendChild(hide)
     }
     timer = setTimeout(function () { late = hide; settle() }, config.timeout)
-    initSwap()
     ask(1)
     if (document.readyState == 'loading') addEventListener('DOMContentLoaded', function () { api('swap') })
     if (COMPILE_SPA) initTrack(navigate)
