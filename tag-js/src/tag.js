@@ -10,6 +10,9 @@ import { track, init as initTrack } from './track.js'
  * SPA navigations send a pageview and renew the lease (a renewal may hand out another number: the
  * one shown before then becomes a target too); an open page also renews it at half its remaining time.
  *
+ * Once a number is shown it loads its extension (cl-more.js: split numbers, shadow roots) from its
+ * content-addressed URL.
+ *
  * API (the queue stub keeps calls made before the tag loaded):
  *   customerlab('swap')            swap the whole page again
  *   customerlab('pageview'[, url]) send a pageview now (e.g. for hash routers)
@@ -26,6 +29,13 @@ function api(cmd, arg) {
   else if (cmd == 'swap') swapAll()
   else if (cmd == 'pageview') track(arg)
   else if (cmd == 'more') extend(arg)
+}
+
+/* Loads one of the tag's other files from its versioned URL. */
+function load(path) {
+  var s = document.createElement('script')
+  s.src = config.api + path
+  return document.head.appendChild(s)
 }
 
 /* The first answer, or the timeout: stop hiding, answer the waiting callbacks, count the pageview. */
@@ -48,11 +58,6 @@ function ask(first) {
       shown = a.number
       start(a, a.targets.concat(targets))
       /*
-       * The extension (split numbers, shadow roots), after the first swap so it never delays it: one small file,
-       * immutable at its versioned URL, so a browser fetches it once per version.
-       */
-      if (!more) (more = document.createElement('script')).src = config.api + MORE_PATH, document.head.appendChild(more)
-      /*
        * Keep the lease while the page stays open, since a number shown past its lease could be another visitor's
        * by then: renew at half its remaining time, at least a minute apart (a wrong clock cannot make a loop).
        */
@@ -60,6 +65,12 @@ function ask(first) {
       renew = setTimeout(ask, Math.max(6e4, (Date.parse(a.expiresAt) - Date.now()) / 2 || 0))
     }
     settle(a && a.number && !off && a)
+    /*
+     * Once a number is shown: the extension (split numbers, shadow roots), after the first swap and pageview so it
+     * delays neither; one small file, immutable at its versioned URL, so a browser fetches it once per version
+     * (docs/tag.md says why always).
+     */
+    if (shown && !off && a) more = more || load(MORE_PATH)
   })
 }
 
