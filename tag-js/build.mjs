@@ -1,8 +1,9 @@
-// Builds the tag's two files and fails when one is over its size budget (gzip -9):
-//   dist/cl.js       the tag sites embed (swap, pageviews, SPA support): at most 2,048 B gzip
-//   dist/cl-more.js  its extension, loaded after the first answer (split numbers, shadow roots): at most 1,152 B gzip
-// The extension is built first: the tag names it by its content-addressed URL (/t/<version>/cl-more.js, version =
-// the first 12 hex digits of its SHA-256, as the edge computes it), so a new extension is also a new tag.
+// Builds the tag's files and fails when one is over its size budget (gzip -9):
+//   dist/cl.js        the tag sites embed (swap, pageviews, SPA support): at most 2,048 B gzip
+//   dist/cl-more.js   its extension, loaded after the first answer (split numbers, shadow roots): at most 1,152 B gzip
+//   dist/cl-leads.js  form capture and the lead/conversion/visitor calls, loaded only where used: at most 1,344 B gzip
+// The other files are built first: the tag names each by its content-addressed URL (/t/<version>/<file>, version =
+// the first 12 hex digits of its SHA-256, as the edge computes it), so a new file is also a new tag.
 // esbuild bundles the modules and strips the COMPILE_* branches; terser then minifies the bundle: its passes
 // inline single-use functions and share names across the whole file, which esbuild's minifier does not.
 import { build } from 'esbuild'
@@ -14,6 +15,7 @@ import { execFileSync } from 'node:child_process'
 
 const FILES = [
   { entry: 'src/more.js', name: 'cl-more', budget: 1152 },
+  { entry: 'src/leads.js', name: 'cl-leads', budget: 1344 },
   { entry: 'src/tag.js', name: 'cl', budget: 2048 },
 ]
 
@@ -34,6 +36,7 @@ for (const { entry, name, budget } of FILES) {
       DEFAULT_TIMEOUT_MS: '1500', // anti-flicker / first-pageview wait, in milliseconds
       COMPILE_SPA: 'true', // pageviews and lease renewal on history navigations
       MORE_PATH: JSON.stringify(`/t/${versions['cl-more']}/cl-more.js`),
+      LEADS_PATH: JSON.stringify(`/t/${versions['cl-leads']}/cl-leads.js`),
     },
   })
   const minified = await minify(readFileSync(outfile, 'utf8'), {

@@ -89,13 +89,15 @@ internal static partial class NumbersEndpoints
         if (result.Status == LeaseStatus.Assigned) history.RecordStart(lease);
         var formats = PhoneNumberParsing.FromE164(lease.Number);
         return TypedResults.Ok(new NumberResponse(formats.E164, formats.National, formats.International, formats.Uri,
-            result.Status == LeaseStatus.Assigned ? "assigned" : "renewed", null, lease.ExpiresAt, site.Targets, pool.Id, result.Sticky, TagMatches(site, formats)));
+            result.Status == LeaseStatus.Assigned ? "assigned" : "renewed", null, lease.ExpiresAt, site.Targets, pool.Id, result.Sticky, TagMatches(site, formats))
+        { Leads = site.Leads });
     }
 
     private static NumberResponse Default(SiteConfig site, PoolConfig? pool, string reason)
     {
         var formats = PhoneNumberParsing.FromE164(pool?.OverflowNumber ?? site.DefaultNumber);
-        return new NumberResponse(formats.E164, formats.National, formats.International, formats.Uri, "default", reason, null, site.Targets, pool?.Id, false, TagMatches(site, formats));
+        return new NumberResponse(formats.E164, formats.National, formats.International, formats.Uri, "default", reason, null, site.Targets, pool?.Id, false, TagMatches(site, formats))
+        { Leads = site.Leads };
     }
 
     /// <summary>How the tag finds the site's targets and the number shown (each number's is cached with its formats).</summary>

@@ -21,6 +21,7 @@ public sealed partial class RetentionOptions
         ["sessions_agg"] = "toDateTime(last_seen)",
         ["lease_history"] = "toDateTime(started_at)",
         ["calls"] = "toDateTime(started_at)",
+        ["conversion_events"] = "toDateTime(occurred_at)",
         ["privacy_audit"] = "toDateTime(requested_at)",
     };
 

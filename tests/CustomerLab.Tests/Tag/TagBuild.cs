@@ -25,7 +25,7 @@ public static class TagBuild
         {
             if (_checked) return;
             var sources = System.IO.Directory.GetFiles(Path.Combine(Directory, "src"), "*.js").Append(Path.Combine(Directory, "build.mjs"));
-            var stale = !File.Exists(BuiltFile) || !File.Exists(MoreFile) || sources.Any(s => File.GetLastWriteTimeUtc(s) > File.GetLastWriteTimeUtc(BuiltFile));
+            var stale = !File.Exists(BuiltFile) || !File.Exists(MoreFile) || !File.Exists(Path.Combine(Directory, "dist", "cl-leads.js")) || sources.Any(s => File.GetLastWriteTimeUtc(s) > File.GetLastWriteTimeUtc(BuiltFile));
             if (stale)
             {
                 if (!System.IO.Directory.Exists(Path.Combine(Directory, "node_modules", "terser")))
