@@ -226,7 +226,7 @@ internal sealed class Stack : IAsyncDisposable
              $"--Calls:GraceMinutes={_options.GraceMinutes}",
              $"--Delivery:SpoolPath={spool}", $"--Events:DataPackagesPath={Path.Combine(_options.RepoRoot, "deps", "node_modules")}",
              // All load comes from one loopback address: the per-IP and per-site rate limits would measure themselves.
-             "--Security:PermitsPerIp=1000000000", "--Security:PermitsPerSite=1000000000",
+             "--Security:PermitsPerIp=1000000000", "--Security:PermitsPerSite=1000000000", "--Numbers:LeaseCapPerNetwork=0",
              // The sign-in phase floods from one address with new names: only the hash cap stands between it and the tag.
              "--Login:AttemptsPerPrefix=1000000000", "--Login:FreeFailures=1000000000",
              "--Logging:LogLevel:Default=Warning"],

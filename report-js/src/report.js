@@ -57,7 +57,8 @@ function load() {
   fetch('/report/data/' + encodeURIComponent(site) + '?days=' + encodeURIComponent($('days').value), { credentials: 'same-origin' })
     .then(function (r) {
       if (r.status === 401) { location.href = '/login?returnUrl=' + encodeURIComponent(location.pathname + location.search); throw new Error('Signed out.'); }
-      if (!r.ok) throw new Error('The report failed (' + r.status + ').');
+      // A problem document's detail says why (a site the user may not read, the store unavailable).
+      if (!r.ok) return r.json().catch(function () { return {}; }).then(function (p) { throw new Error(p.detail || 'The report failed (' + r.status + ').'); });
       return r.json();
     })
     .then(render)

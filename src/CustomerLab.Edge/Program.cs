@@ -20,7 +20,7 @@ using CustomerLab.Edge.Tag;
 
 // `privacy export|delete --visitor ID | --phone NUMBER`: an access or deletion request, without the web host.
 if (PrivacyCli.IsCommand(args)) return await PrivacyCli.RunAsync(args);
-// `users add|remove NAME`: report page users (password from $CUSTOMERLAB_PASSWORD or stdin).
+// `users add|sites|remove|list`: report page users and the sites each may read (password from $CUSTOMERLAB_PASSWORD or stdin).
 if (AccountsCli.IsCommand(args)) return await AccountsCli.RunAsync(args);
 
 EdgeHost.SetProcessSwitches();

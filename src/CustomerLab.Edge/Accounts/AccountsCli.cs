@@ -4,12 +4,18 @@ using CustomerLab.Edge.Redis;
 namespace CustomerLab.Edge.Accounts;
 
 /// <summary>
-/// <c>users add NAME</c> (password from <c>CUSTOMERLAB_PASSWORD</c> or the first line of standard input) and
-/// <c>users remove NAME</c>: report page users, without the web host. Uses the edge's Redis configuration.
+/// Report users, without the web host, on the edge's Redis configuration:
+/// <c>users add NAME --sites KEYS</c> (password from <c>CUSTOMERLAB_PASSWORD</c> or the first line of standard input),
+/// <c>users sites NAME KEYS</c>, <c>users remove NAME</c> and <c>users list</c>. KEYS is site keys separated by commas,
+/// or <c>*</c> for every site.
 /// </summary>
 public static class AccountsCli
 {
     public const string PasswordVariable = "CUSTOMERLAB_PASSWORD";
+
+    private const string Usage =
+        "usage: users add NAME --sites KEYS | users sites NAME KEYS | users remove NAME | users list  [--Section:Key=value ...]\n" +
+        "  NAME: 2-64 letters, digits, . _ - @; KEYS: site keys separated by commas, or * for every site; password from $" + PasswordVariable + " or stdin";
 
     public static bool IsCommand(string[] args) => args is ["users", ..];
 
@@ -18,12 +24,32 @@ public static class AccountsCli
         stdin ??= Console.In;
         stdout ??= Console.Out;
         stderr ??= Console.Error;
-        var action = args.Length > 1 ? args[1] : "";
-        var name = args.Length > 2 ? args[2] : "";
-        if (action is not ("add" or "remove") || !AccountStore.IsValidName(name))
+        var (words, sitesArgument, configuration) = Split(args[1..]);
+        var action = words.ElementAtOrDefault(0) ?? "";
+        var name = words.ElementAtOrDefault(1) ?? "";
+        if (action == "sites") sitesArgument ??= words.ElementAtOrDefault(2);
+        var wellFormed = action switch
         {
-            await stderr.WriteLineAsync("usage: users add|remove NAME [--Section:Key=value ...]  (NAME: 2-64 letters, digits, . _ - @; password from $" + PasswordVariable + " or stdin)");
+            "add" => words.Count == 2 && sitesArgument is not null,
+            "sites" => words.Count == 3,
+            "remove" => words.Count == 2 && sitesArgument is null,
+            "list" => words.Count == 1 && sitesArgument is null,
+            _ => false,
+        };
+        if (!wellFormed || (action != "list" && !AccountStore.IsValidName(name)))
+        {
+            await stderr.WriteLineAsync(Usage);
             return 2;
+        }
+        SiteAccess? sites = null;
+        if (sitesArgument is not null)
+        {
+            sites = SiteAccess.FromArgument(sitesArgument, out var error);
+            if (sites is null)
+            {
+                await stderr.WriteLineAsync("users: " + error);
+                return 2;
+            }
         }
         var password = "";
         if (action == "add")
@@ -36,7 +62,7 @@ public static class AccountsCli
             }
         }
 
-        var builder = WebApplication.CreateBuilder(EdgeHost.Arguments(args[3..]));
+        var builder = WebApplication.CreateBuilder(EdgeHost.Arguments([.. configuration]));
         builder.Logging.ClearProviders();
         // Talk to the running edge's embedded Garnet rather than start a second one over its data.
         RedisOptions.UseRunningEdgesServer(builder.Configuration);
@@ -46,20 +72,55 @@ public static class AccountsCli
         var store = app.Services.GetRequiredService<AccountStore>();
         try
         {
-            if (action == "add")
+            switch (action)
             {
-                await store.SetAsync(name, password);
-                await stdout.WriteLineAsync($"users: {name} can sign in at /login");
-                return 0;
+                case "add":
+                    await store.SetAsync(name, password);
+                    await store.SetSitesAsync(name, sites!);
+                    await stdout.WriteLineAsync($"users: {name} can sign in at /login and read {Describe(sites!)}");
+                    return 0;
+                case "sites":
+                    if (await store.FindHashAsync(name) is null)
+                    {
+                        await stdout.WriteLineAsync($"users: no user {name}");
+                        return 1;
+                    }
+                    await store.SetSitesAsync(name, sites!);
+                    await stdout.WriteLineAsync($"users: {name} can read {Describe(sites!)}");
+                    return 0;
+                case "remove":
+                    var removed = await store.RemoveAsync(name);
+                    await stdout.WriteLineAsync(removed ? $"users: {name} removed" : $"users: no user {name}");
+                    return removed ? 0 : 1;
+                default:
+                    foreach (var (user, access) in await store.ListAsync())
+                        await stdout.WriteLineAsync($"{user}\t{(access.Every || access.Sites.Count > 0 ? access.ToString() : "(no site)")}");
+                    return 0;
             }
-            var removed = await store.RemoveAsync(name);
-            await stdout.WriteLineAsync(removed ? $"users: {name} removed" : $"users: no user {name}");
-            return removed ? 0 : 1;
         }
         catch (StackExchange.Redis.RedisException ex)
         {
             await stderr.WriteLineAsync($"users: Redis is unreachable: {ex.Message.ReplaceLineEndings(" ")}");
             return 1;
         }
+    }
+
+    private static string Describe(SiteAccess sites) => sites.Every ? "every site" : "sites " + sites;
+
+    /// <summary>Positional words, the value of <c>--sites</c> (as <c>--sites KEYS</c> or <c>--sites=KEYS</c>), and the
+    /// configuration overrides (<c>--Section:Key=value</c>) for the host.</summary>
+    private static (List<string> Words, string? Sites, List<string> Configuration) Split(string[] args)
+    {
+        var words = new List<string>();
+        var configuration = new List<string>();
+        string? sites = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] == "--sites" && i + 1 < args.Length) sites = args[++i];
+            else if (args[i].StartsWith("--sites=", StringComparison.Ordinal)) sites = args[i]["--sites=".Length..];
+            else if (args[i].StartsWith("--", StringComparison.Ordinal)) configuration.Add(args[i]);
+            else words.Add(args[i]);
+        }
+        return (words, sites, configuration);
     }
 }

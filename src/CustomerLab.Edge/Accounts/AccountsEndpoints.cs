@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Claims;
+using CustomerLab.Edge.Assets;
 using CustomerLab.Edge.Http;
 using CustomerLab.Edge.Cookies;
 using Microsoft.AspNetCore.Authentication;
@@ -83,22 +84,13 @@ internal static partial class AccountsEndpoints
         return TypedResults.Problem(statusCode: status, detail: detail);
     }
 
+    /// <summary>The sign-in form; after a failed attempt it says so.</summary>
+    private static readonly HtmlTemplate SignInPage = new("Accounts/Html/signin.html");
+
     private static IResult Page(string? returnUrl, bool failed)
     {
-        var html = $$"""
-            <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-            <title>CustomerLab sign in</title>
-            <style>body{font:16px/1.5 system-ui,sans-serif;max-width:24rem;margin:4rem auto;padding:0 1rem}label{display:block;margin:.75rem 0}input,button{font:inherit;padding:.4rem;width:100%;box-sizing:border-box}.error{color:#b91c1c}</style></head>
-            <body><h1>Sign in</h1>
-            {{(failed ? "<p class=\"error\" id=\"error\">The name or password is not right.</p>" : "")}}
-            <form method="post" action="/login">
-              <input type="hidden" name="returnUrl" value="{{WebUtility.HtmlEncode(returnUrl ?? "/report")}}">
-              <label>Name <input name="name" autocomplete="username" required></label>
-              <label>Password <input name="password" type="password" autocomplete="current-password" required></label>
-              <button type="submit">Sign in</button>
-            </form></body></html>
-            """;
+        var html = SignInPage.Render(new Dictionary<string, string> { ["returnUrl"] = returnUrl ?? "/report" },
+            failed ? new HashSet<string> { "failed" } : null);
         return TypedResults.Content(html, "text/html; charset=utf-8", statusCode: failed ? StatusCodes.Status401Unauthorized : StatusCodes.Status200OK);
     }
 

@@ -1,3 +1,4 @@
+using CustomerLab.Edge.Assets;
 using CustomerLab.Edge.Redis;
 using StackExchange.Redis;
 
@@ -16,11 +17,8 @@ public sealed class SiteAdminLock(IConnectionMultiplexer redis)
     /// <summary>Pause between attempts while another edge holds the lock: 10 ms.</summary>
     private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(10);
 
-    /// <summary>Unlock only if still ours. KEYS[1]: the lock key. ARGV[1]: our token. Returns 1 when it was ours.</summary>
-    private const string UnlockScript = """
-        if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-        return 0
-        """;
+    /// <summary>See the header of <c>Admin/Lua/unlock.lua</c>.</summary>
+    private static readonly string UnlockScript = EmbeddedFile.Read("Admin/Lua/unlock.lua");
 
     private static readonly RedisScript Unlock = new(UnlockScript);
 

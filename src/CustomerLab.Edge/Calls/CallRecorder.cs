@@ -42,19 +42,6 @@ internal sealed partial class CallRecorder(CallAttributor attributor, IConnectio
     /// <summary>Longest wait for the schema at start-up before a webhook is answered 503 (the provider retries).</summary>
     private static readonly TimeSpan SchemaWait = TimeSpan.FromSeconds(10);
 
-    /// <summary>
-    /// Compare-and-set of a call's state: KEYS[1] the state key; ARGV[1] the JSON read before ('' when there was none),
-    /// ARGV[2] the new JSON, ARGV[3] its lifetime in seconds. Returns 1 when stored, 0 when another edge changed it meanwhile.
-    /// </summary>
-    private const string CompareAndSetScript = """
-        local current = redis.call('GET', KEYS[1]) or ''
-        if current ~= ARGV[1] then return 0 end
-        redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
-        return 1
-        """;
-
-    private static readonly RedisScript CompareAndSet = new(CompareAndSetScript);
-
     public async Task<CallState> RecordAsync(CallEvent e, CancellationToken cancellationToken)
     {
         await schema.WhenReady(cancellationToken).WaitAsync(SchemaWait, cancellationToken);
@@ -71,7 +58,7 @@ internal sealed partial class CallRecorder(CallAttributor attributor, IConnectio
         if (!state.IsFinal || state.WrittenRevision >= state.Revision) return;
         await InsertAsync(e.Provider, e.CallId, e.Direction, state, $"{e.Provider}:{e.CallId}:{state.Revision}", cancellationToken);
         // Lost only when another edge changed the state meanwhile: it writes that newer revision itself.
-        await CompareAndSet.EvaluateAsync(redis.GetDatabase(), [StateKey(e)],
+        await RedisScript.CompareAndSet.EvaluateAsync(redis.GetDatabase(), [StateKey(e)],
             [json, Serialize(state with { WrittenRevision = state.Revision }), (long)StateLifetime.TotalSeconds]);
         LogRecorded(logger, e.Provider, e.CallId, state.Status, state.Attribution.Status);
     }
@@ -90,7 +77,7 @@ internal sealed partial class CallRecorder(CallAttributor attributor, IConnectio
             var after = before.Merge(e);
             if (!stored.IsNull && ReferenceEquals(after, before)) return (stored!, before);
             var json = Serialize(after);
-            if ((int)await CompareAndSet.EvaluateAsync(db, [key], [stored.IsNull ? "" : stored, json, (long)StateLifetime.TotalSeconds]) == 1)
+            if ((int)await RedisScript.CompareAndSet.EvaluateAsync(db, [key], [stored.IsNull ? "" : stored, json, (long)StateLifetime.TotalSeconds]) == 1)
                 return (json, after);
         }
     }

@@ -29,7 +29,8 @@ internal sealed partial class BoundedAssignment(NumberPool pools, LeaseHistoryWr
     private long _lastReply;
 
     /// <summary>The assignment's result, or null when the caller must fall back (Redis silent, failed, or too slow).</summary>
-    public async Task<AssignResult?> AssignAsync(string siteKey, string poolId, string sessionId, string visitorId, string source, TimeSpan hold)
+    public async Task<AssignResult?> AssignAsync(string siteKey, string poolId, string sessionId, string visitorId, string source, TimeSpan hold,
+        LeaseCaps? caps = null)
     {
         var started = time.GetTimestamp();
         // Admission first: at most MaxAssignmentsInFlight calls are with Redis at once, so a burst does not become one
@@ -48,7 +49,7 @@ internal sealed partial class BoundedAssignment(NumberPool pools, LeaseHistoryWr
         var sent = time.GetTimestamp();
         try
         {
-            call = pools.AssignAsync(siteKey, poolId, sessionId, visitorId, source, hold);
+            call = pools.AssignAsync(siteKey, poolId, sessionId, visitorId, source, hold, caps);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {

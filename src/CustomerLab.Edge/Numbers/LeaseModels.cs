@@ -9,7 +9,18 @@ public enum LeaseStatus
     Renewed = 2,
     /// <summary>No free number: the caller shows the overflow or default number. Counted.</summary>
     Exhausted = 3,
+    /// <summary>The visitor's network or the visitor itself already started its share of leases within the hold
+    /// (<see cref="LeaseCaps"/>): the caller shows the default number. Not demand, not an exhaustion.</summary>
+    Capped = 4,
 }
+
+/// <summary>
+/// Limits on new leases, so one client cannot drain a pool: leases started within the last hold from one network
+/// (<paramref name="Network"/>, an IPv4 /24 or IPv6 /64; null: not limited) may number at most the larger of
+/// <paramref name="NetworkMin"/> and <paramref name="NetworkShare"/> of the pool, and one visitor's at most
+/// <paramref name="PerVisitor"/>. Renewals are never capped.
+/// </summary>
+public sealed record LeaseCaps(string? Network, int NetworkMin, double NetworkShare, int PerVisitor);
 
 /// <summary>A lease of one tracking number to one session.</summary>
 /// <param name="LeaseId">Unique id of this lease (a UUID string), stable from start to end.</param>

@@ -1,3 +1,4 @@
+using CustomerLab.Edge.Assets;
 using CustomerLab.Edge.Redis;
 using StackExchange.Redis;
 
@@ -30,43 +31,11 @@ public sealed record ClaimOwner(string SiteKey, ClaimKind Kind, IReadOnlyList<st
 /// </summary>
 public sealed class NumberClaims(IConnectionMultiplexer redis)
 {
-    /// <summary>
-    /// Claim. KEYS[1]: the number's claim key. ARGV: site, kind, holder.
-    /// Returns {1} claimed now, {2} this holder already held it, or {0, site, kind, holder…} when it belongs to
-    /// another site, another kind, or (kind pool) another pool.
-    /// </summary>
-    private const string ClaimScript = """
-        local site = redis.call('HGET', KEYS[1], 'site')
-        local field = 'h:' .. ARGV[3]
-        if not site then
-          redis.call('HSET', KEYS[1], 'site', ARGV[1], 'kind', ARGV[2], field, '1')
-          return {1}
-        end
-        local kind = redis.call('HGET', KEYS[1], 'kind')
-        if site == ARGV[1] and kind == ARGV[2] then
-          if redis.call('HEXISTS', KEYS[1], field) == 1 then return {2} end
-          if kind ~= 'pool' then
-            redis.call('HSET', KEYS[1], field, '1')
-            return {1}
-          end
-        end
-        local out = {0, site, kind}
-        for _, f in ipairs(redis.call('HKEYS', KEYS[1])) do
-          if string.sub(f, 1, 2) == 'h:' then out[#out + 1] = string.sub(f, 3) end
-        end
-        return out
-        """;
+    /// <summary>See the header of <c>Numbers/Lua/claim-number.lua</c>.</summary>
+    private static readonly string ClaimScript = EmbeddedFile.Read("Numbers/Lua/claim-number.lua");
 
-    /// <summary>
-    /// Release one holder. KEYS[1]: the number's claim key. ARGV: site, kind, holder. The claim goes when its last
-    /// holder goes. Returns 1 released, 0 when that holder of that site and kind did not hold it (nothing changes).
-    /// </summary>
-    private const string ReleaseScript = """
-        if redis.call('HGET', KEYS[1], 'site') ~= ARGV[1] or redis.call('HGET', KEYS[1], 'kind') ~= ARGV[2] then return 0 end
-        if redis.call('HDEL', KEYS[1], 'h:' .. ARGV[3]) == 0 then return 0 end
-        if redis.call('HLEN', KEYS[1]) <= 2 then redis.call('DEL', KEYS[1]) end
-        return 1
-        """;
+    /// <summary>See the header of <c>Numbers/Lua/release-claim.lua</c>.</summary>
+    private static readonly string ReleaseScript = EmbeddedFile.Read("Numbers/Lua/release-claim.lua");
 
     private static readonly RedisScript Claim = new(ClaimScript);
     private static readonly RedisScript Release = new(ReleaseScript);

@@ -48,17 +48,21 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
         _keys.GetOrAdd((siteKey, poolId), static k => new PoolKeys(k.Site, k.Pool));
 
     /// <summary>Leases a number to the session, or renews the lease it holds, or reports exhaustion.</summary>
-    public async Task<AssignResult> AssignAsync(string siteKey, string poolId, string sessionId, string visitorId, string source, TimeSpan hold)
+    public async Task<AssignResult> AssignAsync(string siteKey, string poolId, string sessionId, string visitorId, string source, TimeSpan hold,
+        LeaseCaps? caps = null)
     {
         var keys = KeysFor(siteKey, poolId);
         var at = time.GetUtcNow();
         var now = at.ToUnixTimeMilliseconds();
         var holdMs = (long)hold.TotalMilliseconds;
         var leaseId = Uuid7.Create(at).ToString();
-        var raw = (RedisResult[])(await AssignScript.EvaluateAsync(Db, keys.AssignKeys(sessionId, visitorId),
-            [now, holdMs, sessionId, visitorId, leaseId, source, poolId, holdMs + SessionKeySlackMs, VisitorMemoryMs, ReclaimLimitValue]))!;
+        var raw = (RedisResult[])(await AssignScript.EvaluateAsync(Db, keys.AssignKeys(sessionId, visitorId, caps?.Network),
+            [now, holdMs, sessionId, visitorId, leaseId, source, poolId, holdMs + SessionKeySlackMs, VisitorMemoryMs, ReclaimLimitValue,
+             caps?.Network is null ? -1 : caps.NetworkMin, caps?.NetworkShare ?? 0, caps?.PerVisitor ?? -1]))!;
 
         var status = (LeaseStatus)(int)raw[0];
+        if (status == LeaseStatus.Capped)
+            return new AssignResult(status, null, false, ReadEnded(keys, raw, 6, "expired"));
         var ended = ReadEnded(keys, raw, 6, "expired");
         if (status == LeaseStatus.Exhausted)
             return new AssignResult(status, null, false, ended, NewlyExhausted: (int)raw[5] == 1);

@@ -46,12 +46,13 @@ internal sealed partial class NumberPoolWarmup(IConnectionMultiplexer redis, Num
     {
         var db = redis.GetDatabase();
         var keys = pools.KeysFor(WarmupSite, WarmupSite);
-        RedisKey[] touched = [.. keys.AssignKeys(WarmupSite, WarmupSite), keys.All];
+        var caps = new LeaseCaps(WarmupSite, 1, 0, 1);
+        RedisKey[] touched = [.. keys.AssignKeys(WarmupSite, WarmupSite, caps.Network), keys.All];
         try
         {
             await db.SortedSetAddAsync(keys.Free, WarmupSite, 0);
-            await pools.AssignAsync(WarmupSite, WarmupSite, WarmupSite, WarmupSite, "", TimeSpan.FromMinutes(1));
-            await pools.AssignAsync(WarmupSite, WarmupSite, WarmupSite, WarmupSite, "", TimeSpan.FromMinutes(1));
+            await pools.AssignAsync(WarmupSite, WarmupSite, WarmupSite, WarmupSite, "", TimeSpan.FromMinutes(1), caps);
+            await pools.AssignAsync(WarmupSite, WarmupSite, WarmupSite, WarmupSite, "", TimeSpan.FromMinutes(1), caps);
         }
         finally
         {

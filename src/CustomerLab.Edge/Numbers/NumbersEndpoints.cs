@@ -2,6 +2,7 @@ using System.Text.Json;
 using CustomerLab.Edge.Http;
 using CustomerLab.Edge.Cookies;
 using CustomerLab.Edge.Phones;
+using CustomerLab.Edge.Security;
 using CustomerLab.Edge.Sites;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -69,13 +70,20 @@ internal static partial class NumbersEndpoints
         cookies.WriteSession(context.Response, sessionId, pool.Id, site.Hold);
 
         // Bounded by Redis's silence, with a compensating release of a lease committed after the bound (BoundedAssignment).
-        if (await assigner.AssignAsync(site.SiteKey, pool.Id, sessionId, visitorId, source.Label(), site.Hold) is not { } result)
+        var caps = new LeaseCaps(settings.LeaseCapPerNetwork > 0 ? ClientPrefix.Of(context) : null, settings.LeaseCapPerNetwork,
+            settings.LeaseCapNetworkShare, settings.LeaseCapPerVisitor > 0 ? settings.LeaseCapPerVisitor : -1);
+        if (await assigner.AssignAsync(site.SiteKey, pool.Id, sessionId, visitorId, source.Label(), site.Hold, caps) is not { } result)
         {
             LogRedisFallback(logger, site.SiteKey, "no reply within the bound");
             return TypedResults.Ok(Default(site, pool, "redis_unavailable"));
         }
 
         foreach (var ended in result.Ended) history.RecordEnd(ended);
+        if (result.Status == LeaseStatus.Capped)
+        {
+            LogCapped(logger, site.SiteKey, pool.Id);
+            return TypedResults.Ok(Default(site, pool, "lease_cap", overflow: false));
+        }
         if (result.Status == LeaseStatus.Exhausted)
         {
             if (result.NewlyExhausted)
@@ -93,9 +101,10 @@ internal static partial class NumbersEndpoints
         { Leads = site.Leads });
     }
 
-    private static NumberResponse Default(SiteConfig site, PoolConfig? pool, string reason)
+    /// <summary>The default answer; with <paramref name="overflow"/>, the pool's overflow number where it has one (unmet demand).</summary>
+    private static NumberResponse Default(SiteConfig site, PoolConfig? pool, string reason, bool overflow = true)
     {
-        var formats = PhoneNumberParsing.FromE164(pool?.OverflowNumber ?? site.DefaultNumber);
+        var formats = PhoneNumberParsing.FromE164((overflow ? pool?.OverflowNumber : null) ?? site.DefaultNumber);
         return new NumberResponse(formats.E164, formats.National, formats.International, formats.Uri, "default", reason, null, site.Targets, pool?.Id, false, TagMatches(site, formats))
         { Leads = site.Leads };
     }
@@ -130,6 +139,9 @@ internal static partial class NumbersEndpoints
 
     [LoggerMessage(5001, LogLevel.Warning, "Redis unavailable for site {SiteKey}; answered with the default number: {Error}", EventName = "NumberRedisFallback")]
     private static partial void LogRedisFallback(ILogger logger, string siteKey, string error);
+
+    [LoggerMessage(5009, LogLevel.Information, "A visitor of site {SiteKey} reached the lease cap of pool {PoolId}; answered with the default number", EventName = "LeaseCapped")]
+    private static partial void LogCapped(ILogger logger, string siteKey, string poolId);
 
     [LoggerMessage(5002, LogLevel.Warning, "Pool {PoolId} of site {SiteKey} is exhausted; answered with the overflow number", EventName = "PoolExhausted")]
     private static partial void LogExhausted(ILogger logger, string siteKey, string poolId);

@@ -31,6 +31,26 @@ public sealed class NumbersOptions
     [Range(1, 10_000)]
     public int MaxAssignmentsInFlight { get; set; } = 16;
 
+    /// <summary>
+    /// Fewest new leases one client network (IPv4 /24, IPv6 /64) may start in a pool within one hold; the cap is the
+    /// larger of this and <see cref="LeaseCapNetworkShare"/> of the pool. Renewals are never capped; a capped visitor
+    /// gets the default number with reason <c>lease_cap</c> and is not counted as demand. 0 turns the network cap off.
+    /// The default is 10: a carrier's NAT puts many real visitors behind one address, but rarely ten new visitors of
+    /// one site within one hold (docs/security.md).
+    /// </summary>
+    [Range(0, 1_000_000)]
+    public int LeaseCapPerNetwork { get; set; } = 10;
+
+    /// <summary>Share of a pool's numbers one client network may start leases on within one hold, when that is more
+    /// than <see cref="LeaseCapPerNetwork"/>. The default is 0.25.</summary>
+    [Range(0.0, 1.0)]
+    public double LeaseCapNetworkShare { get; set; } = 0.25;
+
+    /// <summary>New leases one visitor (its cookie) may start in a pool within one hold, across its sessions. 0 turns
+    /// the visitor cap off. The default is 3.</summary>
+    [Range(0, 1_000_000)]
+    public int LeaseCapPerVisitor { get; set; } = 3;
+
     /// <summary>Largest accepted request body, in bytes. The default is 8 KiB.</summary>
     [Range(1, int.MaxValue)]
     public int MaxBodyBytes { get; set; } = 8 * 1024;

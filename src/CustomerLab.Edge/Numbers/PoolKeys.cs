@@ -50,6 +50,13 @@ internal sealed class PoolKeys
     /// <summary>The visitor's last number, for stickiness.</summary>
     public RedisKey Visitor(string visitorId) => SitePrefix.Append("v:").Append(visitorId);
 
-    public RedisKey[] AssignKeys(string sessionId, string visitorId) =>
-        [Free, Leases, Holder, Info, Retired, All, Exhausted, Overflow, Peak, Session(sessionId), Visitor(visitorId)];
+    /// <summary>Sessions that started a lease from one network within the hold (the lease cap per network).</summary>
+    public RedisKey NetworkStarts(string? network) => SitePrefix.Append($"p:{PoolId}:net:").Append(network ?? "-");
+
+    /// <summary>Sessions of one visitor that started a lease within the hold (the lease cap per visitor).</summary>
+    public RedisKey VisitorStarts(string visitorId) => SitePrefix.Append($"p:{PoolId}:vis:").Append(visitorId);
+
+    public RedisKey[] AssignKeys(string sessionId, string visitorId, string? network) =>
+        [Free, Leases, Holder, Info, Retired, All, Exhausted, Overflow, Peak, Session(sessionId), Visitor(visitorId),
+         NetworkStarts(network), VisitorStarts(visitorId)];
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using CustomerLab.Edge.Assets;
 using CustomerLab.Edge.Http;
 using CustomerLab.Edge.Cookies;
 using CustomerLab.Edge.Numbers;
@@ -91,23 +92,19 @@ internal static partial class OptOutEndpoints
     private static IResult CrossSite() =>
         TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, detail: "The opt-out choice can only be changed from the opt-out page itself.");
 
+    /// <summary>The opt-out page: the browser's state and one button that flips it.</summary>
+    private static readonly HtmlTemplate OptOutPage = new("Privacy/Html/optout.html");
+
     private static IResult Html(bool optedOut, string? siteKey)
     {
         var query = string.IsNullOrEmpty(siteKey) ? "" : "?k=" + WebUtility.UrlEncode(siteKey);
         var (state, action, button) = optedOut
             ? ("You are opted out. CustomerLab does not track this browser: no visitor or session id, no pageviews, no tracking number tied to you.", "/optin", "Opt back in")
             : ("You are not opted out. CustomerLab may show this browser a tracking phone number and record the pages it visits on this site, to tell the business which ad or page led to a call.", "/optout", "Opt out");
-        var html = $$"""
-            <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-            <title>CustomerLab opt-out</title>
-            <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem}button{font:inherit;padding:.5rem 1rem}</style></head>
-            <body><h1>Call tracking opt-out</h1>
-            <p id="state" data-opted-out="{{(optedOut ? "true" : "false")}}">{{state}}</p>
-            <form method="post" action="{{action}}{{query}}"><button type="submit">{{button}}</button></form>
-            <p>Opting out replaces CustomerLab's cookies with one that holds no identifier. Browsers that send Global Privacy Control are treated as opted out automatically.</p>
-            </body></html>
-            """;
+        var html = OptOutPage.Render(new Dictionary<string, string>
+        {
+            ["optedOut"] = optedOut ? "true" : "false", ["state"] = state, ["formAction"] = action + query, ["button"] = button,
+        });
         return TypedResults.Content(html, "text/html; charset=utf-8");
     }
 

@@ -1,3 +1,4 @@
+using CustomerLab.Edge.Assets;
 using System.Security.Cryptography;
 using System.Text;
 using StackExchange.Redis;
@@ -11,6 +12,9 @@ namespace CustomerLab.Edge.Redis;
 /// </summary>
 public sealed class RedisScript(string text)
 {
+    /// <summary>Compare-and-set of a JSON document (a site's configuration, a call's state): see <c>Redis/Lua/compare-and-set.lua</c>.</summary>
+    public static readonly RedisScript CompareAndSet = new(EmbeddedFile.Read("Redis/Lua/compare-and-set.lua"));
+
     public string Text { get; } = text;
 
     public byte[] Sha1 { get; } = SHA1.HashData(Encoding.UTF8.GetBytes(text));

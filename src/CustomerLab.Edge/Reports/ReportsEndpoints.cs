@@ -22,13 +22,17 @@ internal static class ReportsEndpoints
     public sealed record Report(string Site, int Days, IReadOnlyList<CallsPoint> CallsByChannel, IReadOnlyList<ConversionPoint> ConversionBySource,
         IReadOnlyList<PoolPoint> PoolUsage, IReadOnlyList<AttributionPoint> AttributionRate);
 
+    /// <summary>The report page: a key form, a site field and four chart canvases; report.js does the rest.</summary>
+    private static readonly HtmlTemplate ReportPage = new("Reports/Html/report.html");
+
     public static IEndpointRouteBuilder MapReports(this IEndpointRouteBuilder app)
     {
         // The page and its data for signed-in users; the same data for API clients with an admin key.
-        app.MapGet("/report", () => TypedResults.Content(ReportPage.Html, "text/html; charset=utf-8"))
+        app.MapGet("/report", () => TypedResults.Content(ReportPage.Render(), "text/html; charset=utf-8"))
             .RequireAuthorization(Accounts.AccountsEndpoints.Policy).ExcludeFromDescription();
         app.MapGet("/report/report.js", Script).ExcludeFromDescription();
-        app.MapGet("/report/data/{site}", GetAsync).RequireAuthorization(Accounts.AccountsEndpoints.Policy).ExcludeFromDescription();
+        app.MapGet("/report/data/{site}", GetAsync).RequireAuthorization(Accounts.AccountsEndpoints.Policy)
+            .AddEndpointFilter<Accounts.UserSiteFilter>().ExcludeFromDescription();
         app.MapGroup("/admin/reports").AddEndpointFilter<AdminKeyFilter>().WithTags("Admin").MapGet("/{site}", GetAsync);
         return app;
     }

@@ -54,19 +54,6 @@ public sealed partial class SiteStore(IConnectionMultiplexer redis, TimeProvider
         }
     }
 
-    /// <summary>
-    /// Compare-and-set of a site's JSON: KEYS[1] the config key; ARGV[1] the JSON read before the change ('' when
-    /// there was none), ARGV[2] the new JSON. Returns 1 when stored, 0 when another edge changed it meanwhile.
-    /// </summary>
-    private const string CompareAndSetScript = """
-        local current = redis.call('GET', KEYS[1]) or ''
-        if current ~= ARGV[1] then return 0 end
-        redis.call('SET', KEYS[1], ARGV[2])
-        return 1
-        """;
-
-    private static readonly RedisScript CompareAndSet = new(CompareAndSetScript);
-
     /// <summary>Most attempts of one update when other edges keep changing the same site.</summary>
     private const int MaxUpdateAttempts = 10;
 
@@ -84,7 +71,7 @@ public sealed partial class SiteStore(IConnectionMultiplexer redis, TimeProvider
             var current = before.IsNull ? null : JsonSerializer.Deserialize((byte[])before!, SiteJson.Default.SiteConfig);
             if (change(current) is not { } updated) return null;
             var json = JsonSerializer.Serialize(updated, SiteJson.Default.SiteConfig);
-            var stored = (int)await CompareAndSet.EvaluateAsync(Db, [ConfigKey(siteKey)], [before.IsNull ? "" : before, json]);
+            var stored = (int)await RedisScript.CompareAndSet.EvaluateAsync(Db, [ConfigKey(siteKey)], [before.IsNull ? "" : before, json]);
             if (stored == 1)
             {
                 await Db.SetAddAsync(SitesIndex, siteKey);

@@ -1,4 +1,5 @@
 using System.Text;
+using CustomerLab.Edge.Assets;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OutputCaching;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -8,7 +9,7 @@ using Microsoft.Net.Http.Headers;
 namespace CustomerLab.Edge.Tag;
 
 /// <summary>
-/// Serves the browser tag's files (<see cref="TagAssets"/>: <c>cl.js</c> and its extension <c>cl-more.js</c>), each at
+/// Serves the browser tag's files (<see cref="TagAssets"/>: <c>cl.js</c>, <c>cl-more.js</c>, <c>cl-leads.js</c>), each at
 /// <c>/t/{version}/{file}</c> (content-addressed, cached for a year, immutable) and <c>/{file}</c> (the current version,
 /// cached for <see cref="TagOptions.ShortMaxAgeSeconds"/>; <c>/cl.js</c> is what sites embed), all with an ETag, gzip or
 /// brotli when the browser accepts it, and ASP.NET Core output caching (its middleware: <c>UseOutputCache</c> in
@@ -83,6 +84,13 @@ internal static partial class TagEndpoints
         return TypedResults.Bytes(bytes, JavaScript, lastModified: build.LastModified, entityTag: etag);
     }
 
+    /// <summary>
+    /// The demo client page at <c>/demo</c> (and <c>/demo/*</c> for its SPA routes): the tag on a page with the demo
+    /// site's target number <c>+1 202-555-0198</c> in many formats, a late-inserted block, a number changed in place,
+    /// an SPA-style navigation, an ignored zone and the opt-out link.
+    /// </summary>
+    private static readonly HtmlTemplate DemoPage = new("Tag/Html/demo.html");
+
     private static Results<ContentHttpResult, ProblemHttpResult> ServeDemo(HttpContext context, TagAsset tag, string? site)
     {
         site = string.IsNullOrEmpty(site) ? "demo" : site;
@@ -90,8 +98,12 @@ internal static partial class TagEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, detail: "site: 3 to 64 letters, digits, '-' or '_'.");
         var build = tag.Current;
         context.Response.Headers.CacheControl = "no-cache";
-        var html = DemoPage.Html.Replace("{{SITE}}", site).Replace("{{TAG_URL}}", build is null ? "/cl.js" : VersionedUrl(build))
-            .Replace("{{TAG_STATUS}}", build is null ? "not built: " + System.Net.WebUtility.HtmlEncode(tag.MissingReason) : $"{build.Version}, {build.Raw.Length} B, {build.Gzip.Length} B gzip");
+        var html = DemoPage.Render(new Dictionary<string, string>
+        {
+            ["site"] = site,
+            ["tagUrl"] = build is null ? "/cl.js" : VersionedUrl(build),
+            ["tagStatus"] = build is null ? "not built: " + tag.MissingReason : $"{build.Version}, {build.Raw.Length} B, {build.Gzip.Length} B gzip",
+        });
         return TypedResults.Content(html, "text/html; charset=utf-8", Encoding.UTF8);
     }
 }

@@ -18,6 +18,7 @@ public sealed class LoginTests(NumbersEdgeFixture fixture) : IClassFixture<Numbe
         using var http = fixture.Edge.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         var name = "u" + Guid.NewGuid().ToString("N")[..10];
         await fixture.Edge.Services.GetRequiredService<AccountStore>().SetAsync(name, "a long enough password");
+        await fixture.Edge.Services.GetRequiredService<AccountStore>().SetSitesAsync(name, SiteAccess.Parse("abc"));
 
         var page = await http.GetAsync("/report?site=abc", Ct);
         var data = await http.GetAsync("/report/data/abc", Ct);
@@ -46,10 +47,10 @@ public sealed class LoginTests(NumbersEdgeFixture fixture) : IClassFixture<Numbe
     {
         var redis = $"--Redis:Url={fixture.Edge.RedisUrl}";
         var err = new StringWriter();
-        Assert.Equal(2, await AccountsCli.RunAsync(["users", "add", "bob"], stdin: new StringReader("short"), stderr: err));
-        Assert.Equal(2, await AccountsCli.RunAsync(["users", "add", "b o b", redis], stdin: new StringReader("long enough password")));
+        Assert.Equal(2, await AccountsCli.RunAsync(["users", "add", "bob", "--sites", "*"], stdin: new StringReader("short"), stderr: err));
+        Assert.Equal(2, await AccountsCli.RunAsync(["users", "add", "b o b", "--sites", "*", redis], stdin: new StringReader("long enough password")));
         var name = "c" + Guid.NewGuid().ToString("N")[..10];
-        Assert.Equal(0, await AccountsCli.RunAsync(["users", "add", name, redis], stdin: new StringReader("long enough password"), stdout: new StringWriter()));
+        Assert.Equal(0, await AccountsCli.RunAsync(["users", "add", name, "--sites", "*", redis], stdin: new StringReader("long enough password"), stdout: new StringWriter()));
 
         var redisConnection = fixture.Edge.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>();
         var stored = (string?)await redisConnection.GetDatabase().HashGetAsync("cl:accounts", name);

@@ -10,7 +10,11 @@ public abstract class GarnetEdgeFixture(GarnetFixture garnet, ClickHouseHostFixt
     private EdgeApplication? _edge;
 
     /// <summary>The edge, built on first use from <see cref="DatabaseName"/>, <see cref="Settings"/> and <see cref="Clock"/>.</summary>
-    public EdgeApplication Edge => _edge ??= new(garnet.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor(DatabaseName), Settings) { Clock = Clock };
+    public EdgeApplication Edge => _edge ??= new(garnet.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor(DatabaseName), Settings)
+    {
+        Clock = Clock,
+        TestServices = TestServices,
+    };
 
     public ClickHouseHostFixture ClickHouse => clickHouse;
 
@@ -24,6 +28,9 @@ public abstract class GarnetEdgeFixture(GarnetFixture garnet, ClickHouseHostFixt
 
     /// <summary>The edge's clock; null for the real one.</summary>
     protected virtual TimeProvider? Clock => null;
+
+    /// <summary>Services swapped in after the edge's own (a middleware that sets the peer address); null for none.</summary>
+    protected virtual Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? TestServices => null;
 
     public virtual async ValueTask InitializeAsync()
     {

@@ -40,12 +40,15 @@ public static class Sipp
             "-nostdin", "-trace_logs", "-log_file", log, "-trace_err", "-timeout", "60s", "-timeout_error",
         ], TimeSpan.FromSeconds(90), directory);
         var connected = Logged(log, "connected ").Select(line => line.Split(' ', 2)).Select(p => (Number: p[0], CallId: p[1])).ToList();
+        var refused = Logged(log, "refused ").Select(line => line.Split(' ', 3)).Select(p => (Status: int.Parse(p[0]), Number: p[1], CallId: p[2])).ToList();
         var errors = string.Join('\n', Directory.GetFiles(directory, "*_errors.log").Select(File.ReadAllText));
-        return new CallerRun(outcome, connected, errors);
+        return new CallerRun(outcome, connected, refused, errors);
     }
 
+    /// <param name="Refused">Calls the phone server refused (the SIP status it answered, the number, the Call-ID).</param>
     /// <param name="Errors">SIPp's error log: what each failed call received instead of what it expected.</param>
-    public sealed record CallerRun(ProcessRunner.Outcome Outcome, IReadOnlyList<(string Number, string CallId)> Connected, string Errors)
+    public sealed record CallerRun(ProcessRunner.Outcome Outcome, IReadOnlyList<(string Number, string CallId)> Connected,
+        IReadOnlyList<(int Status, string Number, string CallId)> Refused, string Errors)
     {
         public string Describe() => $"sipp exit {Outcome.ExitCode}\n{Outcome.StdErr}\n{Errors}\n{string.Join('\n', Outcome.StdOut.Split('\n').TakeLast(25))}";
     }

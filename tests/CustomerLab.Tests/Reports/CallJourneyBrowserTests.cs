@@ -54,7 +54,7 @@ public sealed class CallJourneyBrowserTests(TagBrowserFixture fixture) : IClassF
         // An analyst created with the CLI signs in; the report page draws its four charts with this call in them.
         var name = "analyst" + Guid.NewGuid().ToString("N")[..8];
         // The password goes in on standard input: an environment variable would be seen by tests running in parallel.
-        Assert.Equal(0, await CustomerLab.Edge.Accounts.AccountsCli.RunAsync(["users", "add", name, $"--Redis:Url={fixture.Edge.RedisUrl}"],
+        Assert.Equal(0, await CustomerLab.Edge.Accounts.AccountsCli.RunAsync(["users", "add", name, "--sites", site, $"--Redis:Url={fixture.Edge.RedisUrl}"],
             stdin: new StringReader("correct horse battery staple"), stdout: new StringWriter()));
         var report = await context.NewPageAsync();
         await report.GotoAsync($"{fixture.BaseUrl}/report?site={site}");

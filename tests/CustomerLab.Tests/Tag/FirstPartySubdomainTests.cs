@@ -14,7 +14,6 @@ namespace CustomerLab.Tests.Tag;
 public sealed class FirstPartySubdomainTests(TagBrowserFixture fixture) : IClassFixture<TagBrowserFixture>, IAsyncLifetime
 {
     private const string SiteDomain = "shop.test";
-    private IPlaywright? _playwright;
     private IBrowser? _browser;
     private readonly PageServer _pages = new();
 
@@ -23,19 +22,13 @@ public sealed class FirstPartySubdomainTests(TagBrowserFixture fixture) : IClass
 
     public async ValueTask InitializeAsync()
     {
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = TagBrowserFixture.ChromiumPath,
-            Headless = true,
-            Args = [.. TagBrowserFixture.ChromiumArgs, $"--host-resolver-rules=MAP *.{SiteDomain} 127.0.0.1"],
-        });
+        // Host resolver rules are a launch flag: this class needs a browser of its own.
+        _browser = await fixture.World.LaunchOwnBrowserAsync($"--host-resolver-rules=MAP *.{SiteDomain} 127.0.0.1");
     }
 
     public async ValueTask DisposeAsync()
     {
         if (_browser is not null) await _browser.CloseAsync();
-        _playwright?.Dispose();
         _pages.Dispose();
     }
 

@@ -7,27 +7,13 @@ using Microsoft.Playwright;
 namespace CustomerLab.Tests.Tag;
 
 /// <summary>
-/// One test class's world: the real edge listening on a loopback socket (Kestrel, so a browser can reach it) over
-/// Garnet and the local ClickHouse host, and one headless Debian Chromium driven by Playwright. Tests make a new
-/// browser context each (fresh cookies). A missing Chromium fails the fixture; it is never a skip.
+/// A test class's view of the shared <see cref="BrowserWorld"/>: the run's one tag edge (reached at
+/// <see cref="BaseUrl"/>, also the origin of the test pages) and its one Chromium, with helpers to create sites and
+/// serve pages. Tests make a new browser context each (fresh cookies) and a site key each.
 /// </summary>
-public sealed class TagBrowserFixture(GarnetFixture garnet, ClickHouseHostFixture clickHouse) : IAsyncLifetime
+public sealed class TagBrowserFixture(GarnetFixture garnet, ClickHouseHostFixture clickHouse, BrowserWorld world) : IAsyncLifetime
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
-
-    /// <summary>
-    /// The flags the issue names: without the networking ones Chromium's own background connections fail on offline
-    /// machines. Playwright gives every launch a fresh temporary --user-data-dir of its own.
-    /// </summary>
-    public static readonly string[] ChromiumArgs =
-    [
-        "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync",
-    ];
-
-    private IPlaywright? _playwright;
-
-    public int Port { get; } = FreePort.Next();
+    public int Port { get; private set; }
 
     /// <summary><c>http://127.0.0.1:{Port}</c>: the edge, and the origin of the test pages.</summary>
     public string BaseUrl => $"http://127.0.0.1:{Port}";
@@ -36,45 +22,20 @@ public sealed class TagBrowserFixture(GarnetFixture garnet, ClickHouseHostFixtur
     public IBrowser Browser { get; private set; } = null!;
     public HttpClient Http { get; private set; } = null!;
     public ClickHouseHostFixture ClickHouse => clickHouse;
+    public BrowserWorld World => world;
     public string Database => Edge.Database;
 
     public async ValueTask InitializeAsync()
     {
-        if (!File.Exists(ChromiumPath))
-            throw new InvalidOperationException($"Chromium is not installed at {ChromiumPath} (./test.sh installs Debian's chromium); the tag tests need a real browser.");
-        await TagBuild.EnsureBuiltAsync();
-
-        var spool = RepoPaths.NewTempDirectory("tag-spool");
-        Edge = new EdgeApplication(garnet.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor("tag"), new Dictionary<string, string?>
-        {
-            ["Tag:Path"] = TagBuild.BuiltFile,
-            ["Events:SpoolPath"] = spool,
-            ["Events:DataPackagesPath"] = Path.Combine(RepoPaths.Root, "deps", "node_modules"),
-            ["Events:FlushIntervalMs"] = "200",
-            // Two cores shared by Chromium, the edge, ClickHouse and parallel tests: the 40 ms production wait for
-            // Redis would turn into default numbers here, which these tests are not about.
-            ["Numbers:RedisTimeoutMs"] = "2000",
-            ["Events:RedisTimeoutMs"] = "2000",
-        });
-        Edge.UseKestrel(o => o.Listen(IPAddress.Loopback, Port));
-        Edge.StartServer();
+        (Edge, Port) = await world.TagEdgeAsync(garnet, clickHouse);
+        Browser = await world.BrowserAsync();
         Http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
-
-        _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = ChromiumPath,
-            Headless = true,
-            Args = ChromiumArgs,
-        });
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        if (Browser is not null) await Browser.CloseAsync();
-        _playwright?.Dispose();
         Http?.Dispose();
-        if (Edge is not null) await Edge.DisposeAsync();
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Waits until /readyz is 200 (schema migrated), for tests that read ClickHouse.</summary>

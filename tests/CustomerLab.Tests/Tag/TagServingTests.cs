@@ -15,7 +15,7 @@ public sealed class TagServingFixture(GarnetFixture garnet, ClickHouseHostFixtur
     {
         await TagBuild.EnsureBuiltAsync();
         Edge = new EdgeApplication(garnet.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor("tagserving"),
-            new Dictionary<string, string?> { ["Tag:Path"] = TagBuild.BuiltFile, ["Events:SpoolPath"] = RepoPaths.NewTempDirectory("tag-spool") });
+            new Dictionary<string, string?> { ["Tag:Path"] = TagBuild.BuiltFile });
         _ = Edge.Server;
     }
 
@@ -136,7 +136,7 @@ public sealed class TagServingTests(TagServingFixture fixture, GarnetFixture gar
     {
         var missing = Path.Combine(RepoPaths.NewTempDirectory("no-tag"), "cl.js");
         await using var edge = new EdgeApplication(garnet.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor("tagmissing"),
-            new Dictionary<string, string?> { ["Tag:Path"] = missing, ["Events:SpoolPath"] = RepoPaths.NewTempDirectory("tag-spool") });
+            new Dictionary<string, string?> { ["Tag:Path"] = missing });
         using var client = edge.CreateClient();
 
         var tag = await client.GetAsync("/cl.js", Ct);

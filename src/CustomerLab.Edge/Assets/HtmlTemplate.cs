@@ -1,0 +1,30 @@
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace CustomerLab.Edge.Assets;
+
+/// <summary>
+/// A server-rendered page kept as an embedded <c>.html</c> file. <c>{{name}}</c> is replaced by a value, always
+/// HTML-encoded; <c>&lt;!--if name--&gt;…&lt;!--end name--&gt;</c> keeps its content only when the flag is set.
+/// Rendering with a placeholder left unfilled throws, so a renamed placeholder fails the first test that draws the page.
+/// </summary>
+internal sealed partial class HtmlTemplate(string path)
+{
+    private readonly string _text = EmbeddedFile.Read(path);
+
+    public string Render(IReadOnlyDictionary<string, string>? values = null, IReadOnlySet<string>? flags = null)
+    {
+        var html = Section().Replace(_text, m => flags?.Contains(m.Groups["name"].Value) == true ? m.Groups["body"].Value : "");
+        var rendered = Placeholder().Replace(html, m => values is not null && values.TryGetValue(m.Groups["name"].Value, out var value)
+            ? WebUtility.HtmlEncode(value)
+            : throw new InvalidOperationException($"{path}: no value for {{{{{m.Groups["name"].Value}}}}}."));
+        return rendered;
+    }
+
+    [GeneratedRegex(@"<!--if (?<name>[a-z][a-zA-Z]*)-->(?<body>.*?)<!--end \k<name>-->", RegexOptions.Singleline)]
+    private static partial Regex Section();
+
+    [GeneratedRegex(@"\{\{(?<name>[a-z][a-zA-Z]*)\}\}")]
+    private static partial Regex Placeholder();
+}
