@@ -39,10 +39,9 @@ internal static class ConversionsEndpoints
         var settings = options.Value;
         var (body, bodyError) = await ReadAsync(context.Request, settings.MaxBodyBytes, ConversionsJson.Default.ServerConversion);
         if (bodyError is not null) return bodyError;
-        if (string.IsNullOrEmpty(body!.Site) || !SiteValidation.SiteKeyPattern().IsMatch(body.Site))
-            return InputChecks.BadBody("The site key is required: 3 to 64 letters, digits, '-' or '_'.", "site");
+        if (SiteKeyProblem(body!.Site, "site") is { } keyProblem) return keyProblem;
         // The same answer for an unknown site and a wrong secret: the endpoint does not tell which sites exist.
-        var site = await SiteOrNullAsync(sites, body.Site);
+        var site = await SiteOrNullAsync(sites, body.Site!);
         if (site is null || !SecretMatches(context.Request, site))
             return Problems.Problem(StatusCodes.Status401Unauthorized, "Authorization: Bearer <the site's conversion secret> is required (POST /admin/sites/{site}/conversion-secret makes one).");
 
@@ -84,9 +83,8 @@ internal static class ConversionsEndpoints
         var settings = options.Value;
         var (lead, bodyError) = await ReadAsync(context.Request, settings.MaxBodyBytes, ConversionsJson.Default.TagLead);
         if (bodyError is not null) return bodyError;
+        if (SiteKeyProblem(lead!.SiteKey, "k") is { } keyProblem) return keyProblem;
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrEmpty(lead!.SiteKey) || !SiteValidation.SiteKeyPattern().IsMatch(lead.SiteKey))
-            return InputChecks.BadBody("The site key is required: 3 to 64 letters, digits, '-' or '_'.", "k");
         var page = InputChecks.ParseUrl(lead.PageUrl, "u", 2048, required: true, errors);
         var type = ConversionValidation.Type(lead.Type, "t", errors, fallback: "lead");
         var origin = string.IsNullOrEmpty(lead.Origin) ? "page" : lead.Origin;
@@ -99,10 +97,10 @@ internal static class ConversionsEndpoints
         var (value, currency) = ConversionValidation.Money(lead.Value, lead.Currency, "v", "c", errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
-        var (found, rejection) = await tagRequests.ResolveSiteAsync(context, lead.SiteKey, [page!], _ => "u", TimeSpan.FromMilliseconds(settings.RedisTimeoutMs));
-        if (rejection is not null) return rejection.Problem;
+        var (found, problem, optedOut) = await TagSiteAsync(context, tagRequests, lead.SiteKey!, page!, settings);
+        if (problem is not null) return problem;
+        if (optedOut) return TypedResults.NoContent();
         var site = found!;
-        if (tagRequests.IsOptedOut(context.Request, site)) return TypedResults.NoContent();
         var email = ConversionValidation.MatchKey(lead.Email, lead.EmailSha256, email: true, site.Region, "er", "e", errors);
         var phone = ConversionValidation.MatchKey(lead.Phone, lead.PhoneSha256, email: false, site.Region, "pr", "p", errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
@@ -121,22 +119,20 @@ internal static class ConversionsEndpoints
     }
 
     private static async Task<Results<Ok<VisitorTokenResult>, NoContent, ValidationProblem, ProblemHttpResult>> VisitorTokenAsync(
-        HttpContext context, TagRequests tagRequests, VisitorTokens tokens, TimeProvider time, IOptions<ConversionsOptions> options)
+        HttpContext context, TagRequests tagRequests, Cookies.VisitorCookies cookies, VisitorTokens tokens, TimeProvider time, IOptions<ConversionsOptions> options)
     {
         var settings = options.Value;
         var (request, bodyError) = await ReadAsync(context.Request, settings.MaxBodyBytes, ConversionsJson.Default.VisitorTokenRequest);
         if (bodyError is not null) return bodyError;
+        if (SiteKeyProblem(request!.SiteKey, "k") is { } keyProblem) return keyProblem;
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrEmpty(request!.SiteKey) || !SiteValidation.SiteKeyPattern().IsMatch(request.SiteKey))
-            return InputChecks.BadBody("The site key is required: 3 to 64 letters, digits, '-' or '_'.", "k");
         var page = InputChecks.ParseUrl(request.PageUrl, "u", 2048, required: true, errors);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
-        var (found, rejection) = await tagRequests.ResolveSiteAsync(context, request.SiteKey, [page!], _ => "u", TimeSpan.FromMilliseconds(settings.RedisTimeoutMs));
-        if (rejection is not null) return rejection.Problem;
-        if (tagRequests.IsOptedOut(context.Request, found!)) return TypedResults.NoContent();
-        // Only a visitor the edge already knows (its cookie from /v1/number or /v1/collect) gets a token.
+        var (found, problem, optedOut) = await TagSiteAsync(context, tagRequests, request.SiteKey!, page!, settings);
+        if (problem is not null) return problem;
+        // Only a visitor the edge already knows (its signed cookie from /v1/number or /v1/collect) gets a token.
+        if (optedOut || cookies.ReadVisitor(context.Request) is null) return TypedResults.NoContent();
         var (visitorId, sessionId, _) = tagRequests.ReadIds(context.Request);
-        if (context.Request.Cookies[Cookies.VisitorCookies.VisitorCookie] is null) return TypedResults.NoContent();
         return TypedResults.Ok(new VisitorTokenResult(tokens.Issue(found!.SiteKey, visitorId, sessionId), time.GetUtcNow().AddMinutes(settings.VisitorTokenMinutes)));
     }
 
@@ -148,6 +144,18 @@ internal static class ConversionsEndpoints
         return site is null
             ? Problems.Problem(StatusCodes.Status404NotFound, $"No site '{siteKey}'.")
             : TypedResults.Ok(new ConversionSecretResult(secret, site.ConversionSecretHashes.Count));
+    }
+
+    private static ProblemHttpResult? SiteKeyProblem(string? siteKey, string field) =>
+        !string.IsNullOrEmpty(siteKey) && SiteValidation.SiteKeyPattern().IsMatch(siteKey) ? null
+            : InputChecks.BadBody("The site key is required: 3 to 64 letters, digits, '-' or '_'.", field);
+
+    /// <summary>The site of a tag request, checked as for /v1/number (its pages and Origin), and whether the visitor opted out.</summary>
+    private static async Task<(SiteConfig? Site, ProblemHttpResult? Problem, bool OptedOut)> TagSiteAsync(
+        HttpContext context, TagRequests tagRequests, string siteKey, Uri page, ConversionsOptions settings)
+    {
+        var (site, rejection) = await tagRequests.ResolveSiteAsync(context, siteKey, [page], _ => "u", TimeSpan.FromMilliseconds(settings.RedisTimeoutMs));
+        return rejection is not null ? (null, rejection.Problem, false) : (site, null, tagRequests.IsOptedOut(context.Request, site!));
     }
 
     private static string HashSecret(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));

@@ -120,6 +120,12 @@ public sealed class ConversionsApiTests(NumbersEdgeFixture fixture) : IClassFixt
         Assert.Equal(["acme", "form", "server"], rows.Select(r => r[1]));
         Assert.All(rows, r => Assert.Equal([session, "newsletter", "newsletter", "winter", "GCLID-21"], r[2..]));
 
+        // Bought after calling: the purchase links to the call by the visitor; an order with only the caller's phone links by it.
+        var secret = await SecretAsync(visitor, site);
+        Assert.Equal(HttpStatusCode.Created, (await PostConversionAsync(new { site, type = "purchase", orderId = "B-8", phone = "(617) 555-0123" }, secret)).StatusCode);
+        var links = await RowsAsync(clickHouse, $"SELECT conversion_id, call_id, linked_by FROM conversion_call_links WHERE site_id = '{site}' ORDER BY conversion_id");
+        Assert.Equal([["B-7", callId, "visitor"], ["B-8", callId, "phone"]], links.Where(l => l[0].StartsWith('B')));
+
         // Google Ads: the lead and the purchase as click conversions (the call has its own export, keyed by caller id).
         var csv = await (await visitor.AdminAsync(HttpMethod.Get, $"/admin/exports/google-ads-conversions.csv?site={site}&leadValue=5&currency=EUR")).Content.ReadAsStringAsync(Ct);
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
@@ -199,24 +205,30 @@ public sealed class ConversionsApiTests(NumbersEdgeFixture fixture) : IClassFixt
                 $"(SELECT count() FROM conversion_events WHERE site_id = '{site}' AND position(toString(tuple(*)), '{raw}') > 0)"));
     }
 
+    [Fact]
+    public async Task LeadAndVisitorToken_FromAnOptedOutBrowser_StoreNothing()
+    {
+        var (visitor, site, _, _, clickHouse) = await VisitorFromTheNewsletterAsync();
+        using var _ = visitor;
+        using var __ = clickHouse;
+        var body = JsonSerializer.Serialize(new { k = site, u = "https://www.example.com/contact", o = "form", i = "lead-gpc", f = "contact", fs = new[] { "email" } });
+
+        var lead = await visitor.SendTextAsync("/v1/leads", body, r => r.Headers.Add("Sec-GPC", "1"));
+        var token = await visitor.SendTextAsync("/v1/visitor", JsonSerializer.Serialize(new { k = site, u = "https://www.example.com/" }), r => r.Headers.Add("Sec-GPC", "1"));
+        var stored = await visitor.SendTextAsync("/v1/leads", body.Replace("lead-gpc", "lead-ok"));
+
+        Assert.Equal(HttpStatusCode.NoContent, lead.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, token.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, stored.StatusCode);
+        // The request without GPC is stored, so the one with it would have been by now.
+        Assert.Equal(["lead-ok"], (await RowsAsync(clickHouse, $"SELECT conversion_id FROM conversion_events FINAL WHERE site_id = '{site}'")).Select(r => r[0]));
+    }
+
+    /// <summary>The first row of the query (every column as text), once there is one.</summary>
     private static async Task<Dictionary<string, string>> RowAsync(ClickHouseClient clickHouse, string sql)
     {
         Dictionary<string, string>? row = null;
-        await Poll.UntilAsync(async () =>
-        {
-            using var reader = await clickHouse.ExecuteReaderAsync(sql, cancellationToken: Ct);
-            if (!await reader.ReadAsync(Ct)) return false;
-            row = [];
-            for (var i = 0; i < reader.FieldCount; i++)
-                row[reader.GetName(i)] = reader.GetValue(i) switch
-                {
-                    string s => s,
-                    bool b => b ? "true" : "false",
-                    System.Collections.IEnumerable e => "[" + string.Join(",", e.Cast<object>().Select(x => $"'{x}'")) + "]",
-                    var v => Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture) ?? "",
-                };
-            return true;
-        }, TimeSpan.FromSeconds(30), sql);
+        await Poll.UntilAsync(async () => (row = await CallsTesting.RowOrNullAsync(clickHouse, sql)) is not null, TimeSpan.FromSeconds(30), sql);
         return row!;
     }
 

@@ -84,3 +84,24 @@ FROM
     GROUP BY e.site_id, e.conversion_id, e.type, e.origin, e.verified, e.occurred_at, e.visitor_id, e.session_id, e.value, e.currency,
         e.email_sha256, e.phone_sha256
 );
+
+-- A lead or purchase linked to the latest call before it (within 30 days) by the same visitor, or from the same
+-- phone number (the caller's match key equal to the conversion's phone_sha256): "bought after calling".
+CREATE VIEW IF NOT EXISTS conversion_call_links AS
+SELECT site_id, conversion_id, any(conv_type) AS type, any(conv_at) AS occurred_at,
+       argMax(c_call_id, c_started_at) AS call_id, max(c_started_at) AS call_started_at, argMax(link, c_started_at) AS linked_by
+FROM
+(
+    SELECT e.site_id AS site_id, e.conversion_id AS conversion_id, e.type AS conv_type, e.occurred_at AS conv_at,
+           c.call_id AS c_call_id, c.started_at AS c_started_at, 'visitor' AS link
+    FROM (SELECT site_id, conversion_id, type, occurred_at, visitor_id FROM conversion_events FINAL WHERE visitor_id != '') AS e
+    INNER JOIN (SELECT site_id, call_id, started_at, visitor_id FROM calls FINAL WHERE visitor_id != '') AS c
+        ON c.site_id = e.site_id AND c.visitor_id = e.visitor_id
+    UNION ALL
+    SELECT e.site_id, e.conversion_id, e.type, e.occurred_at, c.call_id, c.started_at, 'phone'
+    FROM (SELECT site_id, conversion_id, type, occurred_at, phone_sha256 FROM conversion_events FINAL WHERE phone_sha256 != '') AS e
+    INNER JOIN (SELECT site_id, call_id, started_at, lower(hex(SHA256(caller_number))) AS caller_sha256 FROM calls FINAL WHERE startsWith(caller_number, '+')) AS c
+        ON c.site_id = e.site_id AND c.caller_sha256 = e.phone_sha256
+)
+WHERE c_started_at <= conv_at AND c_started_at >= conv_at - INTERVAL 30 DAY
+GROUP BY site_id, conversion_id;
