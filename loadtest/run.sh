@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Load test of CustomerLab on loopback. Builds, starts every server it needs (ClickHouse host, redis-server, edge(s),
 # the bare Kestrel baseline, nginx), runs, stops everything, and writes loadtest/results/<name>.{json,md,png}.
-#   loadtest/run.sh [--quick]                      baseline + /v1/number + /v1/collect + visitor model (quick: ≤ 3 min)
-#   loadtest/run.sh baseline|number|collect|voice|signin [--quick]
+#   loadtest/run.sh [--quick]                      baseline + new visitors + /v1/number + /v1/collect + visitor model (quick: ≤ 4 min)
+#   loadtest/run.sh baseline|number|new|collect|voice|signin [--quick]   (new: new visitors, a burst, an exhausted pool)
 #   loadtest/run.sh fault clickhouse|redis|edge [--quick]
 #   loadtest/run.sh nginx [--quick]                 two edges behind nginx
 #   loadtest/run.sh calls [--quick]                 SIP calls through Kamailio and the edge (SIPp), at rising rates
@@ -12,7 +12,7 @@ source scripts/common.sh
 
 args=("$@")
 case "${1:-}" in
-  baseline|number|collect|voice|signin|full|fault|nginx|calls) ;;
+  baseline|number|new|collect|voice|signin|full|fault|nginx|calls) ;;
   *) args=(full "$@") ;;
 esac
 
@@ -33,8 +33,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-# Bounded: a quick run takes about 3 minutes, the others up to 15.
+# Bounded: a quick run takes about 4 minutes, the others up to 15.
 limit=900
-[[ " ${args[*]} " == *" --quick "* ]] && limit=300
+[[ " ${args[*]} " == *" --quick "* ]] && limit=420
 timeout --signal=TERM --kill-after=20 "$limit" \
   dotnet loadtest/CustomerLab.LoadTest/bin/Release/net10.0/CustomerLab.LoadTest.dll "${args[@]}" --work "$work" --pidfile "$pidfile"

@@ -191,6 +191,15 @@ internal sealed class EdgeClient : IDisposable
             throw new InvalidOperationException($"PUT {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
+    public async Task AdminPostAsync(string baseUrl, string path, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, baseUrl + path) { Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json") };
+        request.Headers.Add("X-Api-Key", Stack.AdminKey);
+        using var response = await _http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
     public async Task<JsonNode?> AdminGetAsync(string baseUrl, string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, baseUrl + path);

@@ -78,22 +78,26 @@ internal delegate Task<(bool Ok, string Outcome)> Operation(int worker, long seq
 internal static class Generator
 {
     /// <summary>Closed loop: <paramref name="concurrency"/> workers each send the next request when the previous one answered.</summary>
-    public static async Task<EndpointStats> ClosedAsync(string name, string phase, int concurrency, TimeSpan warmup, TimeSpan duration, Operation operation)
+    /// <param name="maxRequests">Stops the measured part early after this many requests (and the warm-up after a fifth of
+    /// them), for phases that use up something finite, such as a pool's free numbers.</param>
+    public static async Task<EndpointStats> ClosedAsync(string name, string phase, int concurrency, TimeSpan warmup, TimeSpan duration, Operation operation,
+        long maxRequests = long.MaxValue)
     {
-        if (warmup > TimeSpan.Zero) await RunAsync(new EndpointStats(name, "warmup"), concurrency, warmup, operation);
+        if (warmup > TimeSpan.Zero) await RunAsync(new EndpointStats(name, "warmup"), concurrency, warmup, operation, maxRequests / 5);
         var stats = new EndpointStats(name, phase);
-        await RunAsync(stats, concurrency, duration, operation);
+        await RunAsync(stats, concurrency, duration, operation, maxRequests);
         return stats;
     }
 
-    private static async Task RunAsync(EndpointStats stats, int concurrency, TimeSpan duration, Operation operation)
+    private static async Task RunAsync(EndpointStats stats, int concurrency, TimeSpan duration, Operation operation, long maxRequests)
     {
         using var cts = new CancellationTokenSource(duration);
         var sw = Stopwatch.StartNew();
+        long issued = 0;
         var workers = Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
         {
             long seq = 0;
-            while (!cts.IsCancellationRequested)
+            while (!cts.IsCancellationRequested && Interlocked.Increment(ref issued) <= maxRequests)
                 await TimedAsync(stats, operation, w, seq++, CancellationToken.None);
         })).ToArray();
         await Task.WhenAll(workers);

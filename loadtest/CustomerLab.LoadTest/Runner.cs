@@ -82,6 +82,14 @@ internal static class Runner
         var edgeUrl = needsEdge ? $"http://127.0.0.1:{stack.Edges[0].Port}" : "";
         var plan = new NumberPlan();
         var bench = needsEdge ? await Bench.SetUpAsync(client, edgeUrl, plan) : null;
+        var newVisitors = options.Command is "new" or "full";
+        // The new-visitor pool is sized so the phases below never run it dry (at most about 85% of it is leased).
+        var bigPool = quick ? 30_000 : 80_000;
+        if (newVisitors)
+        {
+            result.Settings["newVisitorPoolSize"] = bigPool;
+            await NewVisitors.SetUpAsync(client, edgeUrl, plan, bigPool);
+        }
 
         async Task<EndpointStats> Phase(string name, Func<Task<EndpointStats>> run)
         {
@@ -95,6 +103,19 @@ internal static class Runner
 
         await Bench.WarmUpAsync(client, stack, needsEdge ? edgeUrl : null, bench, Concurrency, serverWarmup);
         var baseline = await Phase("baseline", () => Bench.BaselineClosedAsync(client, stack, Concurrency, warmup, phase));
+        if (newVisitors)
+        {
+            // Every request a cookie-less visitor: the assignment path, not the heartbeat.
+            var fresh = await Phase("new", () => NewVisitors.NewClosedAsync(client, edgeUrl, "new", Concurrency, warmup, phase, bigPool / 2));
+            result.Ratios["new/baseline"] = Math.Round(fresh.RequestsPerSecond / baseline.RequestsPerSecond, 3);
+            var halfNew = fresh.RequestsPerSecond / 2;
+            await Phase("new@half", () => NewVisitors.NewOpenAsync(client, edgeUrl, "new@half", halfNew, phase));
+            await Phase("baseline@new-half", () => Bench.BaselineOpenAsync(client, stack, halfNew, phase, "baseline@new-half"));
+            var burst = await Phase("burst", () => NewVisitors.BurstAsync(client, edgeUrl));
+            result.Settings["burstLeasedAfter"] = await NewVisitors.LeasedAsync(client, edgeUrl, NewVisitors.BurstSite);
+            var exhausted = await Phase("exhausted", () => NewVisitors.ExhaustedClosedAsync(client, edgeUrl, Concurrency, warmup, phase));
+            result.Ratios["exhausted/baseline"] = Math.Round(exhausted.RequestsPerSecond / baseline.RequestsPerSecond, 3);
+        }
         if (options.Command is "number" or "full" or "nginx")
         {
             var number = await Phase("number", () => Bench.NumberClosedAsync(client, edgeUrl, bench!, "number", Concurrency, warmup, phase));
@@ -180,6 +201,23 @@ internal static class Runner
             result.Targets.Add(new("SIP calls connected ÷ offered, every rate", "100%", string.Join(" / ", all.Select(s => $"{s.OfferedPerSecond}/s {Pct(s.ConnectedRatio)}")),
                 all.All(s => s.Connected == s.Offered), ""));
             result.Targets.Add(new("most calls/s before post-dial delay grows", "reported", held.Count == 0 ? "none" : $"{held.Max(s => s.ConnectedPerSecond):0} calls/s (offered {held.Max(s => s.OfferedPerSecond)}/s)", true, ""));
+        }
+        if (result.Ratios.TryGetValue("new/baseline", out var fresh))
+            result.Targets.Add(new("/v1/number new visitors throughput ÷ baseline", "≥ 25%", Pct(fresh), fresh >= 0.25, $"{(fresh - 0.25) * 100:+0.#;-0.#} points"));
+        if (result.Endpoints.FirstOrDefault(e => e.Phase == "new@half") is { } newHalf && result.Endpoints.FirstOrDefault(e => e.Phase == "baseline@new-half") is { } baseHalf)
+        {
+            var bar = 3 * baseHalf.P99Ms;
+            result.Targets.Add(new($"/v1/number new visitors p99 at half that rate ({newHalf.RequestsPerSecond:0}/s)", $"≤ 3 × baseline's {baseHalf.P99Ms:0.00} ms",
+                $"{newHalf.P99Ms:0.00} ms", newHalf.P99Ms <= bar, $"{bar - newHalf.P99Ms:+0.00;-0.00} ms"));
+        }
+        if (result.Endpoints.FirstOrDefault(e => e.Phase == "burst") is { } burst)
+        {
+            var assigned = burst.Outcomes.GetValueOrDefault("assigned");
+            var unavailable = burst.Outcomes.GetValueOrDefault("default:redis_unavailable");
+            var leased = result.Settings.TryGetValue("burstLeasedAfter", out var held) ? Convert.ToInt64(held) : -1;
+            result.Targets.Add(new($"burst: {burst.Requests} visitors in 100 ms on a pool of 20, assigned", "= 20", assigned.ToString(), assigned == 20, ""));
+            result.Targets.Add(new("burst: redis_unavailable on a healthy Redis", "0", unavailable.ToString(), unavailable == 0, ""));
+            result.Targets.Add(new("burst: leases held afterwards = visitors told their number", $"= {assigned}", leased.ToString(), leased == assigned, ""));
         }
         if (result.Ratios.TryGetValue("number/baseline", out var n))
             result.Targets.Add(new("/v1/number throughput ÷ baseline", "≥ 35%", Pct(n), n >= 0.35, $"{(n - 0.35) * 100:+0.#;-0.#} points"));

@@ -53,6 +53,14 @@ internal sealed class BotDetector
         return reasons?.ToArray() ?? [];
     }
 
+    /// <summary>
+    /// A crawler that says what it is (uap-core's Spider class, or a crawler-user-agents pattern that is not merely an
+    /// automated browser's marker): search engines rendering pages run the tag, and must not hold tracking numbers.
+    /// Headless browsers are not counted here: monitoring and tests drive them, and the lease caps bound them.
+    /// </summary>
+    public bool IsDeclaredCrawler(string userAgent, UserAgentInfo agent) =>
+        userAgent.Length > 0 && (agent.IsSpider || Classify(userAgent) == AgentMarks.Listed);
+
     [Flags]
     private enum AgentMarks : byte { None = 0, Listed = 1, Headless = 2 }
 

@@ -37,6 +37,9 @@ internal sealed partial class EventEnricher : IDisposable
 
     public UserAgentParser Agents => _agents;
 
+    /// <summary>The crawler check of <c>/v1/number</c>, on this enricher's parsers.</summary>
+    public CrawlerCheck Crawlers => new(_agents, _bots);
+
     public EnrichedEvent Enrich(string siteKey, string name, Uri page, Uri? referrer, string? title, int? screenWidth,
         string visitorId, string sessionId, string userAgent, bool hasAcceptLanguage, IPAddress? ip, DateTime now)
     {

@@ -15,6 +15,7 @@ internal static class EventsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventsOptions>, EventsOptionsValidator>());
         services.TryAddSingleton<EventMetrics>();
         services.TryAddSingleton<EventEnricher>();
+        services.TryAddSingleton(static sp => sp.GetRequiredService<EventEnricher>().Crawlers);
         services.TryAddSingleton(static sp => new Spool(
             Spool.DirectoryFor(sp.GetRequiredService<IOptions<DeliveryOptions>>().Value, sp.GetRequiredService<IOptions<ClickHouseOptions>>().Value.Database),
             sp.GetRequiredService<IOptions<DeliveryOptions>>().Value, sp.GetRequiredService<DeliveryMetrics>(), sp.GetRequiredService<ILogger<Spool>>()));

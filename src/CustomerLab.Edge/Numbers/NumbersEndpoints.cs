@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CustomerLab.Edge.Http;
 using CustomerLab.Edge.Cookies;
+using CustomerLab.Edge.Enrichment;
 using CustomerLab.Edge.Phones;
 using CustomerLab.Edge.Security;
 using CustomerLab.Edge.Sites;
@@ -26,7 +27,7 @@ internal static partial class NumbersEndpoints
 
     private static async Task<Results<Ok<NumberResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         HttpContext context, TagRequests tagRequests, SiteStore sites, BoundedAssignment assigner, VisitorCookies cookies, LeaseHistoryWriter history, ExhaustionWriter exhaustions,
-        IOptions<NumbersOptions> options, TimeProvider time, ILogger<NumberPool> logger)
+        CrawlerCheck crawlers, IOptions<NumbersOptions> options, TimeProvider time, ILogger<NumberPool> logger)
     {
         var settings = options.Value;
         var redisTimeout = TimeSpan.FromMilliseconds(settings.RedisTimeoutMs);
@@ -67,6 +68,10 @@ internal static partial class NumbersEndpoints
         cookies.WriteVisitor(context.Response, visitorId);
         if (pool is null)
             return TypedResults.Ok(Default(site, null, "no_pool"));
+        // A crawler that declares itself (a search engine rendering the page) sees the site's own number: it never
+        // calls, so a lease would only take a number from a visitor and count as demand.
+        if (crawlers.IsDeclaredCrawler(context.Request))
+            return TypedResults.Ok(Default(site, pool, "bot", overflow: false));
         cookies.WriteSession(context.Response, sessionId, pool.Id, site.Hold);
 
         // Bounded by Redis's silence, with a compensating release of a lease committed after the bound (BoundedAssignment).

@@ -35,7 +35,7 @@ public sealed class LeaseCapEdgeFixture(GarnetFixture garnet, ClickHouseHostFixt
 }
 
 /// <summary>
-/// One client cannot drain a pool: new leases from one network (IPv4 /24, IPv6 /64) within the hold are capped at the
+/// One client cannot drain a pool, and crawlers hold no number: new leases from one network (IPv4 /24, IPv6 /64) within the hold are capped at the
 /// larger of 10 and a quarter of the pool, and one visitor's at 3. A capped visitor gets the site's default number with
 /// reason <c>lease_cap</c> and is not counted as demand; renewals are never capped.
 /// </summary>
@@ -92,6 +92,39 @@ public sealed class LeaseCapTests(LeaseCapEdgeFixture fixture) : IClassFixture<L
             var renewal = await AnswerAsync(await holder.RequestNumberAsync(site, "https://example.com/", configure: Peer("192.0.2.200")));
             Assert.Equal(("renewed", first.Number), (renewal.Status, renewal.Number));
         }
+    }
+
+    [Theory]
+    [InlineData("Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; Googlebot/2.1; +http://www.google.com/bot.html) Chrome/131.0.6778.204 Safari/537.36")]
+    [InlineData("Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)")]
+    public async Task ADeclaredCrawler_GetsTheDefaultNumber_WithoutALease_AndIsNotDemand(string userAgent)
+    {
+        var site = TestSites.NewSiteKey();
+        using var admin = new EdgeClient(fixture.Edge);
+        await admin.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(5), overflow: NumbersEdgeFixture.Numbers(1)[0], defaultNumber: Default);
+
+        for (var i = 0; i < 8; i++)
+        {
+            using var crawler = new EdgeClient(fixture.Edge);
+            var answer = await AnswerAsync(await crawler.RequestNumberAsync(site, "https://example.com/", configure: r =>
+            {
+                Peer($"66.249.{i}.1")(r);
+                r.Headers.TryAddWithoutValidation("User-Agent", userAgent);
+            }));
+            Assert.Equal(("default", "bot", Default), (answer.Status, answer.Reason, answer.Number));
+            Assert.False(crawler.Cookies.ContainsKey("_clsid"));
+        }
+        var stats = await fixture.Edge.Services.GetRequiredService<NumberPool>().GetStatsAsync(site, "main");
+        Assert.Equal((0, 0L, 1), (stats.LeasedNow, stats.PeakConcurrentDemand, stats.RecommendedSize));
+
+        // An automated browser that does not declare itself a crawler (monitoring, these tests' Chromium) is a visitor.
+        using var headless = new EdgeClient(fixture.Edge);
+        var browser = await AnswerAsync(await headless.RequestNumberAsync(site, "https://example.com/", configure: r =>
+        {
+            Peer("198.51.100.9")(r);
+            r.Headers.TryAddWithoutValidation("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36");
+        }));
+        Assert.Equal("assigned", browser.Status);
     }
 
     private async Task<(string Status, string? Reason, string Number)> CookielessAsync(string site, string peer)

@@ -20,6 +20,29 @@ public sealed class FuzzTests(SecurityEdgeFixture fixture) : IClassFixture<Secur
     /// <summary>Requests thrown per run.</summary>
     private const int Iterations = 10_000;
 
+    /// <summary>Checks every fuzzed answer: below 500, a 4xx with a body is problem+json, no header carries a line break.</summary>
+    internal static void AssertAnswer(FuzzRequest request, int status, string? contentType, bool hasBody, string body, IEnumerable<string> headerValues)
+    {
+        Assert.True(status < 500, $"{status} for {request}");
+        if (status >= 400 && hasBody)
+            Assert.True(contentType?.StartsWith("application/problem+json", StringComparison.Ordinal) == true,
+                $"{status} {contentType} for {request}: {body[..Math.Min(body.Length, 300)]}");
+        foreach (var value in headerValues)
+            Assert.DoesNotContain('\n', value);
+    }
+
+    /// <summary>After the fuzzing, the spool still takes an event and the shipper still delivers it to ClickHouse.</summary>
+    internal static async Task AssertTheSpoolStillShipsAsync(EdgeClient client, ClickHouseHostFixture clickHouse, string database)
+    {
+        var site = TestSites.NewSiteKey();
+        await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(1));
+        var marker = "https://www.example.com/after-fuzz-" + Guid.NewGuid().ToString("N");
+        Assert.Equal(HttpStatusCode.Accepted, (await client.SendPageviewAsync(site, marker)).StatusCode);
+        using var ch = clickHouse.CreateClient(database);
+        await Poll.UntilAsync(async () => Convert.ToUInt64(await ch.ExecuteScalarAsync($"SELECT count() FROM pageviews WHERE url = '{marker}'", cancellationToken: Ct)) == 1,
+            TimeSpan.FromSeconds(30), "the event sent after the fuzzing in ClickHouse");
+    }
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public sealed record FuzzRequest(string Method, string Path, string? ContentType, byte[] Body, (string Name, string Value)[] Headers, bool AdminKey)
@@ -69,7 +92,7 @@ public sealed class FuzzTests(SecurityEdgeFixture fixture) : IClassFixture<Secur
         Gen.OneOf(GenText.Select(s => s[..Math.Min(s.Length, 8000)]),
             Gen.OneOfConst("https://evil.example\r\nSet-Cookie: a=b", "_clvid=..;_clsid=~~~", "_clvid=" + new string('A', 4000), "sha256=zz", "1", "\u0000", "null")));
 
-    private static readonly Gen<FuzzRequest> GenRequest = Gen.Select(
+    internal static readonly Gen<FuzzRequest> GenRequest = Gen.Select(
         Gen.Frequency((8, Gen.Const("POST")), (1, Gen.OneOfConst("GET", "PUT", "DELETE", "PATCH", "OPTIONS"))),
         Gen.OneOfConst(Paths),
         Gen.OneOfConst<string?>("text/plain", "application/json", "application/x-www-form-urlencoded", "text/plain; charset=utf-16", "multipart/form-data; boundary=x", "garbage/;;", null),
@@ -90,28 +113,16 @@ public sealed class FuzzTests(SecurityEdgeFixture fixture) : IClassFixture<Secur
             Interlocked.Increment(ref sent);
             var status = context.Response.StatusCode;
             statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
-            Assert.True(status < 500, $"{status} for {request}");
             var body = await new StreamReader(context.Response.Body).ReadToEndAsync(Ct);
-            if (status >= 400 && body.Length > 0)
-                Assert.True(context.Response.ContentType?.StartsWith("application/problem+json", StringComparison.Ordinal) == true,
-                    $"{status} {context.Response.ContentType} for {request}: {body[..Math.Min(body.Length, 300)]}");
-            foreach (var (name, value) in context.Response.Headers)
-                Assert.DoesNotContain('\n', value.ToString());
+            AssertAnswer(request, status, context.Response.ContentType, body.Length > 0, body, context.Response.Headers.Select(h => h.Value.ToString()));
         }, iter: Iterations, threads: 4, print: r => r.ToString());
 
         TestContext.Current.TestOutputHelper!.WriteLine($"{sent} requests in {clock.Elapsed.TotalSeconds:F1} s; statuses: " +
             string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}")));
         Assert.True(sent >= Iterations);
 
-        // The spool still takes an event and the shipper still delivers it.
         using var client = new EdgeClient(fixture.Edge);
-        var site = TestSites.NewSiteKey();
-        await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(1));
-        var marker = "https://www.example.com/after-fuzz-" + Guid.NewGuid().ToString("N");
-        Assert.Equal(HttpStatusCode.Accepted, (await client.SendPageviewAsync(site, marker)).StatusCode);
-        using var clickHouse = fixture.ClickHouse.CreateClient(fixture.Edge.Database);
-        await Poll.UntilAsync(async () => Convert.ToUInt64(await clickHouse.ExecuteScalarAsync($"SELECT count() FROM pageviews WHERE url = '{marker}'", cancellationToken: Ct)) == 1,
-            TimeSpan.FromSeconds(30), "the event sent after the fuzzing in ClickHouse");
+        await AssertTheSpoolStillShipsAsync(client, fixture.ClickHouse, fixture.Edge.Database);
     }
 
     private Task<HttpContext> SendAsync(FuzzRequest request) =>
