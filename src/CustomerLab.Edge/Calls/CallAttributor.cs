@@ -110,15 +110,12 @@ internal sealed class CallAttributor(NumberIndex index, NumberPool pools, SiteSt
     }
 
     /// <summary>First and last touch of the visitor, the session's landing page, click ids and publisher, from pageviews up to the call.</summary>
-    private async Task<Attribution> AddTouchesAsync(Attribution attribution, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        var parameters = new ClickHouseParameterCollection();
-        parameters.AddParameter("site", attribution.SiteKey);
-        parameters.AddParameter("visitor", attribution.VisitorId);
-        parameters.AddParameter("session", attribution.SessionId);
-        parameters.AddParameter("at", at.UtcDateTime);
-        parameters.AddParameter("pub", _options.PublisherParameter);
-        using var reader = await clickHouse.ExecuteReaderAsync("""
+    /// <summary>
+    /// The visitor's touches up to the call: the site's key range, and only the granules the visitor lookup index
+    /// (migration 0040) says may hold the visitor. The index may be used under FINAL because every version of a pageview
+    /// carries the same visitor: no newer version can hide in a granule the index skips.
+    /// </summary>
+    internal const string TouchesQuery = """
             SELECT
                 count() AS pageviews,
                 argMin((source, medium, utm_campaign, channel), timestamp),
@@ -135,7 +132,18 @@ internal sealed class CallAttributor(NumberIndex index, NumberPool pools, SiteSt
                 argMaxIf(extractURLParameter(url, {pub:String}), timestamp, extractURLParameter(url, {pub:String}) != '')
             FROM pageviews FINAL
             WHERE site_id = {site:String} AND visitor_id = {visitor:String} AND timestamp <= {at:DateTime64(3, 'UTC')}
-            """, parameters, cancellationToken: cancellationToken);
+            SETTINGS use_skip_indexes_if_final = 1
+        """;
+
+    private async Task<Attribution> AddTouchesAsync(Attribution attribution, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var parameters = new ClickHouseParameterCollection();
+        parameters.AddParameter("site", attribution.SiteKey);
+        parameters.AddParameter("visitor", attribution.VisitorId);
+        parameters.AddParameter("session", attribution.SessionId);
+        parameters.AddParameter("at", at.UtcDateTime);
+        parameters.AddParameter("pub", _options.PublisherParameter);
+        using var reader = await clickHouse.ExecuteReaderAsync(TouchesQuery, parameters, cancellationToken: cancellationToken);
         if (!await reader.ReadAsync(cancellationToken) || Convert.ToUInt64(reader.GetValue(0)) == 0)
             return attribution;
 

@@ -94,6 +94,14 @@ internal sealed partial class CallRecorder(CallAttributor attributor, IConnectio
         return new CallState(e.EventAt, tracking, caller, region, country, attribution, previous, firstCallId, Rank: 0, Status: "", Duration: 0);
     }
 
+    /// <summary>The caller's earlier calls to the site: the site's key range, and only the granules the caller lookup index
+    /// (migration 0040) says may hold the caller.</summary>
+    internal const string PreviousCallsQuery = """
+        SELECT uniqExact(call_id), argMin(call_id, started_at)
+        FROM calls
+        WHERE site_id = {site:String} AND caller_number = {caller:String} AND started_at < {at:DateTime64(3, 'UTC')} AND call_id != {call:String}
+        """;
+
     private async Task<(uint Count, string FirstCallId)> PreviousCallsAsync(string siteKey, string caller, DateTimeOffset before, string callId, CancellationToken cancellationToken)
     {
         if (siteKey.Length == 0 || caller.Length == 0 || !caller.StartsWith('+')) return (0, callId);
@@ -104,11 +112,7 @@ internal sealed partial class CallRecorder(CallAttributor attributor, IConnectio
         parameters.AddParameter("call", callId);
         // No FINAL: a call's row versions share its call_id and started_at, so counting distinct ids and taking the
         // earliest id read the same answer from the unmerged parts, without merging every part of the site at query time.
-        using var reader = await clickHouse.ExecuteReaderAsync("""
-            SELECT uniqExact(call_id), argMin(call_id, started_at)
-            FROM calls
-            WHERE site_id = {site:String} AND caller_number = {caller:String} AND started_at < {at:DateTime64(3, 'UTC')} AND call_id != {call:String}
-            """, parameters, cancellationToken: cancellationToken);
+        using var reader = await clickHouse.ExecuteReaderAsync(PreviousCallsQuery, parameters, cancellationToken: cancellationToken);
         await reader.ReadAsync(cancellationToken);
         var count = Convert.ToUInt32(reader.GetValue(0));
         return count == 0 ? (0, callId) : (count, reader.GetString(1));

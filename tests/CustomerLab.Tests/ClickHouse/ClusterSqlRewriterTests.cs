@@ -57,6 +57,12 @@ public sealed class ClusterSqlRewriterTests
         Assert.Equal(
             ["ALTER TABLE calls_local ON CLUSTER analytics MODIFY TTL now() + INTERVAL 2 DAY"],
             _rewriter.Rewrite("ALTER TABLE calls MODIFY TTL now() + INTERVAL 2 DAY"));
+        // A skip index belongs to the parts, which only the local table has.
+        Assert.Equal(
+            ["ALTER TABLE calls_local ON CLUSTER analytics ADD INDEX IF NOT EXISTS caller_lookup caller_number TYPE bloom_filter(0.01) GRANULARITY 1"],
+            _rewriter.Rewrite("ALTER TABLE calls ADD INDEX IF NOT EXISTS caller_lookup caller_number TYPE bloom_filter(0.01) GRANULARITY 1"));
+        Assert.Equal(["ALTER TABLE calls_local ON CLUSTER analytics MATERIALIZE INDEX caller_lookup"],
+            _rewriter.Rewrite("ALTER TABLE calls MATERIALIZE INDEX caller_lookup"));
     }
 
     [Fact]

@@ -1,0 +1,78 @@
+using ClickHouse.Driver.ADO.Parameters;
+using ClickHouse.Driver.Utility;
+using CustomerLab.Edge.Calls;
+using CustomerLab.Tests.Fixtures;
+using CustomerLab.Tests.Numbers;
+
+namespace CustomerLab.Tests.ClickHouse;
+
+/// <summary>
+/// What attribution and the repeat-caller check read, asked of ClickHouse itself (<c>EXPLAIN indexes = 1</c>) rather
+/// than timed: on a site with 100,000 rows (about 13 granules), the queries the edge runs keep to the site's key range
+/// and read only the granule or two that can hold the visitor or the caller, so their cost does not grow with the site's
+/// history.
+/// </summary>
+public sealed class LookupIndexTests(NumbersEdgeFixture fixture) : IClassFixture<NumbersEdgeFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private const int Rows = 100_000;
+
+    [Fact]
+    public async Task TheTouchesQuery_ReadsOnlyTheVisitorsGranules()
+    {
+        using var clickHouse = fixture.ClickHouse.CreateClient(fixture.Edge.Database);
+        var site = TestSites.NewSiteKey();
+        await clickHouse.ExecuteNonQueryAsync($"""
+            INSERT INTO pageviews (event_id, site_id, event_name, timestamp, visitor_id, session_id, url)
+            SELECT generateUUIDv7(number), '{site}', 'pageview', toDateTime64('2026-11-01 00:00:00', 3, 'UTC') + number,
+                   concat('v', toString(intDiv(number, 100))), concat('s', toString(intDiv(number, 100))), 'https://example.com/'
+            FROM numbers({Rows})
+            """, cancellationToken: Ct);
+
+        var parameters = new ClickHouseParameterCollection();
+        parameters.AddParameter("site", site);
+        parameters.AddParameter("visitor", "v500");
+        parameters.AddParameter("session", "s500");
+        parameters.AddParameter("at", new DateTime(2026, 11, 30, 0, 0, 0, DateTimeKind.Utc));
+        parameters.AddParameter("pub", "pub");
+        var (read, total) = await SkipIndexGranulesAsync(clickHouse, CallAttributor.TouchesQuery, parameters, "visitor_lookup");
+
+        Assert.True(total >= 12, $"the site's rows should span a dozen granules, found {total}");
+        Assert.InRange(read, 1, 2);
+    }
+
+    [Fact]
+    public async Task ThePreviousCallsQuery_ReadsOnlyTheCallersGranules()
+    {
+        using var clickHouse = fixture.ClickHouse.CreateClient(fixture.Edge.Database);
+        var site = TestSites.NewSiteKey();
+        await clickHouse.ExecuteNonQueryAsync($"""
+            INSERT INTO calls (site_id, call_id, started_at, caller_number)
+            SELECT '{site}', concat('call', leftPad(toString(number), 8, '0')), toDateTime64('2026-11-01 00:00:00', 3, 'UTC') + number,
+                   concat('+1415555', leftPad(toString(intDiv(number, 100)), 4, '0'))
+            FROM numbers({Rows})
+            """, cancellationToken: Ct);
+
+        var parameters = new ClickHouseParameterCollection();
+        parameters.AddParameter("site", site);
+        parameters.AddParameter("caller", "+14155550500");
+        parameters.AddParameter("at", new DateTime(2026, 11, 30, 0, 0, 0, DateTimeKind.Utc));
+        parameters.AddParameter("call", "none");
+        var (read, total) = await SkipIndexGranulesAsync(clickHouse, CallRecorder.PreviousCallsQuery, parameters, "caller_lookup");
+
+        Assert.True(total >= 12, $"the site's rows should span a dozen granules, found {total}");
+        Assert.InRange(read, 1, 2);
+    }
+
+    /// <summary>The granules left (and those it was given) by the named skip index, from the query's EXPLAIN indexes = 1.</summary>
+    private static async Task<(int Read, int Total)> SkipIndexGranulesAsync(global::ClickHouse.Driver.ClickHouseClient clickHouse, string query, ClickHouseParameterCollection parameters, string index)
+    {
+        var lines = new List<string>();
+        using (var reader = await clickHouse.ExecuteReaderAsync("EXPLAIN indexes = 1 " + query, parameters, cancellationToken: Ct))
+            while (await reader.ReadAsync(Ct)) lines.Add(reader.GetString(0).Trim());
+        var at = lines.FindIndex(l => l == $"Name: {index}");
+        Assert.True(at >= 0, $"EXPLAIN does not use {index}:\n{string.Join('\n', lines)}");
+        var granules = lines.Skip(at).First(l => l.StartsWith("Granules:", StringComparison.Ordinal))["Granules:".Length..].Trim().Split('/');
+        return (int.Parse(granules[0]), int.Parse(granules[1]));
+    }
+}
