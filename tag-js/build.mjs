@@ -1,4 +1,9 @@
-// Builds dist/cl.js (minified IIFE) and fails when it is over the size budget (gzip -9).
+// Builds the tag's files and fails when one is over its size budget (gzip -9):
+//   dist/cl.js        the tag sites embed (swap, pageviews, SPA support): at most 2,048 B gzip
+//   dist/cl-more.js   its extension, loaded after the first answer (split numbers, shadow roots): at most 1,152 B gzip
+//   dist/cl-leads.js  form capture and the lead/conversion/visitor calls, loaded only where used: at most 1,344 B gzip
+// The other files are built first: the tag names each by its content-addressed URL (/t/<version>/<file>, version =
+// the first 12 hex digits of its SHA-256, as the edge computes it), so a new file is also a new tag.
 // esbuild bundles the modules and strips the COMPILE_* branches; terser then minifies the bundle: its passes
 // inline single-use functions and share names across the whole file, which esbuild's minifier does not.
 import { build } from 'esbuild'
@@ -8,39 +13,50 @@ import { gzipSync, brotliCompressSync, constants } from 'node:zlib'
 import { createHash } from 'node:crypto'
 import { execFileSync } from 'node:child_process'
 
-const BUDGET_GZIP_BYTES = 2304 // issue 20: at most 2,304 bytes with gzip -9
+const FILES = [
+  { entry: 'src/more.js', name: 'cl-more', budget: 1152 },
+  { entry: 'src/leads.js', name: 'cl-leads', budget: 1344 },
+  { entry: 'src/tag.js', name: 'cl', budget: 2048 },
+]
 
-await build({
-  entryPoints: ['src/tag.js'],
-  outfile: 'dist/cl.js',
-  bundle: true,
-  minify: true,
-  format: 'iife',
-  target: ['es2017'],
-  legalComments: 'none',
-  define: {
-    DEFAULT_TIMEOUT_MS: '1500', // anti-flicker / first-pageview wait, in milliseconds
-    COMPILE_SPA: 'true', // pageviews and lease renewal on history navigations
-  },
-})
-
-const minified = await minify(readFileSync('dist/cl.js', 'utf8'), {
-  ecma: 2017,
-  compress: { passes: 3, toplevel: true },
-  mangle: { toplevel: true },
-})
-writeFileSync('dist/cl.js', minified.code)
-const code = readFileSync('dist/cl.js')
-// gzip(1) -9 is the budget's measure (its deflate differs from zlib's by a few bytes); zlib where gzip is missing.
-const gzip = (() => {
-  try { return execFileSync('gzip', ['-9', '-n', '-c'], { input: code }).length } catch { return gzipSync(code, { level: 9 }).length }
-})()
-const brotli = brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length
-const hash = createHash('sha256').update(code).digest('hex').slice(0, 12)
 mkdirSync('dist', { recursive: true })
-writeFileSync('dist/cl.json', JSON.stringify({ raw: code.length, gzip, brotli, budget: BUDGET_GZIP_BYTES, sha256: hash }) + '\n')
-console.log(`tag-js: dist/cl.js ${code.length} B raw, ${gzip} B gzip -9, ${brotli} B brotli (budget ${BUDGET_GZIP_BYTES} B gzip), sha256 ${hash}`)
-if (gzip > BUDGET_GZIP_BYTES) {
-  console.error(`tag-js: over budget: ${gzip} B gzip > ${BUDGET_GZIP_BYTES} B`)
-  process.exit(1)
+const versions = {}
+let over = false
+for (const { entry, name, budget } of FILES) {
+  const outfile = `dist/${name}.js`
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: ['es2017'],
+    legalComments: 'none',
+    define: {
+      DEFAULT_TIMEOUT_MS: '1500', // anti-flicker / first-pageview wait, in milliseconds
+      COMPILE_SPA: 'true', // pageviews and lease renewal on history navigations
+      MORE_PATH: JSON.stringify(`/t/${versions['cl-more']}/cl-more.js`),
+      LEADS_PATH: JSON.stringify(`/t/${versions['cl-leads']}/cl-leads.js`),
+    },
+  })
+  const minified = await minify(readFileSync(outfile, 'utf8'), {
+    ecma: 2017,
+    compress: { passes: 3, toplevel: true },
+    mangle: { toplevel: true },
+  })
+  writeFileSync(outfile, minified.code)
+  const code = readFileSync(outfile)
+  // gzip(1) -9 is the budget's measure (its deflate differs from zlib's by a few bytes); zlib where gzip is missing.
+  const gzip = (() => {
+    try { return execFileSync('gzip', ['-9', '-n', '-c'], { input: code }).length } catch { return gzipSync(code, { level: 9 }).length }
+  })()
+  const brotli = brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length
+  const hash = versions[name] = createHash('sha256').update(code).digest('hex').slice(0, 12)
+  writeFileSync(`dist/${name}.json`, JSON.stringify({ raw: code.length, gzip, brotli, budget, sha256: hash }) + '\n')
+  console.log(`tag-js: ${outfile} ${code.length} B raw, ${gzip} B gzip -9, ${brotli} B brotli (budget ${budget} B gzip), sha256 ${hash}`)
+  if (gzip > budget) {
+    console.error(`tag-js: ${outfile} over budget: ${gzip} B gzip > ${budget} B`)
+    over = true
+  }
 }
+if (over) process.exit(1)

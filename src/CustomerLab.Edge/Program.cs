@@ -2,6 +2,7 @@ using CustomerLab.Edge.Accounts;
 using CustomerLab.Edge.Admin;
 using CustomerLab.Edge.Calls;
 using CustomerLab.Edge.ClickHouse;
+using CustomerLab.Edge.Conversions;
 using CustomerLab.Edge.Delivery;
 using CustomerLab.Edge.Events;
 using CustomerLab.Edge.Health;
@@ -53,6 +54,8 @@ builder.Services.AddCalls();
 builder.Services.AddAccounts();
 // Collect pipeline: /v1/collect, enrichment, the pageviews' spool and shipper.
 builder.Services.AddEvents();
+// Leads and purchases: /v1/conversions (servers), /v1/leads and /v1/visitor (the tag), the conversion secret.
+builder.Services.AddConversions();
 // The browser tag (/cl.js, /t/{version}/cl.js) and the demo page, with output caching.
 builder.Services.AddTag();
 // Privacy: access and deletion requests (admin API and CLI), the follow-up pass of each deletion (this host only;
@@ -87,6 +90,7 @@ app.MapReports();
 app.MapAccounts();
 app.MapTag();
 app.MapEvents();
+app.MapConversions();
 app.MapEdgeMetrics();
 
 // Start-up errors (bad configuration, a store that cannot start) end in one line and exit code 78.

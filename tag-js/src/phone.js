@@ -26,8 +26,7 @@ export function compile(targets, numbers) {
 
 /** True when the digits of `text` hold a target's NSN: a cheap test that spares most text the regular expression. */
 export function holds(text, m) {
-  var d = text.replace(/\D/g, '')
-  return m.t.some(function (t) { return d.indexOf(t[1]) >= 0 })
+  for (var d = text.replace(/\D+/g, ''), i = 0, t; d && (t = m.t[i]); i++) if (d.indexOf(t[1]) >= 0) return 1
 }
 
 /**

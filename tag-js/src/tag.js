@@ -1,6 +1,6 @@
 import { config, init as initConfig } from './config.js'
 import { sendRequest } from './networking.js'
-import { start, swapAll, init as initSwap } from './swap.js'
+import { start, swapAll, extend } from './swap.js'
 import { track, init as initTrack } from './track.js'
 
 /*
@@ -10,13 +10,17 @@ import { track, init as initTrack } from './track.js'
  * SPA navigations send a pageview and renew the lease (a renewal may hand out another number: the
  * one shown before then becomes a target too); an open page also renews it at half its remaining time.
  *
+ * Once a number is shown it loads its extension (cl-more.js: split numbers, shadow roots), and on sites that
+ * capture forms the leads file (cl-leads.js), each from its content-addressed URL.
+ *
  * API (the queue stub keeps calls made before the tag loaded):
  *   customerlab('swap')            swap the whole page again
  *   customerlab('pageview'[, url]) send a pageview now (e.g. for hash routers)
  *   customerlab('number', fn)      fn(answer) once the first answer is in (null: no number)
+ *   customerlab('lead' | 'conversion' | 'visitor', ...)   the leads file's (loaded on first use; docs/leads.md)
  */
 var queue = (window.customerlab || {}).q || []
-var off, done, late, answer, timer, hide, shown, renew
+var off, done, late, answer, timer, hide, shown, renew, more, leads
 var waiting = []
 var targets = []
 
@@ -25,6 +29,16 @@ function api(cmd, arg) {
   else if (off) return
   else if (cmd == 'swap') swapAll()
   else if (cmd == 'pageview') track(arg)
+  else if (cmd == 'more') extend(arg)
+  /* Anything else ('lead', 'conversion', 'visitor') is the leads file's: kept for it (api.p), and it is loaded. */
+  else (api.p = api.p || []).push(arguments), leads = leads || load(LEADS_PATH)
+}
+
+/* Loads one of the tag's other files from its versioned URL. */
+function load(path) {
+  var s = document.createElement('script')
+  s.src = config.api + path
+  return document.head.appendChild(s)
 }
 
 /* The first answer, or the timeout: stop hiding, answer the waiting callbacks, count the pageview. */
@@ -54,6 +68,12 @@ function ask(first) {
       renew = setTimeout(ask, Math.max(6e4, (Date.parse(a.expiresAt) - Date.now()) / 2 || 0))
     }
     settle(a && a.number && !off && a)
+    /*
+     * Once a number is shown: the extension (split numbers, shadow roots), after the first swap and pageview so it
+     * delays neither; one small file, immutable at its versioned URL, so a browser fetches it once per version
+     * (docs/tag.md says why always). Form capture only on sites that use it.
+     */
+    if (shown && !off && a) more = more || load(MORE_PATH), leads = leads || a.leads && load(LEADS_PATH)
   })
 }
 
@@ -72,7 +92,6 @@ if (initConfig()) {
       document.head.appendChild(hide)
     }
     timer = setTimeout(function () { late = hide; settle() }, config.timeout)
-    initSwap()
     ask(1)
     if (document.readyState == 'loading') addEventListener('DOMContentLoaded', function () { api('swap') })
     if (COMPILE_SPA) initTrack(navigate)

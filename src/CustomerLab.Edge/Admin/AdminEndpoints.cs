@@ -54,7 +54,10 @@ internal static class AdminEndpoints
         var site = await store.UpdateAsync(siteKey, existing =>
         {
             errors.Clear();
-            return SiteValidation.ToSite(siteKey, request, existing?.Pools ?? [], errors, existing?.Calls);
+            // The conversion secrets are not part of the request: they are kept (rotated with POST .../conversion-secret).
+            return SiteValidation.ToSite(siteKey, request, existing?.Pools ?? [], errors, existing?.Calls) is { } updated
+                ? updated with { ConversionSecretHashes = existing?.ConversionSecretHashes ?? [] }
+                : null;
         });
         if (site is null) return TypedResults.ValidationProblem(errors);
         await recorder.CommitAsync(siteKey, version);

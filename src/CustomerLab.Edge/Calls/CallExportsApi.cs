@@ -36,6 +36,7 @@ internal static class CallExportsApi
             ExportAsync(site, from, to, ch, time, json: true, ct));
         exports.MapGet("/google-ads-calls.csv", GoogleAdsAsync);
         exports.MapGet("/payouts.csv", PayoutsAsync);
+        exports.MapGet("/google-ads-conversions.csv", GoogleAdsConversionsAsync);
         return app;
     }
 
@@ -104,6 +105,37 @@ internal static class CallExportsApi
         var csv = new StringBuilder("publisher_id,currency,publisher_calls,publisher_total,call_id,started_at,tracking_number,caller_number,talk_seconds,payout\r\n");
         foreach (var row in rows) AppendCsvRow(csv, row);
         return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"payouts-{site}-{range.From:yyyyMMdd}-{range.To:yyyyMMdd}.csv");
+    }
+
+    /// <summary>
+    /// Leads and purchases with a gclid as Google Ads' click-conversion import (keyed by the click id; the call template
+    /// above is keyed by caller id and call start, so the two stay separate exports). Page-reported purchases
+    /// (unverified: anyone can send them) are left out; leads from forms are in.
+    /// </summary>
+    private static async Task<Results<FileContentHttpResult, ValidationProblem>> GoogleAdsConversionsAsync(
+        string? site, string? from, string? to, string? leadName, string? purchaseName, decimal? leadValue, string? currency,
+        ClickHouseClient clickHouse, TimeProvider time, CancellationToken cancellationToken)
+    {
+        if (ReadRange(site, from, to, time) is not { } range) return Invalid(site, from, to, time);
+        var errors = new Dictionary<string, string[]>();
+        if (currency is not null && (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))) errors["currency"] = ["An ISO 4217 code such as USD."];
+        if (leadValue is < 0) errors["leadValue"] = ["Not negative."];
+        if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+
+        var rows = await QueryAsync(clickHouse, "SELECT gclid, type, occurred_at, value, currency FROM conversions WHERE site_id = {site:String} " +
+            "AND occurred_at >= {from:DateTime64(3, 'UTC')} AND occurred_at < {to:DateTime64(3, 'UTC')} AND type IN ('lead', 'purchase') " +
+            "AND (type = 'lead' OR verified) AND gclid != '' ORDER BY occurred_at", range, cancellationToken);
+        var csv = new StringBuilder("Parameters:TimeZone=+0000\r\n")
+            .Append("Google Click ID,Conversion Name,Conversion Time,Conversion Value,Conversion Currency\r\n");
+        foreach (var row in rows)
+        {
+            var at = ((DateTime)row[2]!).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "+0000";
+            var isLead = (string)row[1]! == "lead";
+            var rowValue = Convert.ToDecimal(row[3], CultureInfo.InvariantCulture);
+            var (amount, code) = rowValue > 0 ? (rowValue, (string)row[4]!) : (isLead ? leadValue ?? 0 : 0, currency ?? "USD");
+            AppendCsvRow(csv, [row[0], isLead ? leadName ?? "Lead" : purchaseName ?? "Purchase", at, amount.ToString("0.####", CultureInfo.InvariantCulture), code]);
+        }
+        return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"google-ads-conversions-{site}-{range.From:yyyyMMdd}.csv");
     }
 
     private sealed record Range(string Site, DateTime From, DateTime To);

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using CustomerLab.Edge.Http;
+using CustomerLab.Edge.Conversions;
 using CustomerLab.Edge.Cookies;
 using CustomerLab.Edge.Delivery;
 using CustomerLab.Edge.Enrichment;
@@ -29,7 +30,7 @@ internal static class EventsEndpoints
 
     private static async Task<Results<Accepted<CollectResponse>, NoContent, ValidationProblem, ProblemHttpResult>> HandleAsync(
         HttpContext context, TagRequests tagRequests, VisitorCookies cookies, EventEnricher enricher, Spool spool, EventMetrics metrics,
-        TimeProvider time, IOptions<EventsOptions> options)
+        FormFieldNames getForms, TimeProvider time, IOptions<EventsOptions> options)
     {
         var settings = options.Value;
         var (events, bodyError) = await ReadEventsAsync(context.Request, settings);
@@ -93,10 +94,13 @@ internal static class EventsEndpoints
         // The client's address: the connection's, or what a known proxy forwarded (UseForwardedHeaders).
         var ip = context.Connection.RemoteIpAddress;
         var now = time.GetUtcNow().UtcDateTime;
+        // What a visitor typed into the site's GET forms is in the next page's URL: those parameters are not stored.
+        var typed = await getForms.GetAsync(site.SiteKey, TimeSpan.FromMilliseconds(settings.RedisTimeoutMs));
         var enriched = new EnrichedEvent[parsed.Length];
         for (var i = 0; i < parsed.Length; i++)
         {
             var (page, referrer, name, title, width) = parsed[i];
+            if (typed.Count > 0) (page, referrer) = (FormFieldNames.Strip(page, typed), referrer is null ? null : FormFieldNames.Strip(referrer, typed));
             enriched[i] = enricher.Enrich(site.SiteKey, name, page, referrer, title, width, visitorId, sessionId, userAgent, hasLanguage, ip, now);
         }
         try

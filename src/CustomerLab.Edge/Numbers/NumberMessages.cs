@@ -28,7 +28,12 @@ public sealed class NumberRequest
 /// </summary>
 public sealed record NumberResponse(
     string Number, string National, string International, string Uri, string Status, string? Reason,
-    DateTimeOffset? ExpiresAt, IReadOnlyList<string> Targets, string? Pool, bool Sticky, IReadOnlyDictionary<string, string[]> Numbers);
+    DateTimeOffset? ExpiresAt, IReadOnlyList<string> Targets, string? Pool, bool Sticky, IReadOnlyDictionary<string, string[]> Numbers)
+{
+    /// <summary>The site's form capture, when it has one: the tag then loads <c>cl-leads.js</c>. Left out otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public Sites.SiteLeadSettings? Leads { get; init; }
+}
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(NumberRequest))]

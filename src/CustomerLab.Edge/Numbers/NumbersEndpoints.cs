@@ -113,14 +113,16 @@ internal static partial class NumbersEndpoints
         cookies.WriteLease(context.Response, sessionId, lease.Number, lease.ExpiresAt, site.Hold);
         var formats = PhoneNumberParsing.FromE164(lease.Number);
         return TypedResults.Ok(new NumberResponse(formats.E164, formats.National, formats.International, formats.Uri,
-            result.Status == LeaseStatus.Assigned ? "assigned" : "renewed", null, lease.ExpiresAt, site.Targets, pool.Id, result.Sticky, TagMatches(site, formats)));
+            result.Status == LeaseStatus.Assigned ? "assigned" : "renewed", null, lease.ExpiresAt, site.Targets, pool.Id, result.Sticky, TagMatches(site, formats))
+        { Leads = site.Leads });
     }
 
     /// <summary>The default answer; with <paramref name="overflow"/>, the pool's overflow number where it has one (unmet demand).</summary>
     private static NumberResponse Default(SiteConfig site, PoolConfig? pool, string reason, bool overflow = true)
     {
         var formats = PhoneNumberParsing.FromE164((overflow ? pool?.OverflowNumber : null) ?? site.DefaultNumber);
-        return new NumberResponse(formats.E164, formats.National, formats.International, formats.Uri, "default", reason, null, site.Targets, pool?.Id, false, TagMatches(site, formats));
+        return new NumberResponse(formats.E164, formats.National, formats.International, formats.Uri, "default", reason, null, site.Targets, pool?.Id, false, TagMatches(site, formats))
+        { Leads = site.Leads };
     }
 
     /// <summary>How the tag finds the site's targets and the number shown (each number's is cached with its formats).</summary>

@@ -165,6 +165,7 @@ public sealed partial class PrivacyRequests(IConnectionMultiplexer redis, ClickH
         await RecordingsAsync("visitor_id = {visitor:String}", parameters, delete, tables, counts, cancellationToken);
         await TableAsync("texts", "*", "visitor_id = {visitor:String}", parameters, delete, tables, counts, cancellationToken);
         await TableAsync("calls", "*", "visitor_id = {visitor:String}", parameters, delete, tables, counts, cancellationToken);
+        await TableAsync("conversion_events", "*", "visitor_id = {visitor:String}", parameters, delete, tables, counts, cancellationToken);
         data["clickhouse"] = tables;
     }
 
@@ -180,6 +181,9 @@ public sealed partial class PrivacyRequests(IConnectionMultiplexer redis, ClickH
         await RecordingsAsync("caller_number = {caller:String}", parameters, delete, tables, counts, cancellationToken);
         await TableAsync("texts", "*", "consumer_number = {caller:String}", parameters, delete, tables, counts, cancellationToken);
         await TableAsync("calls", "*", "caller_number = {caller:String}", parameters, delete, tables, counts, cancellationToken);
+        // Leads and purchases hold the number only as its match key (hex SHA-256 of the E.164 form): personal data all the same.
+        parameters.AddParameter("callerHash", Conversions.MatchKeys.Hash(number));
+        await TableAsync("conversion_events", "*", "phone_sha256 = {callerHash:String}", parameters, delete, tables, counts, cancellationToken);
         data["clickhouse"] = tables;
     }
 
@@ -268,7 +272,7 @@ public sealed partial class PrivacyRequests(IConnectionMultiplexer redis, ClickH
         }
         var list = new List<Dictionary<string, object?>>();
         // FINAL: the newest version of each row, as analysts see it. (Views and plain MergeTree tables take no FINAL.)
-        var source = exportFrom ?? table + (table is "pageviews" or "lease_history" or "calls" or "call_recordings" or "texts" ? " FINAL" : "");
+        var source = exportFrom ?? table + (table is "pageviews" or "lease_history" or "calls" or "call_recordings" or "texts" or "conversion_events" ? " FINAL" : "");
         await using (var reader = await clickHouse.ExecuteReaderAsync(
             $"SELECT {(exportFrom is null ? "*" : columns)} FROM {source} WHERE {exportWhere ?? where} LIMIT {_options.MaxExportRows}", parameters, cancellationToken: cancellationToken))
         {

@@ -37,7 +37,9 @@ public sealed class SiteRecorder(ConfigRecord record, IConnectionMultiplexer red
         var site = JsonSerializer.Deserialize(text, SiteJson.Default.SiteConfig)!;
         var numbers = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         foreach (var p in site.Pools) numbers[p.Id] = await ActiveNumbersAsync(siteKey, p.Id);
-        var redacted = JsonSerializer.Serialize(site with { Calls = site.Calls.Redacted() }, SiteJson.Default.SiteConfig);
+        // Analysts read config_sites: no provider token, no conversion secret's hash (a hash of a random secret is
+        // not guessable, but it is still a credential's fingerprint and has no use in analysis).
+        var redacted = JsonSerializer.Serialize(site with { Calls = site.Calls.Redacted(), ConversionSecretHashes = [] }, SiteJson.Default.SiteConfig);
         return (new SiteDocument(siteKey, version, text, numbers), redacted);
     }
 

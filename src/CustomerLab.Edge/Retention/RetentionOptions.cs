@@ -23,6 +23,7 @@ public sealed partial class RetentionOptions
         ["calls"] = "toDateTime(started_at)",
         ["call_recordings"] = "toDateTime(call_started_at)",
         ["texts"] = "toDateTime(received_at)",
+        ["conversion_events"] = "toDateTime(occurred_at)",
         ["privacy_audit"] = "toDateTime(requested_at)",
     };
 

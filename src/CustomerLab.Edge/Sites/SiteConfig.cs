@@ -41,6 +41,15 @@ public sealed record SiteConfig
     /// <summary>How calls are connected: caller id, dial timeout, the no-answer message, the Twilio account.</summary>
     public SiteCallSettings Calls { get; init; } = new();
 
+    /// <summary>Form capture (which forms the tag reports as leads, opted-in email and phone fields); null: none.</summary>
+    public SiteLeadSettings? Leads { get; init; }
+
+    /// <summary>
+    /// SHA-256 (hex) of the site's conversion secrets for <c>POST /v1/conversions</c>, the newest first; at most two, so a
+    /// rotation leaves the previous secret valid until the next one. The secrets themselves are shown once, never stored.
+    /// </summary>
+    public IReadOnlyList<string> ConversionSecretHashes { get; init; } = [];
+
     /// <summary>A copy with <paramref name="pool"/> replacing the pool of the same id in place, or appended.</summary>
     public SiteConfig WithPool(PoolConfig pool)
     {

@@ -29,6 +29,9 @@ public sealed class SiteRequest
 
     /// <summary>Call settings; omitted fields take their defaults (an omitted auth token keeps the stored one).</summary>
     public SiteCallsRequest? Calls { get; set; }
+
+    /// <summary>Form capture; omitted: none.</summary>
+    public SiteLeadsRequest? Leads { get; set; }
 }
 
 /// <summary>The <c>calls</c> object of <see cref="SiteRequest"/>.</summary>

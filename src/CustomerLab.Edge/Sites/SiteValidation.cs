@@ -63,6 +63,7 @@ internal static partial class SiteValidation
         var forwardTo = request.ForwardTo is null ? null : ParseNumber(request.ForwardTo, "forwardTo", region, errors);
         var forwardSip = ParseSipUri(request.ForwardSip, "forwardSip", errors);
         var calls = ToCallSettings(request.Calls ?? new SiteCallsRequest(), existingCalls, region, errors);
+        var leads = request.Leads is null ? null : ToLeadSettings(request.Leads, errors);
 
         if (errors.Count > 0) return null;
         return new SiteConfig
@@ -78,7 +79,23 @@ internal static partial class SiteValidation
             ForwardTo = forwardTo,
             ForwardSip = forwardSip,
             Calls = calls!,
+            Leads = leads,
         };
+    }
+
+    private static SiteLeadSettings? ToLeadSettings(SiteLeadsRequest request, Dictionary<string, string[]> errors)
+    {
+        var forms = string.IsNullOrWhiteSpace(request.Forms) ? "form" : request.Forms.Trim();
+        if (forms.Length > 500 || forms.Any(char.IsControl))
+            errors["leads.forms"] = ["A CSS selector of at most 500 characters."];
+        string? Field(string? name, string field)
+        {
+            if (string.IsNullOrWhiteSpace(name)) return null;
+            if (name.Length <= 100 && !name.Any(char.IsControl)) return name.Trim();
+            errors[field] = ["A field name of at most 100 characters."];
+            return null;
+        }
+        return new SiteLeadSettings { Forms = forms, EmailField = Field(request.EmailField, "leads.emailField"), PhoneField = Field(request.PhoneField, "leads.phoneField") };
     }
 
     private static SiteCallSettings? ToCallSettings(SiteCallsRequest request, SiteCallSettings? existing, string region, Dictionary<string, string[]> errors)

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
-using Microsoft.Extensions.Options;
 
 namespace CustomerLab.Edge.Tag;
 
@@ -8,9 +7,10 @@ namespace CustomerLab.Edge.Tag;
 public sealed record TagBuild(string Version, byte[] Raw, byte[] Gzip, byte[] Brotli, DateTimeOffset LastModified, string Path);
 
 /// <summary>
-/// Holds the built tag in memory, with gzip and brotli forms compressed once. The file is checked again at most
-/// every <see cref="RecheckInterval"/> (its size and time), so an edge started before <c>npm run build</c>, or a
-/// rebuilt tag in development, is picked up without a restart.
+/// Holds one built file of the tag (<c>cl.js</c> or its extension <c>cl-more.js</c>, see <see cref="TagAssets"/>) in
+/// memory, with gzip and brotli forms compressed once. The file is checked again at most every
+/// <see cref="RecheckInterval"/> (its size and time), so an edge started before <c>npm run build</c>, or a rebuilt tag
+/// in development, is picked up without a restart.
 /// </summary>
 public sealed partial class TagAsset
 {
@@ -26,14 +26,21 @@ public sealed partial class TagAsset
     private (long Length, DateTime WriteTime) _stamp;
     private long _nextCheck;
 
-    public TagAsset(IOptions<TagOptions> options, IWebHostEnvironment environment, TimeProvider time, ILogger<TagAsset> logger)
+    /// <param name="fileName">The file's name in <c>tag-js/dist</c>, which is also its URL's last segment.</param>
+    /// <param name="configuredPath">Where the file is (from <c>Tag:Path</c>), or null to search upward for <c>tag-js/dist/{fileName}</c>.</param>
+    /// <param name="searchFrom">The directories the search starts from.</param>
+    public TagAsset(string fileName, string? configuredPath, string[] searchFrom, TimeProvider time, ILogger<TagAsset> logger)
     {
-        _configuredPath = string.IsNullOrWhiteSpace(options.Value.Path) ? null : System.IO.Path.GetFullPath(options.Value.Path, environment.ContentRootPath);
-        _searchFrom = [environment.ContentRootPath, AppContext.BaseDirectory];
+        FileName = fileName;
+        _configuredPath = configuredPath;
+        _searchFrom = searchFrom;
         _time = time;
         _logger = logger;
         Refresh(startup: true);
     }
+
+    /// <summary>The file's name, e.g. <c>cl.js</c>.</summary>
+    public string FileName { get; }
 
     /// <summary>Raised after a new version was loaded (the output cache evicts the old responses).</summary>
     public event Action<TagBuild>? Changed;
@@ -51,7 +58,7 @@ public sealed partial class TagAsset
     /// <summary>What is missing, for the readiness check and the 503 answer.</summary>
     public string MissingReason => _configuredPath is not null
         ? $"The built tag '{_configuredPath}' (Tag:Path) does not exist; run `npm ci && npm run build` in tag-js."
-        : $"No tag-js/dist/cl.js above '{_searchFrom[0]}' or '{_searchFrom[1]}'; run `npm ci && npm run build` in tag-js, or set Tag:Path.";
+        : $"No tag-js/dist/{FileName} above '{_searchFrom[0]}' or '{_searchFrom[1]}'; run `npm ci && npm run build` in tag-js, or set Tag:Path.";
 
     private void Refresh(bool startup)
     {
@@ -88,7 +95,7 @@ public sealed partial class TagAsset
         Changed?.Invoke(_build);
     }
 
-    private string? Search() => Assets.FileLocator.FindUpward(_searchFrom, System.IO.Path.Combine("tag-js", "dist", "cl.js"));
+    private string? Search() => Assets.FileLocator.FindUpward(_searchFrom, System.IO.Path.Combine("tag-js", "dist", FileName));
 
     private static byte[] Compress(byte[] raw, bool brotli)
     {
@@ -101,10 +108,10 @@ public sealed partial class TagAsset
     [LoggerMessage(6001, LogLevel.Information, "Tag {Version} loaded from {Path}: {RawBytes} B, {GzipBytes} B gzip", EventName = "TagLoaded")]
     private static partial void LogLoaded(ILogger logger, string version, string path, int rawBytes, int gzipBytes);
 
-    [LoggerMessage(6002, LogLevel.Warning, "The tag is not built, so /cl.js answers 503 and /readyz reports it: {Reason}", EventName = "TagMissing")]
+    [LoggerMessage(6002, LogLevel.Warning, "The tag is not built, so its URLs answer 503 and /readyz reports it: {Reason}", EventName = "TagMissing")]
     private static partial void LogMissing(ILogger logger, string reason);
 
-    [LoggerMessage(6003, LogLevel.Warning, "The built tag {Path} disappeared; /cl.js answers 503 until it is back", EventName = "TagVanished")]
+    [LoggerMessage(6003, LogLevel.Warning, "The built tag {Path} disappeared; its URLs answer 503 until it is back", EventName = "TagVanished")]
     private static partial void LogVanished(ILogger logger, string path);
 
     [LoggerMessage(6004, LogLevel.Warning, "The built tag {Path} could not be read (kept the previous version): {Error}", EventName = "TagUnreadable")]

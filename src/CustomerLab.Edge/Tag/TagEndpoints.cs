@@ -9,9 +9,11 @@ using Microsoft.Net.Http.Headers;
 namespace CustomerLab.Edge.Tag;
 
 /// <summary>
-/// Serves the browser tag: <c>/t/{version}/cl.js</c> (content-addressed, cached for a year, immutable) and <c>/cl.js</c>
-/// (what sites embed; the current version, cached for <see cref="TagOptions.ShortMaxAgeSeconds"/>), both with an ETag,
-/// gzip or brotli when the browser accepts it, and ASP.NET Core output caching (its middleware: <c>UseOutputCache</c> in Program.cs). Also the demo client page <c>/demo</c>.
+/// Serves the browser tag's files (<see cref="TagAssets"/>: <c>cl.js</c>, <c>cl-more.js</c>, <c>cl-leads.js</c>), each at
+/// <c>/t/{version}/{file}</c> (content-addressed, cached for a year, immutable) and <c>/{file}</c> (the current version,
+/// cached for <see cref="TagOptions.ShortMaxAgeSeconds"/>; <c>/cl.js</c> is what sites embed), all with an ETag, gzip or
+/// brotli when the browser accepts it, and ASP.NET Core output caching (its middleware: <c>UseOutputCache</c> in
+/// Program.cs). Also the demo client page <c>/demo</c>.
 /// </summary>
 internal static partial class TagEndpoints
 {
@@ -21,20 +23,24 @@ internal static partial class TagEndpoints
     public static WebApplication MapTag(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<TagOptions>>().Value;
-        var asset = app.Services.GetRequiredService<TagAsset>();
+        var assets = app.Services.GetRequiredService<TagAssets>();
         var store = app.Services.GetRequiredService<IOutputCacheStore>();
-        // A rebuilt tag replaces the cached /cl.js and /demo at once instead of after their lifetime.
-        asset.Changed += build => store.EvictByTagAsync(CacheTag, default).AsTask().ContinueWith(static _ => { }, TaskScheduler.Default);
-        _ = asset.Current; // load (or log the missing file) at start-up, not on the first request
-
         var group = app.MapGroup("").WithTags("Tag");
-        group.MapGet("/cl.js", (HttpContext context, TagAsset tag) => Serve(context, tag.Current, tag, options.ShortMaxAgeSeconds, immutable: false))
-            .CacheOutput(p => p.Expire(TimeSpan.FromSeconds(Math.Max(1, options.ShortMaxAgeSeconds))).SetVaryByHeader(HeaderNames.AcceptEncoding).Tag(CacheTag))
-            .WithSummary("The browser tag, current version (short cache). Embed: <script async src=\"https://t.example.com/cl.js\" data-site=\"KEY\"></script>");
-        group.MapGet("/t/{version}/cl.js", ServeVersioned)
-            .CacheOutput(p => p.Expire(TimeSpan.FromHours(1)).SetVaryByHeader(HeaderNames.AcceptEncoding).Tag(CacheTag))
-            .WithSummary("The browser tag at a content-addressed URL (cached for a year, immutable); an old version redirects to the current one.");
-        group.MapGet("/demo/{**path}", ServeDemo).ExcludeFromDescription()
+        foreach (var asset in assets.All)
+        {
+            // A rebuilt file replaces the cached responses (and /demo, which names cl.js's version) at once instead of after their lifetime.
+            asset.Changed += build => store.EvictByTagAsync(CacheTag, default).AsTask().ContinueWith(static _ => { }, TaskScheduler.Default);
+            _ = asset.Current; // load (or log the missing file) at start-up, not on the first request
+            group.MapGet("/" + asset.FileName, (HttpContext context) => Serve(context, asset.Current, asset, options.ShortMaxAgeSeconds, immutable: false))
+                .CacheOutput(p => p.Expire(TimeSpan.FromSeconds(Math.Max(1, options.ShortMaxAgeSeconds))).SetVaryByHeader(HeaderNames.AcceptEncoding).Tag(CacheTag))
+                .WithSummary(asset == assets.Main
+                    ? "The browser tag, current version (short cache). Embed: <script async src=\"https://t.example.com/cl.js\" data-site=\"KEY\"></script>"
+                    : $"The tag's {asset.FileName}, current version (short cache); the tag itself loads it from its versioned URL.");
+            group.MapGet("/t/{version}/" + asset.FileName, (HttpContext context, string version) => ServeVersioned(context, version, asset))
+                .CacheOutput(p => p.Expire(TimeSpan.FromHours(1)).SetVaryByHeader(HeaderNames.AcceptEncoding).Tag(CacheTag))
+                .WithSummary($"The tag's {asset.FileName} at a content-addressed URL (cached for a year, immutable); an old version redirects to the current one.");
+        }
+        group.MapGet("/demo/{**path}", (HttpContext context, string? site) => ServeDemo(context, assets.Main, site)).ExcludeFromDescription()
             .CacheOutput(p => p.Expire(TimeSpan.FromMinutes(1)).SetVaryByQuery("site").Tag(CacheTag));
         return app;
 
@@ -45,14 +51,14 @@ internal static partial class TagEndpoints
             {
                 // Never serve other bytes under a version's URL; send the browser to the current one, uncached.
                 context.Response.Headers.CacheControl = "no-cache";
-                return TypedResults.Redirect(VersionedUrl(build));
+                return TypedResults.Redirect(VersionedUrl(build, tag.FileName));
             }
             return Serve(context, build, tag, options.VersionedMaxAgeSeconds, immutable: true);
         }
     }
 
-    /// <summary>The tag's content-addressed path, e.g. <c>/t/0123456789ab/cl.js</c>.</summary>
-    public static string VersionedUrl(TagBuild build) => $"/t/{build.Version}/cl.js";
+    /// <summary>A file's content-addressed path, e.g. <c>/t/0123456789ab/cl.js</c>.</summary>
+    public static string VersionedUrl(TagBuild build, string fileName = TagAssets.MainFile) => $"/t/{build.Version}/{fileName}";
 
     private static Results<FileContentHttpResult, RedirectHttpResult, ProblemHttpResult> Serve(
         HttpContext context, TagBuild? build, TagAsset tag, int maxAgeSeconds, bool immutable)

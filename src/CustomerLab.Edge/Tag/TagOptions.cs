@@ -9,8 +9,9 @@ public sealed class TagOptions : IValidatableObject
     public const string Section = "Tag";
 
     /// <summary>
-    /// The built tag (<c>tag-js/dist/cl.js</c>, made by <c>npm run build</c> in <c>tag-js</c>). The default (empty)
-    /// searches upward from the content root, then from the edge's own directory, for <c>tag-js/dist/cl.js</c>.
+    /// The built tag (<c>tag-js/dist/cl.js</c>, made by <c>npm run build</c> in <c>tag-js</c>); its extension
+    /// <c>cl-more.js</c> is expected in the same directory. The default (empty) searches upward from the content root,
+    /// then from the edge's own directory, for <c>tag-js/dist/cl.js</c> (and <c>tag-js/dist/cl-more.js</c>).
     /// A missing file does not stop the edge: it is logged at start-up, <c>/readyz</c> reports the <c>tag</c> check
     /// down, and the tag URLs answer 503 until the file appears (it is looked for again every few seconds).
     /// </summary>

@@ -10,7 +10,7 @@ internal static class TagServiceCollectionExtensions
     {
         services.AddOptions<TagOptions>().BindConfiguration(TagOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TagOptions>, TagOptionsValidator>());
-        services.TryAddSingleton<TagAsset>();
+        services.TryAddSingleton<TagAssets>();
         services.AddOutputCache();
         services.AddHealthChecks().AddCheck<TagHealthCheck>("tag", tags: ["ready"]);
         return services;

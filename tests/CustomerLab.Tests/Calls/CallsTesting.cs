@@ -42,9 +42,17 @@ public static class CallsTesting
     /// <summary>The call's row (FINAL), every column as text.</summary>
     public static async Task<Dictionary<string, string>> CallRowAsync(ClickHouseClient clickHouse, string callId)
     {
-        using var reader = await clickHouse.ExecuteReaderAsync($"SELECT * FROM calls FINAL WHERE call_id = '{callId}'", cancellationToken: Ct);
+        var row = await RowOrNullAsync(clickHouse, $"SELECT * FROM calls FINAL WHERE call_id = '{callId}'");
+        Assert.True(row is not null, $"no row for call {callId}");
+        return row;
+    }
+
+    /// <summary>The first row of a query, every column as text (arrays as <c>['a','b']</c>); null when there is none.</summary>
+    public static async Task<Dictionary<string, string>?> RowOrNullAsync(ClickHouseClient clickHouse, string sql)
+    {
+        using var reader = await clickHouse.ExecuteReaderAsync(sql, cancellationToken: Ct);
         var row = new Dictionary<string, string>();
-        Assert.True(await reader.ReadAsync(Ct), $"no row for call {callId}");
+        if (!await reader.ReadAsync(Ct)) return null;
         for (var i = 0; i < reader.FieldCount; i++)
             row[reader.GetName(i)] = reader.GetValue(i) switch
             {

@@ -53,6 +53,11 @@ public sealed class TextTests(PhoneEdgeFixture fixture) : IClassFixture<PhoneEdg
         var replyRow = await RowAsync(clickHouse, $"SELECT * FROM texts FINAL WHERE message_id = '{replySid}'");
         Assert.Equal(("reply", "relayed", "reply"), (replyRow["direction"], replyRow["outcome"], replyRow["attribution_status"]));
         Assert.Equal((forwardTo, consumer, consumer), (replyRow["sender_number"], replyRow["recipient_number"], replyRow["consumer_number"]));
+
+        // The consumer's text is a conversion, attributed like a call; the business's reply is not.
+        var conversion = await RowAsync(clickHouse, $"SELECT type, attribution_status, session_id, gclid FROM conversions WHERE conversion_id = '{inboundSid}'");
+        Assert.Equal(("text", "attributed", session, "GCLID-TEXT"), (conversion["type"], conversion["attribution_status"], conversion["session_id"], conversion["gclid"]));
+        Assert.Equal(0UL, await CountAsync(clickHouse, $"SELECT count() FROM conversions WHERE conversion_id = '{replySid}'"));
     }
 
     [Fact]
@@ -86,6 +91,8 @@ public sealed class TextTests(PhoneEdgeFixture fixture) : IClassFixture<PhoneEdg
             TimeSpan.FromSeconds(30), "the STOP and the dropped reply in ClickHouse");
         Assert.Equal(("stop", "opted_out"), Pair(await RowAsync(clickHouse, $"SELECT keyword, outcome FROM texts FINAL WHERE message_id = '{stopSid}'")));
         Assert.Equal(("", "dropped"), Pair(await RowAsync(clickHouse, $"SELECT keyword, outcome FROM texts FINAL WHERE message_id = '{afterStopSid}'")));
+        // A keyword is not a conversion.
+        Assert.Equal(0UL, await CountAsync(clickHouse, $"SELECT count() FROM conversions WHERE conversion_id = '{stopSid}'"));
     }
 
     [Fact]

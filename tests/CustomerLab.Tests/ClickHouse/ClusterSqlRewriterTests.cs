@@ -44,6 +44,9 @@ public sealed class ClusterSqlRewriterTests
         _rewriter.Rewrite("CREATE TABLE calls (c String) ENGINE = MergeTree ORDER BY c");
         var sql = _rewriter.Rewrite("CREATE VIEW IF NOT EXISTS calls_by_day AS SELECT c FROM calls");
         Assert.Equal(["CREATE VIEW IF NOT EXISTS calls_by_day ON CLUSTER analytics AS SELECT c FROM calls"], sql);
+        // A view replaced by a later migration (conversions gains its texts branch) reaches every node the same way.
+        Assert.Equal(["CREATE OR REPLACE VIEW calls_by_day ON CLUSTER analytics AS SELECT c FROM calls"],
+            _rewriter.Rewrite("CREATE OR REPLACE VIEW calls_by_day AS SELECT c FROM calls"));
     }
 
     [Fact]

@@ -46,16 +46,16 @@ public sealed class TagBrowserFixture(GarnetFixture garnet, ClickHouseHostFixtur
     public static string NewSiteKey() => "tag" + Guid.NewGuid().ToString("N")[..16];
 
     /// <summary>Creates a site whose pages live on 127.0.0.1 and localhost, with one pool.</summary>
-    public async Task CreateSiteAsync(string siteKey, string[] targets, string[] pool, string defaultNumber, string region = "US")
+    public async Task CreateSiteAsync(string siteKey, string[] targets, string[] pool, string defaultNumber, string region = "US", object? leads = null)
     {
         var site = await AdminAsync(HttpMethod.Put, $"/admin/sites/{siteKey}",
-            new { domains = new[] { "127.0.0.1", "localhost" }, targets, defaultNumber, region, holdMinutes = 30 });
+            new { domains = new[] { "127.0.0.1", "localhost" }, targets, defaultNumber, region, holdMinutes = 30, leads });
         Assert.True(site.IsSuccessStatusCode, await site.Content.ReadAsStringAsync());
         var created = await AdminAsync(HttpMethod.Put, $"/admin/sites/{siteKey}/pools/main", new { numbers = pool });
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
     }
 
-    private async Task<HttpResponseMessage> AdminAsync(HttpMethod method, string path, object body)
+    public async Task<HttpResponseMessage> AdminAsync(HttpMethod method, string path, object? body = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body) };
         request.Headers.Add("X-Api-Key", EdgeApplication.AdminKey);

@@ -12,6 +12,9 @@ public static class TagBuild
     public static string Directory { get; } = Path.Combine(RepoPaths.Root, "tag-js");
     public static string BuiltFile { get; } = Path.Combine(Directory, "dist", "cl.js");
 
+    /// <summary>The tag's extension (split numbers, shadow roots), which cl.js loads after its first answer.</summary>
+    public static string MoreFile { get; } = Path.Combine(Directory, "dist", "cl-more.js");
+
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static bool _checked;
 
@@ -22,7 +25,7 @@ public static class TagBuild
         {
             if (_checked) return;
             var sources = System.IO.Directory.GetFiles(Path.Combine(Directory, "src"), "*.js").Append(Path.Combine(Directory, "build.mjs"));
-            var stale = !File.Exists(BuiltFile) || sources.Any(s => File.GetLastWriteTimeUtc(s) > File.GetLastWriteTimeUtc(BuiltFile));
+            var stale = !File.Exists(BuiltFile) || !File.Exists(MoreFile) || !File.Exists(Path.Combine(Directory, "dist", "cl-leads.js")) || sources.Any(s => File.GetLastWriteTimeUtc(s) > File.GetLastWriteTimeUtc(BuiltFile));
             if (stale)
             {
                 if (!System.IO.Directory.Exists(Path.Combine(Directory, "node_modules", "terser")))

@@ -72,6 +72,32 @@ public sealed class TagServingTests(TagServingFixture fixture, GarnetFixture gar
     }
 
     [Fact]
+    public async Task Extension_IsServedAtTheVersionedUrlTheTagNames_AndAtItsShortUrl()
+    {
+        using var client = fixture.Edge.CreateClient(new() { AllowAutoRedirect = false });
+        var more = await File.ReadAllBytesAsync(TagBuild.MoreFile, Ct);
+        var version = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(more))[..12];
+        // The tag loads its extension by this content-addressed URL, so a tag and its extension always match.
+        Assert.Contains($"/t/{version}/cl-more.js", await File.ReadAllTextAsync(TagBuild.BuiltFile, Ct));
+
+        var versioned = await client.GetAsync($"/t/{version}/cl-more.js", Ct);
+        Assert.Equal(HttpStatusCode.OK, versioned.StatusCode);
+        Assert.Equal(more, await versioned.Content.ReadAsByteArrayAsync(Ct));
+        Assert.Equal("text/javascript", versioned.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(TimeSpan.FromDays(365), versioned.Headers.CacheControl!.MaxAge);
+        Assert.Contains(versioned.Headers.CacheControl.Extensions, e => e.Name == "immutable");
+        Assert.Equal($"\"{version}\"", versioned.Headers.ETag!.Tag);
+
+        var current = await client.GetAsync("/cl-more.js", Ct);
+        Assert.Equal(TimeSpan.FromSeconds(300), current.Headers.CacheControl!.MaxAge);
+        Assert.Equal(more, await current.Content.ReadAsByteArrayAsync(Ct));
+
+        var old = await client.GetAsync("/t/000000000000/cl-more.js", Ct);
+        Assert.Equal(HttpStatusCode.Redirect, old.StatusCode);
+        Assert.Equal($"/t/{version}/cl-more.js", old.Headers.Location!.OriginalString);
+    }
+
+    [Fact]
     public async Task Tag_IsServedGzipOrBrotli_IfTheBrowserAcceptsIt_WithOneETagPerEncoding()
     {
         using var client = fixture.Edge.CreateClient();

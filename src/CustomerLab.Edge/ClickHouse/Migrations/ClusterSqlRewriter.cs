@@ -80,7 +80,7 @@ internal sealed partial class ClusterSqlRewriter(string cluster, string database
     [GeneratedRegex(@"^CREATE\s+TABLE\s+(IF\s+NOT\s+EXISTS\s+)?(?<name>\w+)", RegexOptions.IgnoreCase)]
     private static partial Regex CreateTable();
 
-    [GeneratedRegex(@"^CREATE\s+(?<materialized>MATERIALIZED\s+)?VIEW\s+(IF\s+NOT\s+EXISTS\s+)?(?<name>\w+)", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^CREATE\s+(OR\s+REPLACE\s+)?(?<materialized>MATERIALIZED\s+)?VIEW\s+(IF\s+NOT\s+EXISTS\s+)?(?<name>\w+)", RegexOptions.IgnoreCase)]
     private static partial Regex CreateView();
 
     [GeneratedRegex(@"^ALTER\s+TABLE\s+(?<name>\w+)", RegexOptions.IgnoreCase)]
