@@ -9,7 +9,7 @@ namespace CustomerLab.Edge.Enrichment;
 /// the patterns of npm <c>crawler-user-agents</c>, headless-browser markers, and browser headers a real browser
 /// always sends (User-Agent, Accept-Language).
 /// </summary>
-internal sealed class BotDetector
+internal sealed partial class BotDetector
 {
     public const string UapSpider = "uap_spider", CrawlerList = "crawler_list", Headless = "headless",
         NoUserAgent = "no_user_agent", NoAcceptLanguage = "no_accept_language";
@@ -56,10 +56,15 @@ internal sealed class BotDetector
     /// <summary>
     /// A crawler that says what it is (uap-core's Spider class, or a crawler-user-agents pattern that is not merely an
     /// automated browser's marker): search engines rendering pages run the tag, and must not hold tracking numbers.
-    /// Headless browsers are not counted here: monitoring and tests drive them, and the lease caps bound them.
+    /// Headless browsers are not counted here: monitoring and tests drive them, and the lease caps bound them. Nor are
+    /// HTTP tools the crawler list also names (curl, wget, language libraries): a developer trying the API with curl
+    /// should see what a visitor sees; a listed agent counts only when it calls itself a bot, crawler, spider or slurp.
     /// </summary>
     public bool IsDeclaredCrawler(string userAgent, UserAgentInfo agent) =>
-        userAgent.Length > 0 && (agent.IsSpider || Classify(userAgent) == AgentMarks.Listed);
+        userAgent.Length > 0 && (agent.IsSpider || (Classify(userAgent) == AgentMarks.Listed && SelfNamedCrawler().IsMatch(userAgent)));
+
+    [GeneratedRegex("bot|crawl|spider|slurp", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SelfNamedCrawler();
 
     [Flags]
     private enum AgentMarks : byte { None = 0, Listed = 1, Headless = 2 }

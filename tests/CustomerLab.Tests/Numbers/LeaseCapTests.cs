@@ -117,14 +117,23 @@ public sealed class LeaseCapTests(LeaseCapEdgeFixture fixture) : IClassFixture<L
         var stats = await fixture.Edge.Services.GetRequiredService<NumberPool>().GetStatsAsync(site, "main");
         Assert.Equal((0, 0L, 1), (stats.LeasedNow, stats.PeakConcurrentDemand, stats.RecommendedSize));
 
-        // An automated browser that does not declare itself a crawler (monitoring, these tests' Chromium) is a visitor.
-        using var headless = new EdgeClient(fixture.Edge);
-        var browser = await AnswerAsync(await headless.RequestNumberAsync(site, "https://example.com/", configure: r =>
+        // An automated browser that does not declare itself a crawler (monitoring, these tests' Chromium), and an HTTP
+        // tool the crawler list names (a developer trying the API with curl), are visitors.
+        string[] visitors =
+        [
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36",
+            "curl/8.14.1",
+        ];
+        foreach (var (agent, i) in visitors.Select((a, i) => (a, i)))
         {
-            Peer("198.51.100.9")(r);
-            r.Headers.TryAddWithoutValidation("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/131.0.0.0 Safari/537.36");
-        }));
-        Assert.Equal("assigned", browser.Status);
+            using var visitor = new EdgeClient(fixture.Edge);
+            var answer = await AnswerAsync(await visitor.RequestNumberAsync(site, "https://example.com/", configure: r =>
+            {
+                Peer($"198.51.{100 + i}.9")(r);
+                r.Headers.TryAddWithoutValidation("User-Agent", agent);
+            }));
+            Assert.Equal("assigned", answer.Status);
+        }
     }
 
     private async Task<(string Status, string? Reason, string Number)> CookielessAsync(string site, string peer)
