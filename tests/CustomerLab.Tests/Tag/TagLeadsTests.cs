@@ -5,6 +5,7 @@ using System.Text.Json;
 using CustomerLab.Edge.Conversions;
 using CustomerLab.Tests.Fixtures;
 using CustomerLab.Tests.Numbers;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
 namespace CustomerLab.Tests.Tag;
@@ -32,7 +33,16 @@ public sealed class TagLeadsTests(TagBrowserFixture fixture) : IClassFixture<Tag
         page.Request += (_, r) => { if (r.Url.EndsWith("/v1/leads", StringComparison.Ordinal)) leads.Enqueue(JsonDocument.Parse(r.PostData ?? "{}").RootElement.Clone()); };
         var html = (string b) => $"<!doctype html><html><head><title>Leads</title>{fixture.TagScript(site)}</head><body>{b}</body></html>";
         await fixture.ServePageAsync(context, path, html(body));
-        await fixture.ServePageAsync(context, $"{path}-thanks**", html("<p>Thanks!</p>"));
+        // The next page is served once the edge has taken the lead in, as it is on a real site when the lead's beacon
+        // arrives before the next page's pageview; the other order is a known limit (docs/leads.md).
+        var redis = fixture.Edge.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>().GetDatabase();
+        await context.RouteAsync(fixture.BaseUrl + $"{path}-thanks**", async route =>
+        {
+            await Poll.UntilAsync(async () => !leads.IsEmpty && (leads.Last().TryGetProperty("g", out var g) && g.GetBoolean()
+                    ? await redis.SetLengthAsync($"cl:{{{site}}}:getfields") > 0 : true),
+                TimeSpan.FromSeconds(30), "the edge to take the GET form's lead in");
+            await route.FulfillAsync(new RouteFulfillOptions { Status = 200, ContentType = "text/html; charset=utf-8", Body = html("<p>Thanks!</p>") });
+        });
         await page.GotoAsync(fixture.BaseUrl + path);
         Assert.NotNull(await TagBrowserFixture.AnswerAsync(page));
         // The leads file is loaded after the answer, for sites that capture forms.
