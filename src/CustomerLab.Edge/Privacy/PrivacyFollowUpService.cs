@@ -1,3 +1,4 @@
+using CustomerLab.Edge.Redis;
 using CustomerLab.Edge.ClickHouse.Migrations;
 using Microsoft.Extensions.Options;
 
@@ -16,14 +17,8 @@ internal sealed partial class PrivacyFollowUpService(PrivacyFollowUpQueue queue,
     /// <summary>Most follow-ups claimed at once; a full batch is followed by the next one without waiting.</summary>
     private const int BatchSize = 20;
 
-    /// <summary>Delay before the first retry of a failed follow-up: 30 s, doubling per failure up to <see cref="MaxRetryDelay"/>.</summary>
-    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(30);
-
-    /// <summary>Longest delay between retries: 15 minutes.</summary>
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(15);
-
-    /// <summary>Failures so far per member, for the backoff (this edge's view; another edge that claims it starts over).</summary>
-    private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
+    /// <summary>A failed follow-up is tried again after 30 s, doubling up to 15 minutes.</summary>
+    private readonly DueQueueBackoff _backoff = new(first: TimeSpan.FromSeconds(30), max: TimeSpan.FromMinutes(15));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -57,7 +52,7 @@ internal sealed partial class PrivacyFollowUpService(PrivacyFollowUpQueue queue,
         try
         {
             var outcome = await requests.FollowUpAsync(subject, stoppingToken);
-            _failures.Remove(followUp.Member);
+            _backoff.Succeeded(followUp.Member);
             LogCompleted(logger, outcome.RequestId, subject.TypeName, outcome.Counts.Values.Sum());
             await TryReleaseAsync(followUp, due: null);
         }
@@ -71,8 +66,7 @@ internal sealed partial class PrivacyFollowUpService(PrivacyFollowUpQueue queue,
         {
             // Redis or ClickHouse down (or anything else): not lost, tried again later. PrivacyRequests audited the failure.
             // Only the exception's type is logged, as PrivacyRequests does: a store's message might quote the subject.
-            var failures = _failures[followUp.Member] = _failures.GetValueOrDefault(followUp.Member) + 1;
-            var delay = TimeSpan.FromTicks(Math.Min(FirstRetryDelay.Ticks << Math.Min(failures - 1, 10), MaxRetryDelay.Ticks));
+            var (failures, delay) = _backoff.Failed(followUp.Member);
             LogFailed(logger, subject.TypeName, failures, delay.TotalSeconds, ex.GetType().Name);
             await TryReleaseAsync(followUp, time.GetUtcNow() + delay);
         }

@@ -1,3 +1,4 @@
+using CustomerLab.Edge.Redis;
 using CustomerLab.Edge.Sites;
 using Microsoft.Extensions.Options;
 using Twilio.Exceptions;
@@ -17,13 +18,8 @@ internal sealed partial class RecordingDeletionService(RecordingDeletionQueue qu
     /// <summary>Most deletions claimed at once; a full batch is followed by the next one without waiting.</summary>
     private const int BatchSize = 20;
 
-    /// <summary>Delay before the first retry: 1 s, doubling per failure up to <see cref="MaxRetryDelay"/>.</summary>
-    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
-
-    /// <summary>Longest delay between retries: 15 minutes.</summary>
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(15);
-
-    private readonly Dictionary<string, int> _failures = new(StringComparer.Ordinal);
+    /// <summary>A failed deletion is tried again after 1 s, doubling up to 15 minutes.</summary>
+    private readonly DueQueueBackoff _backoff = new(first: TimeSpan.FromSeconds(1), max: TimeSpan.FromMinutes(15));
 
     /// <summary>Recordings this edge deleted at Twilio since start.</summary>
     public long Deleted => Interlocked.Read(ref _deleted);
@@ -68,7 +64,7 @@ internal sealed partial class RecordingDeletionService(RecordingDeletionQueue qu
             {
                 // Already gone at Twilio: what the deletion wanted.
             }
-            _failures.Remove(claim.Member);
+            _backoff.Succeeded(claim.Member);
             Interlocked.Increment(ref _deleted);
             LogDeleted(logger, deletion.RecordingSid, deletion.AccountSid);
             await ReleaseAsync(claim, due: null);
@@ -80,8 +76,7 @@ internal sealed partial class RecordingDeletionService(RecordingDeletionQueue qu
         }
         catch (Exception ex)
         {
-            var failures = _failures[claim.Member] = _failures.GetValueOrDefault(claim.Member) + 1;
-            var delay = TimeSpan.FromTicks(Math.Min(FirstRetryDelay.Ticks << Math.Min(failures - 1, 20), MaxRetryDelay.Ticks));
+            var (failures, delay) = _backoff.Failed(claim.Member);
             LogRetry(logger, deletion.RecordingSid, failures, delay.TotalSeconds, ex.GetType().Name, ex.Message);
             await ReleaseAsync(claim, time.GetUtcNow() + delay);
         }
