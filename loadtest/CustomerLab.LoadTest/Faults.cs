@@ -45,6 +45,8 @@ internal static class Faults
         // Ground truth of tracking answers: (number, session, received at s); checked after the run for a number
         // answered to a session while another session's lease on it was surely live.
         var leases = new ConcurrentQueue<(string Number, string Session, double At)>();
+        // Who was shown each number last, and when (s): what a call to it is expected to be attributed to.
+        var shown = new ConcurrentDictionary<string, (string Session, double At)>();
         var defaults = new ConcurrentQueue<(double At, double Ms)>();
         var numberLatencies = new ConcurrentQueue<(double At, double Ms)>();
         double faultStartedAt = double.MaxValue;
@@ -68,7 +70,11 @@ internal static class Faults
                         var n = await client.NumberAsync(url, visitor, Site, $"https://{Host}/", "");
                         var answeredAt = clock.Elapsed.TotalSeconds;
                         numberLatencies.Enqueue((asked, (answeredAt - asked) * 1000));
-                        if (n.Ok && n.Kind is "assigned" or "renewed") leases.Enqueue((n.Number!, visitor.SessionId, answeredAt));
+                        if (n.Ok && n.Kind is "assigned" or "renewed")
+                        {
+                            leases.Enqueue((n.Number!, visitor.SessionId, answeredAt));
+                            shown[n.Number!] = (visitor.SessionId, answeredAt);
+                        }
                         else if (n.Ok) defaults.Enqueue((asked, (answeredAt - asked) * 1000));
                         numberOutcomes.AddOrUpdate(n.Ok ? $"{n.Kind}{(n.Reason is null ? "" : ":" + n.Reason)}" : n.Status.ToString(), 1, (_, c) => c + 1);
                     }
@@ -81,6 +87,26 @@ internal static class Faults
                 await Task.Delay(40);
             }
         })).ToArray();
+
+        // Calls to numbers shown a moment ago, before, during and after the fault: each answer names the session the
+        // edge attributed it to, checked afterwards against who was shown the number last.
+        var calls = new ConcurrentQueue<PlacedCall>();
+        var caller = Task.Run(async () =>
+        {
+            var random = new Random(99);
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                await Task.Delay(100);
+                var now = clock.Elapsed.TotalSeconds;
+                var recent = shown.Where(e => now - e.Value.At is > 0.5 and < 20).ToList();
+                if (recent.Count == 0) continue;
+                var (number, (session, answeredAt)) = recent[random.Next(recent.Count)];
+                CallAnswer answer;
+                try { answer = await client.CallAsync(url, $"lt-fault-{i}", $"+1617555{random.Next(10000):D4}", number, DateTimeOffset.UtcNow); }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException) { answer = new(false, 0, null, null); }
+                calls.Enqueue(new(number, session, answeredAt, now, answer.Ok ? answer.SessionId : null, answer.Ok ? answer.Attribution : $"failed {answer.Status}"));
+            }
+        });
 
         await Task.Delay(TimeSpan.FromSeconds(faultAt));
         faultStartedAt = clock.Elapsed.TotalSeconds;
@@ -116,6 +142,7 @@ internal static class Faults
         }
         Console.WriteLine($"    fault done at {clock.Elapsed.TotalSeconds:0} s");
         await Task.WhenAll(workers);
+        await caller;
 
         // Drain: wait until every acknowledged event is in ClickHouse, or no progress for 30 s (at most 3 minutes).
         var drain = Stopwatch.StartNew();
@@ -150,12 +177,52 @@ internal static class Faults
         result.Settings["faultDefaultAnswersAfter"] = after.Count.ToString();
         result.Settings["faultLastDefaultSecondsAfter"] = lastDefault.ToString("0.0");
         result.Settings["faultSlowestNumberMs"] = slowest.ToString("0");
+        var (all, across) = Attribution(calls, leases, faultStartedAt);
+        Console.WriteLine($"    calls attributed to the session shown the number: {all.Correct} of {all.Placed}; across the fault (shown before it, called after): {across.Correct} of {across.Placed}");
+        result.Settings["faultCallsPlaced"] = all.Placed;
+        result.Settings["faultCallsAttributedCorrectly"] = all.Correct;
+        result.Settings["faultCallsAcrossPlaced"] = across.Placed;
+        result.Settings["faultCallsAcrossAttributedCorrectly"] = across.Correct;
+        result.Settings["faultCallsWrong"] = string.Join("; ", all.Wrong.Take(5));
         var fault = new FaultResult(kind, timeline, sent.Count, acked.Count, stored.Count, storedAcked, acked.Count - storedAcked,
             stored.Values.Sum(c => c - 1), raw, stored.Keys.Count(k => !acked.ContainsKey(k)),
             new Dictionary<string, long>(collectOutcomes), new Dictionary<string, long>(numberOutcomes), Math.Round(drain.Elapsed.TotalSeconds, 1));
         Console.WriteLine($"    sent {fault.Sent}, acknowledged {fault.Acknowledged}, stored {fault.Stored}, lost {fault.Lost}, duplicated {fault.Duplicated}");
         result.Settings["fault"] = timeline;
         return fault;
+    }
+
+    private sealed record PlacedCall(string Number, string Session, double ShownAt, double CalledAt, string? AttributedSession, string? Attribution);
+
+    private sealed record Tally(int Placed, int Correct, List<string> Wrong);
+
+    /// <summary>
+    /// Calls attributed to the session that was shown the number last: all of them, and those across the fault (the
+    /// number shown before it, the call after it). A failed or timed-out call counts as wrong. Calls whose number was
+    /// shown to another session within a second of the call are left out: who "should" get it is then a race.
+    /// </summary>
+    private static (Tally All, Tally Across) Attribution(IEnumerable<PlacedCall> calls, IEnumerable<(string Number, string Session, double At)> answers, double faultAt)
+    {
+        var byNumber = answers.GroupBy(a => a.Number).ToDictionary(g => g.Key, g => g.OrderBy(a => a.At).ToList());
+        var all = new Tally(0, 0, []);
+        var across = new Tally(0, 0, []);
+        foreach (var call in calls)
+        {
+            var history = byNumber.GetValueOrDefault(call.Number) ?? [];
+            if (history.Any(a => a.Session != call.Session && Math.Abs(a.At - call.CalledAt) < 1)) continue;
+            var expected = history.LastOrDefault(a => a.At <= call.CalledAt).Session ?? call.Session;
+            var correct = call.AttributedSession == expected;
+            var crosses = call.ShownAt < faultAt && call.CalledAt >= faultAt;
+            if (!correct)
+            {
+                var wrong = $"{call.Number} at {call.CalledAt:0.0} s: {call.Attribution} {call.AttributedSession ?? "-"}";
+                all.Wrong.Add(wrong);
+                if (crosses) across.Wrong.Add(wrong);
+            }
+            all = all with { Placed = all.Placed + 1, Correct = all.Correct + (correct ? 1 : 0) };
+            if (crosses) across = across with { Placed = across.Placed + 1, Correct = across.Correct + (correct ? 1 : 0) };
+        }
+        return (all, across);
     }
 
     private static string Token(string url) => url[(url.IndexOf("lt=", StringComparison.Ordinal) + 3)..];

@@ -269,6 +269,15 @@ internal static class Runner
             result.Targets.Add(new($"fault {f.Fault}: raw duplicate rows (no FINAL)", "0", rawExtra.ToString(), rawExtra == 0, rawExtra == 0 ? "" : $"{rawExtra} too many"));
             if (result.Settings.TryGetValue("faultNumbersLiveInTwoSessions", out var twoValue) && twoValue?.ToString() is { } two)
                 result.Targets.Add(new($"fault {f.Fault}: numbers live in two sessions", "0", two, two == "0", two == "0" ? "" : $"{two} too many"));
+            if (result.Settings.TryGetValue("faultCallsAcrossPlaced", out var acrossValue) && Convert.ToInt32(acrossValue) is var acrossPlaced and > 0)
+            {
+                var acrossRatio = Convert.ToDouble(result.Settings["faultCallsAcrossAttributedCorrectly"]) / acrossPlaced;
+                result.Targets.Add(new($"fault {f.Fault}: calls across the fault attributed to the session shown the number", "≥ 99%",
+                    $"{Pct(acrossRatio)} of {acrossPlaced}", acrossRatio >= 0.99, $"{(acrossRatio - 0.99) * 100:+0.#;-0.#} points"));
+                var allRatio = Convert.ToDouble(result.Settings["faultCallsAttributedCorrectly"]) / Convert.ToDouble(result.Settings["faultCallsPlaced"]);
+                result.Targets.Add(new($"fault {f.Fault}: every call of the run attributed to the session shown the number", "≥ 99%",
+                    $"{Pct(allRatio)} of {result.Settings["faultCallsPlaced"]}", allRatio >= 0.99, $"{(allRatio - 0.99) * 100:+0.#;-0.#} points"));
+            }
             if (f.Fault == "redis-hang" && result.Settings.TryGetValue("faultSlowestNumberMs", out var slowestValue) && slowestValue?.ToString() is { } slowest)
                 result.Targets.Add(new($"fault {f.Fault}: slowest /v1/number (bound 40 ms + the machine)", "≤ 100 ms", $"{slowest} ms", int.Parse(slowest) <= 100,
                     $"{100 - int.Parse(slowest):+0;-0} ms"));

@@ -16,7 +16,8 @@ namespace CustomerLab.Edge.Calls;
 /// none → no_lease. The attributed visitor's touches, landing page, click ids and publisher come from its pageviews
 /// up to the call.
 /// </summary>
-internal sealed class CallAttributor(NumberIndex index, NumberPool pools, SiteStore sites, ClickHouseClient clickHouse, IOptions<CallOptions> options)
+internal sealed class CallAttributor(NumberIndex index, NumberPool pools, SiteStore sites, ClickHouseClient clickHouse, IOptions<CallOptions> options,
+    ISiteRestorer restorer)
 {
     private readonly CallOptions _options = options.Value;
 
@@ -24,7 +25,11 @@ internal sealed class CallAttributor(NumberIndex index, NumberPool pools, SiteSt
 
     public async Task<Attribution> AttributeAsync(string trackingNumber, DateTimeOffset startedAt, CancellationToken cancellationToken)
     {
-        if (await index.FindAsync(trackingNumber) is not { } owner)
+        // A number missing from the index is also what an emptied Redis looks like: restore from the record if Redis
+        // lost everything, then look again.
+        var owner = await index.FindAsync(trackingNumber);
+        if (owner is null && await restorer.RestoreIfLostAsync()) owner = await index.FindAsync(trackingNumber);
+        if (owner is null)
             return new Attribution { Status = "not_tracking_number", Reason = $"{trackingNumber} is not in any pool" };
         if (owner.IsOverflow)
             return await AttributeOverflowAsync(owner, startedAt);
@@ -38,7 +43,9 @@ internal sealed class CallAttributor(NumberIndex index, NumberPool pools, SiteSt
 
         if (covering.Count + recent.Count == 0)
             return basis with { Status = "no_lease", Reason = $"no session held {trackingNumber} at the call or in the {_options.GraceMinutes} min before it" };
-        if (covering.Count + recent.Count > 1)
+        // Several lease rows of one session are one holder: a lease given back to its session after Redis lost it
+        // (its first row never got an end).
+        if (covering.Concat(recent).Select(l => l.SessionId).Distinct().Count() > 1)
             return basis with
             {
                 Status = "ambiguous",
@@ -46,11 +53,11 @@ internal sealed class CallAttributor(NumberIndex index, NumberPool pools, SiteSt
                 Candidates = covering.Concat(recent).Select(l => l.SessionId).Distinct().ToList(),
             };
 
-        var lease = covering.Count == 1 ? covering[0] : recent[0];
+        var lease = covering.Count > 0 ? covering.MaxBy(l => l.Start)! : recent.MaxBy(l => l.End)!;
         var attributed = basis with
         {
             Status = "attributed",
-            Reason = covering.Count == 1 ? "the session held the number when the call started" : $"the session's lease ended {(startedAt - lease.End).TotalMinutes:0.#} min before the call, within the grace window",
+            Reason = covering.Count > 0 ? "the session held the number when the call started" : $"the session's lease ended {(startedAt - lease.End).TotalMinutes:0.#} min before the call, within the grace window",
             LeaseId = lease.LeaseId,
             SessionId = lease.SessionId,
             VisitorId = lease.VisitorId,

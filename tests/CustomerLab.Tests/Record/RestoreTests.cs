@@ -69,6 +69,39 @@ public sealed class RestoreTests(FlushableRedis redis, ClickHouseHostFixture cli
     }
 
     [Fact]
+    public async Task CallsAcrossTheLoss_AreAttributedToTheSessionThatHeldTheNumber()
+    {
+        var database = EdgeApplication.DatabaseFor(nameof(CallsAcrossTheLoss_AreAttributedToTheSessionThatHeldTheNumber));
+        await using var edge = new EdgeApplication(redis.Server.Url, clickHouse.BaseUrl, database);
+        using var admin = new EdgeClient(edge);
+        var site = TestSites.NewSiteKey();
+        await admin.CreateSiteAsync(site, ["+12025550131", "+12025550132"]);
+        using var holder = new EdgeClient(edge);
+        var number = (await EdgeClient.JsonAsync(await holder.RequestNumberAsync(site, "https://www.example.com/"))).GetProperty("number").GetString()!;
+        var session = holder.Cookies[Edge.Cookies.VisitorCookies.SessionCookie].Split('~')[0];
+        using var history = clickHouse.CreateClient(database);
+        await Poll.UntilAsync(async () => await Calls.CallsTesting.CountAsync(history, $"SELECT count() FROM lease_history WHERE site_id = '{site}'") == 1,
+            Patience, "the lease's start row in ClickHouse");
+
+        await redis.FlushAllAsync();
+        using var http = edge.CreateClient();
+        async Task<(string? Status, string? Session)> CallAsync(string id)
+        {
+            var answer = await Calls.CallWebhooks.SendGenericAsync(http,
+                new { provider = "acme", callId = id + Guid.NewGuid().ToString("N"), from = "+16175550123", to = number, status = "ringing", direction = "inbound", at = DateTimeOffset.UtcNow });
+            var json = await EdgeClient.JsonAsync(answer);
+            return (json.GetProperty("attribution").GetString(), json.TryGetProperty("sessionId", out var s) ? s.GetString() : null);
+        }
+
+        // Before anything noticed the loss: the number is missing from Redis's index; the call restores it and finds the
+        // holder's lease in the history.
+        Assert.Equal(("attributed", session), await CallAsync("before-"));
+        // After the holder took its number back (a second lease row of the same session): still that session, not ambiguous.
+        Assert.Equal(number, (await EdgeClient.JsonAsync(await holder.RequestNumberAsync(site, "https://www.example.com/next"))).GetProperty("number").GetString());
+        Assert.Equal(("attributed", session), await CallAsync("after-"));
+    }
+
+    [Fact]
     public async Task ThreeEdgesNoticingTheLossAtOnce_RestoreItOnce()
     {
         var database = EdgeApplication.DatabaseFor(nameof(ThreeEdgesNoticingTheLossAtOnce_RestoreItOnce));
