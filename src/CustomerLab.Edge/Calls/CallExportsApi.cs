@@ -13,6 +13,7 @@ namespace CustomerLab.Edge.Calls;
 /// Call exports behind the admin key: <c>/admin/exports/calls.csv</c> and <c>.json</c> (every call in a date range)
 /// and <c>/admin/exports/google-ads-calls.csv</c> (attributed calls with a gclid, as a Google Ads offline
 /// conversion import: click id, caller id in E.164, call start with its time zone, conversion name, value, currency).
+/// Test calls (<c>simulated</c>, the demo's "place a test call") are in none of them.
 /// </summary>
 internal static class CallExportsApi
 {
@@ -44,7 +45,7 @@ internal static class CallExportsApi
         string? site, string? from, string? to, ClickHouseClient clickHouse, TimeProvider time, bool json, CancellationToken cancellationToken)
     {
         if (ReadRange(site, from, to, time) is not { } range) return Invalid(site, from, to, time);
-        var rows = await QueryAsync(clickHouse, $"SELECT {string.Join(", ", Columns)} FROM calls FINAL WHERE site_id = {{site:String}} " +
+        var rows = await QueryAsync(clickHouse, $"SELECT {string.Join(", ", Columns)} FROM calls FINAL WHERE site_id = {{site:String}} AND NOT simulated " +
             "AND started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')} ORDER BY started_at", range, cancellationToken);
         var name = $"calls-{site}-{range.From:yyyyMMdd}-{range.To:yyyyMMdd}";
         if (json)
@@ -69,7 +70,7 @@ internal static class CallExportsApi
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var parameters = new Dictionary<string, object> { ["min"] = (uint)(minSeconds ?? 0) };
-        var rows = await QueryAsync(clickHouse, "SELECT gclid, caller_number, started_at FROM calls FINAL WHERE site_id = {site:String} " +
+        var rows = await QueryAsync(clickHouse, "SELECT gclid, caller_number, started_at FROM calls FINAL WHERE site_id = {site:String} AND NOT simulated " +
             "AND started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')} AND attribution_status = 'attributed' " +
             "AND gclid != '' AND duration_seconds >= {min:UInt32} ORDER BY started_at", range, cancellationToken, parameters);
         var csv = new StringBuilder("Parameters:TimeZone=+0000\r\n")
@@ -99,7 +100,7 @@ internal static class CallExportsApi
                    call_id, started_at, tracking_number, caller_number, talk_seconds, toString(payout) AS call_payout
             FROM calls FINAL
             WHERE site_id = {site:String} AND started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}
-              AND qualified AND NOT test_call AND publisher_id != '' AND payout > 0
+              AND qualified AND NOT test_call AND NOT simulated AND publisher_id != '' AND payout > 0
             ORDER BY publisher_id, payout_currency, started_at
             """, range, cancellationToken);
         var csv = new StringBuilder("publisher_id,currency,publisher_calls,publisher_total,call_id,started_at,tracking_number,caller_number,talk_seconds,payout\r\n");
