@@ -28,7 +28,8 @@ public sealed partial class TestCallBrowserTests(DevelopmentBrowserFixture fixtu
         var created = await fixture.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}", new
         {
             domains = new[] { "127.0.0.1", "localhost" }, targets = new[] { "+12025550198" }, defaultNumber = "+12025550199", holdMinutes = 30,
-            forwardTo = NewNumber(), calls = new { payouts = new { defaultAmount = 5m, currency = "USD" } },
+            forwardTo = NewNumber(), // A 42 s call from a new caller with a publisher qualifies under these rules; the test call is still never paid.
+            calls = new { payouts = new { defaultAmount = 5m, currency = "USD", minTalkSeconds = 30 } },
         });
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync(Ct));
         var pool = await fixture.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}/pools/main", new { numbers = NumbersEdgeFixture.Numbers(3) });

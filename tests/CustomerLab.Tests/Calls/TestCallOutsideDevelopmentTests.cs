@@ -16,6 +16,7 @@ public sealed class TestCallOutsideDevelopmentTests(TagBrowserFixture fixture) :
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         var demo = await fixture.Http.GetStringAsync("/demo", Ct);
         Assert.Contains("Acme Plumbing", demo);
-        Assert.DoesNotContain("test-call", demo);
+        Assert.DoesNotContain("id=\"test-call\"", demo);
+        Assert.DoesNotContain("Place a test call", demo);
     }
 }

@@ -49,7 +49,7 @@ internal sealed partial class TestCallPlacer(IHttpClientFactory clients, IServer
         var call = new Call(clients.CreateClient(HttpClientName), target, signedBase, token, route.Number, time);
 
         var (status, twiml) = await call.SendAsync(TwilioVoiceApi.VoicePath, call.Caller("ringing"), cancellationToken);
-        if (status != StatusCodes.Status200OK) return Fail(StatusCodes.Status502BadGateway, $"The voice webhook answered {status}: {twiml}");
+        if (status != StatusCodes.Status200OK) return Fail(StatusCodes.Status502BadGateway, $"The voice webhook ({call.LastSignedUrl}) answered {status}: {twiml}");
         var dial = XDocument.Parse(twiml).Root?.Element("Dial");
         var dialled = dial?.Element("Number");
         if (dial is null || dialled is null)
@@ -119,10 +119,14 @@ internal sealed partial class TestCallPlacer(IHttpClientFactory clients, IServer
         }
 
         /// <summary>Sends to a path of this edge, or to an absolute URL a TwiML answer named (sent to this edge, signed over that URL).</summary>
+        public string LastSignedUrl { get; private set; } = "";
+
         public async Task<(int Status, string Body)> SendAsync(string pathOrUrl, Dictionary<string, string> fields, CancellationToken cancellationToken)
         {
-            var pathAndQuery = Uri.TryCreate(pathOrUrl, UriKind.Absolute, out var absolute) ? absolute.PathAndQuery : pathOrUrl;
-            var signedUrl = absolute?.AbsoluteUri ?? signedBase + pathOrUrl;
+            // A path starts with '/' (on Unix, Uri would take it for an absolute file URI).
+            var absolute = pathOrUrl.StartsWith('/') ? null : new Uri(pathOrUrl, UriKind.Absolute);
+            var pathAndQuery = absolute?.PathAndQuery ?? pathOrUrl;
+            var signedUrl = LastSignedUrl = absolute?.AbsoluteUri ?? signedBase + pathOrUrl;
             using var request = new HttpRequestMessage(HttpMethod.Post, target + pathAndQuery) { Content = new FormUrlEncodedContent(fields) };
             request.Headers.Add(TwilioSignature.Header, TwilioSignature.Sign(token, signedUrl, fields));
             using var response = await http.SendAsync(request, cancellationToken);
@@ -132,7 +136,7 @@ internal sealed partial class TestCallPlacer(IHttpClientFactory clients, IServer
         public async Task<Outcome?> ExpectOkAsync(string pathOrUrl, Dictionary<string, string> fields, CancellationToken cancellationToken)
         {
             var (status, body) = await SendAsync(pathOrUrl, fields, cancellationToken);
-            return status == StatusCodes.Status200OK ? null : Fail(StatusCodes.Status502BadGateway, $"{pathOrUrl} answered {status}: {body}");
+            return status == StatusCodes.Status200OK ? null : Fail(StatusCodes.Status502BadGateway, $"{LastSignedUrl} answered {status}: {body}");
         }
     }
 
