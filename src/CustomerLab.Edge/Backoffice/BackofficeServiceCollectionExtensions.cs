@@ -1,4 +1,5 @@
 using CustomerLab.Edge.Cookies;
+using CustomerLab.Edge.Backoffice.CallLog;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,7 @@ internal static class BackofficeServiceCollectionExtensions
         services.AddSingleton<AdminOnlyFilter>();
         services.AddSingleton<ConsoleSiteFilter>();
         services.AddSingleton<ConsoleAudit>();
+        services.AddCallLog();
         return services;
     }
 }
