@@ -93,15 +93,22 @@ internal static class CallExportsApi
         string? site, string? from, string? to, ClickHouseClient clickHouse, TimeProvider time, CancellationToken cancellationToken)
     {
         if (ReadRange(site, from, to, time) is not { } range) return Invalid(site, from, to, time);
-        var rows = await QueryAsync(clickHouse, """
-            SELECT publisher_id, payout_currency,
-                   count() OVER (PARTITION BY publisher_id, payout_currency) AS publisher_calls,
-                   toString(sum(payout) OVER (PARTITION BY publisher_id, payout_currency)) AS publisher_total,
-                   call_id, started_at, tracking_number, caller_number, talk_seconds, toString(payout) AS call_payout
-            FROM calls FINAL
-            WHERE site_id = {site:String} AND started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}
-              AND qualified AND NOT test_call AND NOT simulated AND publisher_id != '' AND payout > 0
-            ORDER BY publisher_id, payout_currency, started_at
+        // A verdict made by hand in the console overrides the rules' (Payouts/CallMarks.cs).
+        var rows = await QueryAsync(clickHouse, $$"""
+            SELECT publisher_id, currency,
+                   count() OVER (PARTITION BY publisher_id, currency) AS publisher_calls,
+                   toString(sum(paid) OVER (PARTITION BY publisher_id, currency)) AS publisher_total,
+                   call_id, started_at, tracking_number, caller_number, talk_seconds, toString(paid) AS call_payout
+            FROM
+            (
+                SELECT c.publisher_id AS publisher_id, {{Payouts.CallMarks.Currency}} AS currency, {{Payouts.CallMarks.Payout}} AS paid,
+                       {{Payouts.CallMarks.Qualified}} AS judged, c.test_call AS test_call, c.simulated AS simulated, c.call_id AS call_id, c.started_at AS started_at,
+                       c.tracking_number AS tracking_number, c.caller_number AS caller_number, c.talk_seconds AS talk_seconds
+                FROM calls AS c FINAL {{Payouts.CallMarks.Join}}
+                WHERE c.site_id = {site:String} AND c.started_at >= {from:DateTime64(3, 'UTC')} AND c.started_at < {to:DateTime64(3, 'UTC')}
+            )
+            WHERE judged AND NOT test_call AND NOT simulated AND publisher_id != '' AND paid > 0
+            ORDER BY publisher_id, currency, started_at
             """, range, cancellationToken);
         var csv = new StringBuilder("publisher_id,currency,publisher_calls,publisher_total,call_id,started_at,tracking_number,caller_number,talk_seconds,payout\r\n");
         foreach (var row in rows) AppendCsvRow(csv, row);
@@ -184,26 +191,6 @@ internal static class CallExportsApi
         return rows;
     }
 
-    /// <summary>RFC 4180: quote a field holding a comma, quote or line break; double the quotes.</summary>
-    private static void AppendCsvRow(StringBuilder csv, object?[] row)
-    {
-        for (var i = 0; i < row.Length; i++)
-        {
-            if (i > 0) csv.Append(',');
-            var text = row[i] switch
-            {
-                null or DBNull => "",
-                DateTime d => d.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
-                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-                var o => o.ToString() ?? "",
-            };
-            // A leading = + - @ (or TAB, CR, LF, space before one, which spreadsheets skip) would run as a formula: prefix
-            // a quote (CSV injection, OWASP). Only a sign followed by a plain number or phone number stays as it is.
-            if (CsvCells.NeedsNeutralising(text)) text = "'" + text;
-            if (text.AsSpan().IndexOfAny(",\"\r\n") >= 0) csv.Append('"').Append(text.Replace("\"", "\"\"")).Append('"');
-            else csv.Append(text);
-        }
-        csv.Append("\r\n");
-    }
+    private static void AppendCsvRow(StringBuilder csv, object?[] row) => CsvCells.AppendRow(csv, row);
 
 }
