@@ -17,6 +17,7 @@ internal static class BackofficeEndpoints
         console.MapGet("/", () => TypedResults.Redirect("/console/calls"));
         console.MapGet("/audit", AuditPage.GetAsync).RequireConsoleAdmin();
         app.MapCallLog();
+        SiteSetup.SiteSetupEndpoints.MapConsoleSetup(app);
         return app;
     }
 }

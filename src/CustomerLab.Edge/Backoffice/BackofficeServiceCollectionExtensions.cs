@@ -26,6 +26,7 @@ internal static class BackofficeServiceCollectionExtensions
         services.AddSingleton<ConsoleSiteFilter>();
         services.AddSingleton<ConsoleAudit>();
         services.AddCallLog();
+        SiteSetup.SiteSetupEndpoints.AddConsoleSetup(services);
         return services;
     }
 }
