@@ -17,9 +17,6 @@ public sealed partial class TestCallBrowserTests(DevelopmentBrowserFixture fixtu
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Screenshots the tests take, beside the test binaries (bin/&lt;Configuration&gt;/net10.0/console-screenshots).</summary>
-    public static string ScreenshotDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "console-screenshots");
-
     [Fact]
     public async Task DemoTestCall_IsStoredAttributedAndFlagged_AndLeftOutOfReportsExportsAndPayouts()
     {
@@ -46,8 +43,9 @@ public sealed partial class TestCallBrowserTests(DevelopmentBrowserFixture fixtu
         await Assertions.Expect(result).ToContainTextAsync("flagged as a test call", new() { Timeout = 30_000 });
         var callId = CallSid().Match(await result.InnerTextAsync()).Value;
         Assert.NotEmpty(callId);
-        Directory.CreateDirectory(ScreenshotDirectory);
-        await page.Locator("#test-call-section").ScreenshotAsync(new() { Path = Path.Combine(ScreenshotDirectory, "demo-test-call.png") });
+        var shot = Path.Combine(AppContext.BaseDirectory, "screenshots", "demo-test-call.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(shot)!);
+        await page.Locator("#test-call-section").ScreenshotAsync(new() { Path = shot });
 
         // The visit's session holds the number; the test call is credited to it, with its click id and publisher.
         var session = (await context.CookiesAsync()).Single(c => c.Name == "_clsid").Value.Split('~')[0];
@@ -78,6 +76,13 @@ public sealed partial class TestCallBrowserTests(DevelopmentBrowserFixture fixtu
         Assert.Equal(1ul, await CountAsync(clickHouse, $"SELECT count() FROM conversions WHERE conversion_id = '{real.CallSid}'"));
         Assert.Equal(1ul, await CountAsync(clickHouse, $"SELECT sum(calls) FROM calls_by_channel_daily WHERE site_id = '{site}'"));
         Assert.Equal(1ul, await CountAsync(clickHouse, $"SELECT sum(calls) FROM attribution_rate_daily WHERE site_id = '{site}'"));
+
+        // The console's call log keeps the test call (flagged), for the newcomer to find.
+        var admin = await Backoffice.ConsoleTesting.AddUserAsync(fixture, "admin", null);
+        var (console, log) = await Backoffice.ConsoleTesting.SignInAsync(fixture, admin, $"/console/calls?site={site}");
+        await using var _ = console;
+        Assert.Equal(1, await log.Locator($"tr[data-call='{callId}']").CountAsync());
+        Assert.Equal(1, await log.Locator($"tr[data-call='{real.CallSid}']").CountAsync());
     }
 
     [Fact]
