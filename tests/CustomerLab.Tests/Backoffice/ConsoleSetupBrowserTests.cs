@@ -135,11 +135,23 @@ public sealed class ConsoleSetupBrowserTests(DevelopmentBrowserFixture fixture) 
         var numbers = NumbersEdgeFixture.Numbers(1);
         await CreateSiteAsync(site, ("main", numbers));
         await CreateSiteAsync(other, ("main", NumbersEdgeFixture.Numbers(1)));
+        // Two visitors at once for a pool of one number: the second finds it empty, so the pool is too small.
+        foreach (var visitor in new[] { "one", "two" })
+        {
+            using var http = new HttpClient { BaseAddress = new Uri(fixture.BaseUrl) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/number") { Content = new StringContent($$"""{"k":"{{site}}","u":"http://127.0.0.1/{{visitor}}"}""") };
+            request.Headers.Add("Origin", "http://127.0.0.1");
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(request, Ct)).StatusCode);
+        }
         var analyst = await ConsoleTesting.AddUserAsync(fixture, "analyst", site);
         var (context, page) = await ConsoleTesting.SignInAsync(fixture, analyst, "/console/pools");
         await using var _ = context;
 
         Assert.Equal(1, await page.Locator($"#pool-{site}-main").CountAsync());
+        var warning = await page.Locator($"#pool-{site}-main [role=alert]").InnerTextAsync();
+        Assert.Equal("Too small: peak demand was 2 in the last 24 hours, and the pool has 1. Add at least 2 to reach the recommended size of 3.", warning);
+        Assert.Equal("too small", await page.Locator($"#pool-{site}-main h3 .badge").InnerTextAsync());
+        await ConsoleTesting.ScreenshotAsync(page, "console-pool-too-small");
         Assert.Equal(0, await page.Locator($"#pool-{other}-main").CountAsync());
         Assert.Equal(0, await page.Locator("main form[method=post]").CountAsync());
         Assert.Equal(0, await page.GetByRole(AriaRole.Link, new() { Name = "Sites" }).CountAsync());
