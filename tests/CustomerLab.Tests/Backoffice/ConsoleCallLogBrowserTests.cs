@@ -1,0 +1,155 @@
+using System.Net;
+using CustomerLab.Tests.Calls;
+using CustomerLab.Tests.Fixtures;
+using CustomerLab.Tests.Tag;
+using Microsoft.Playwright;
+
+namespace CustomerLab.Tests.Backoffice;
+
+/// <summary>
+/// The console in a real browser (Debian Chromium) against the real edge, Garnet and ClickHouse: a visitor browses two
+/// pages and calls; the site's analyst finds the call in the log, opens its journey, tags it and marks it qualified
+/// (which the payouts export follows); an analyst of another site sees nothing of it, direct URLs included; the CSV
+/// holds the filtered rows; a post without the antiforgery token changes nothing; the admin reads the audit.
+/// Every page passes axe-core and fits 375 px.
+/// </summary>
+public sealed class ConsoleCallLogBrowserTests(TagBrowserFixture fixture) : IClassFixture<TagBrowserFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task TheAnalystFindsTheCallAndItsJourney_MarksIt_AndOnlyTheirSiteSeesIt()
+    {
+        await fixture.WaitReadyAsync();
+        var site = TagBrowserFixture.NewSiteKey();
+        var created = await fixture.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}", new
+        {
+            domains = new[] { "127.0.0.1", "localhost" }, targets = new[] { "+13035550168" }, defaultNumber = "+13035550169", region = "US",
+            // 61 s of talk is too short for these rules: only the hand-made mark makes the call pay.
+            calls = new { payouts = new { minTalkSeconds = 120, requireAnswered = false, publishers = new Dictionary<string, decimal> { ["acme-pub"] = 25m } } },
+        });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync(Ct));
+        Assert.True((await fixture.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}/pools/main", new { numbers = new[] { "+13035550160", "+13035550161" } })).IsSuccessStatusCode);
+
+        // A visitor lands from an ad, reads a second page, and calls the number the tag shows.
+        await using var visitor = await fixture.NewContextAsync();
+        var page = await visitor.NewPageAsync();
+        string Html(string title) => $"<!doctype html><html><head><title>{title}</title>{fixture.TagScript(site)}</head><body><p>Call <a href=\"tel:+13035550168\">(303) 555-0168</a></p></body></html>";
+        var landing = await fixture.ServePageAsync(visitor, "/console-landing?gclid=CONSOLE-GCLID&utm_source=google&utm_medium=cpc&utm_campaign=console&pub=acme-pub", Html("Landing"));
+        var pricing = await fixture.ServePageAsync(visitor, "/console-pricing", Html("Pricing"));
+        await page.GotoAsync(landing);
+        var number = (await TagBrowserFixture.AnswerAsync(page))!.Value.GetProperty("number").GetString()!;
+        await page.GotoAsync(pricing);
+        Assert.NotNull(await TagBrowserFixture.AnswerAsync(page));
+        var session = (await visitor.CookiesAsync()).Single(c => c.Name == "_clsid").Value.Split('~')[0];
+        using var clickHouse = fixture.ClickHouse.CreateClient(fixture.Database);
+        await Poll.UntilAsync(async () => Convert.ToUInt64(await clickHouse.ExecuteScalarAsync(
+            $"SELECT count() FROM pageviews FINAL WHERE session_id = '{session}'", cancellationToken: Ct)) >= 2, TimeSpan.FromSeconds(30), "both pageviews in ClickHouse");
+        var callId = "console-" + Guid.NewGuid().ToString("N");
+        var call = await CallWebhooks.SendGenericAsync(fixture.Http, new { provider = "acme", callId, from = "+14045550177", to = number, status = "completed", direction = "inbound", durationSeconds = 61 });
+        Assert.True(call.IsSuccessStatusCode, await call.Content.ReadAsStringAsync(Ct));
+        // A second call, to the number nobody holds: not attributed, so the attribution filter has something to leave out.
+        var other = number == "+13035550160" ? "+13035550161" : "+13035550160";
+        var unattributedId = "console-" + Guid.NewGuid().ToString("N");
+        Assert.True((await CallWebhooks.SendGenericAsync(fixture.Http, new { provider = "acme", callId = unattributedId, from = "+14045550178", to = other, status = "completed", direction = "inbound", durationSeconds = 5 })).IsSuccessStatusCode);
+        Assert.DoesNotContain(callId, await PayoutsCsvAsync(site));
+
+        // The site's analyst finds the call in the log.
+        var analyst = await ConsoleTesting.AddUserAsync(fixture, "analyst", site);
+        var (analystContext, log) = await ConsoleTesting.SignInAsync(fixture, analyst, $"/console/calls?site={site}");
+        await using var _ = analystContext;
+        var row = log.Locator($"tr[data-call='{callId}']");
+        Assert.Equal(1, await row.CountAsync());
+        var rowText = await row.InnerTextAsync();
+        foreach (var expected in new[] { "+1 404-555-0177", "attributed", "gclid=CONSOLE-GCLID", "google / cpc (paid), console", "1:01", "/console-landing" })
+            Assert.Contains(expected, rowText);
+        Assert.Equal(1, await log.Locator($"tr[data-call='{unattributedId}']").CountAsync());
+        await ConsoleTesting.AssertAccessibleAsync(log);
+        await ConsoleTesting.ScreenshotAsync(log, "console-calls");
+        await ConsoleTesting.AssertFitsPhoneAsync(log);
+        await log.SetViewportSizeAsync(1280, 900);
+
+        // The CSV of a filtered view holds exactly the rows the page shows for that filter.
+        await log.GotoAsync($"{fixture.BaseUrl}/console/calls?site={site}&status=attributed");
+        var shown = await log.Locator("tr[data-call]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.call)");
+        Assert.Equal([callId], shown);
+        var csv = await analystContext.APIRequest.GetAsync($"{fixture.BaseUrl}/console/calls.csv?site={site}&status=attributed");
+        Assert.Equal(200, csv.Status);
+        var lines = (await csv.TextAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("call_id,site_id,started_at,caller,", lines[0]);
+        Assert.Equal(shown, lines.Skip(1).Select(l => l.Split(',')[0]).ToArray());
+        Assert.Contains("CONSOLE-GCLID", lines[1]);
+
+        // The journey: both pages in order, with the campaign; then the analyst tags the call and marks it qualified.
+        await log.GotoAsync($"{fixture.BaseUrl}/console/calls?site={site}");
+        await log.ClickAsync($"tr[data-call='{callId}'] a time");
+        await log.WaitForURLAsync($"**/console/calls/{callId}");
+        var pages = await log.Locator("#pageviews tbody tr").AllInnerTextsAsync();
+        Assert.Equal(2, pages.Count);
+        Assert.Contains("/console-landing", pages[0]);
+        Assert.Contains("google / cpc / console", pages[0]);
+        Assert.Contains("/console-pricing", pages[1]);
+        await ConsoleTesting.AssertAccessibleAsync(log);
+        await ConsoleTesting.ScreenshotAsync(log, "console-journey");
+        await ConsoleTesting.AssertFitsPhoneAsync(log);
+        await log.SetViewportSizeAsync(1280, 900);
+
+        await log.FillAsync("input[name=tags]", "vip, follow-up");
+        await log.CheckAsync("input[name=qualified][value=yes]");
+        await log.ClickAsync("#mark button[type=submit]");
+        await log.Locator("#saved").WaitForAsync();
+        await log.ReloadAsync();
+        Assert.Equal("vip, follow-up", await log.InnerTextAsync("#tags"));
+        Assert.Equal("Yes (by hand)", await log.InnerTextAsync("#qualified"));
+        Assert.Equal("25.00 USD", await log.InnerTextAsync("#payout"));
+        Assert.Contains(callId, await PayoutsCsvAsync(site));
+
+        // A post without the token (or with a made-up one) is refused and changes nothing; the console's own fetch carries it.
+        var forged = await log.EvaluateAsync<int[]>($$"""
+            async () => [
+              (await fetch('/console/calls/{{callId}}/marks', { method: 'POST', body: new URLSearchParams({ tags: 'forged', qualified: 'no' }) })).status,
+              (await fetch('/console/calls/{{callId}}/marks', { method: 'POST', headers: { 'X-CSRF-Token': 'made-up' }, body: new URLSearchParams({ tags: 'forged', qualified: 'no' }) })).status,
+              (await window.customerlabConsole.fetch('/console/calls/{{callId}}/marks', { method: 'POST', body: new URLSearchParams({ tags: 'vip, follow-up, called-back', qualified: 'yes' }) })).status,
+            ]
+            """);
+        Assert.Equal([400, 400, 200], forged);
+        await log.ReloadAsync();
+        Assert.Equal("vip, follow-up, called-back", await log.InnerTextAsync("#tags"));
+
+        // An analyst of another site sees nothing of it: not in their log, 403 on every direct URL.
+        var stranger = await ConsoleTesting.AddUserAsync(fixture, "analyst", TagBrowserFixture.NewSiteKey());
+        var (strangerContext, empty) = await ConsoleTesting.SignInAsync(fixture, stranger, "/console/calls");
+        await using var __ = strangerContext;
+        Assert.Equal(0, await empty.Locator($"tr[data-call='{callId}']").CountAsync());
+        Assert.Contains("No calls yet", await empty.InnerTextAsync("main"));
+        await ConsoleTesting.AssertAccessibleAsync(empty);
+        await ConsoleTesting.ScreenshotAsync(empty, "console-empty");
+        var token = await empty.EvaluateAsync<string>("() => window.customerlabConsole.token()");
+        foreach (var url in new[] { $"/console/calls/{callId}", $"/console/calls?site={site}", $"/console/calls.csv?site={site}", "/console/audit" })
+            Assert.Equal((url, 403), (url, (await strangerContext.APIRequest.GetAsync(fixture.BaseUrl + url)).Status));
+        var steal = await strangerContext.APIRequest.PostAsync($"{fixture.BaseUrl}/console/calls/{callId}/marks", new APIRequestContextOptions
+        {
+            Headers = new Dictionary<string, string> { ["X-CSRF-Token"] = token },
+            Form = strangerContext.APIRequest.CreateFormData(),
+        });
+        Assert.Equal(403, steal.Status);
+
+        // The admin reads who marked the call in the audit.
+        var admin = await ConsoleTesting.AddUserAsync(fixture, "admin", null);
+        var (adminContext, audit) = await ConsoleTesting.SignInAsync(fixture, admin, $"/console/audit?site={site}");
+        await using var ___ = adminContext;
+        var entries = await audit.Locator("#audit-rows tr").AllInnerTextsAsync();
+        Assert.Equal(2, entries.Count(e => e.Contains(analyst) && e.Contains("call.mark") && e.Contains(callId)));
+        Assert.DoesNotContain(entries, e => e.Contains("forged"));
+        await ConsoleTesting.AssertAccessibleAsync(audit);
+        await ConsoleTesting.ScreenshotAsync(audit, "console-audit");
+        await ConsoleTesting.AssertFitsPhoneAsync(audit);
+    }
+
+    private async Task<string> PayoutsCsvAsync(string site)
+    {
+        var export = await fixture.AdminAsync(HttpMethod.Get, $"/admin/exports/payouts.csv?site={site}");
+        Assert.Equal(HttpStatusCode.OK, export.StatusCode);
+        return await export.Content.ReadAsStringAsync(Ct);
+    }
+}
