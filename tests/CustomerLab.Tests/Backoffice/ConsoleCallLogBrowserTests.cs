@@ -64,6 +64,8 @@ public sealed class ConsoleCallLogBrowserTests(TagBrowserFixture fixture) : ICla
         foreach (var expected in new[] { "+1 404-555-0177", "attributed", "gclid=CONSOLE-GCLID", "google / cpc (paid), console", "1:01", "/console-landing" })
             Assert.Contains(expected, rowText);
         Assert.Equal(1, await log.Locator($"tr[data-call='{unattributedId}']").CountAsync());
+        // One page of two calls: no link to newer or older ones.
+        Assert.Equal((0, 0), (await log.Locator("a[rel=prev]").CountAsync(), await log.Locator("a[rel=next]").CountAsync()));
         await ConsoleTesting.AssertAccessibleAsync(log);
         await ConsoleTesting.ScreenshotAsync(log, "console-calls");
         await ConsoleTesting.AssertFitsPhoneAsync(log);
@@ -144,6 +146,40 @@ public sealed class ConsoleCallLogBrowserTests(TagBrowserFixture fixture) : ICla
         await ConsoleTesting.AssertAccessibleAsync(audit);
         await ConsoleTesting.ScreenshotAsync(audit, "console-audit");
         await ConsoleTesting.AssertFitsPhoneAsync(audit);
+    }
+
+    [Fact]
+    public async Task ASiteThatMasksCallers_HidesThemFromItsAnalysts_InTheLogSearchAndCsv_ButNotFromAdmins()
+    {
+        await fixture.WaitReadyAsync();
+        var site = TagBrowserFixture.NewSiteKey();
+        var created = await fixture.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}", new
+        {
+            domains = new[] { "127.0.0.1" }, targets = new[] { "+13035550178" }, defaultNumber = "+13035550179", calls = new { maskCallersForAnalysts = true },
+        });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync(Ct));
+        Assert.True((await fixture.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}/pools/main", new { numbers = new[] { "+13035550162" } })).IsSuccessStatusCode);
+        var callId = "masked-" + Guid.NewGuid().ToString("N");
+        Assert.True((await CallWebhooks.SendGenericAsync(fixture.Http, new { provider = "acme", callId, from = "+14045550179", to = "+13035550162", status = "completed", direction = "inbound", durationSeconds = 30 })).IsSuccessStatusCode);
+
+        var analyst = await ConsoleTesting.AddUserAsync(fixture, "analyst", site);
+        var (context, page) = await ConsoleTesting.SignInAsync(fixture, analyst, $"/console/calls?site={site}");
+        await using var _ = context;
+        var caller = await page.InnerTextAsync($"tr[data-call='{callId}'] .caller");
+        Assert.StartsWith("+1 ••• ••• ••79", caller);
+        Assert.DoesNotContain("404", caller);
+        await page.GotoAsync($"{fixture.BaseUrl}/console/calls?site={site}&caller=4045550179");
+        Assert.Equal(0, await page.Locator("tr[data-call]").CountAsync());
+        var csv = await (await context.APIRequest.GetAsync($"{fixture.BaseUrl}/console/calls.csv?site={site}")).TextAsync();
+        Assert.Contains(callId, csv);
+        Assert.DoesNotContain("4045550179", csv);
+        await page.GotoAsync($"{fixture.BaseUrl}/console/calls/{callId}");
+        Assert.StartsWith("+1 ••• ••• ••79", await page.InnerTextAsync("#caller"));
+
+        var admin = await ConsoleTesting.AddUserAsync(fixture, "admin", null);
+        var (adminContext, adminPage) = await ConsoleTesting.SignInAsync(fixture, admin, $"/console/calls?site={site}&caller=4045550179");
+        await using var __ = adminContext;
+        Assert.StartsWith("+1 404-555-0179", await adminPage.InnerTextAsync($"tr[data-call='{callId}'] .caller"));
     }
 
     private async Task<string> PayoutsCsvAsync(string site)
