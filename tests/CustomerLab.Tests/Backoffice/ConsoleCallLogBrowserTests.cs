@@ -24,17 +24,19 @@ public sealed class ConsoleCallLogBrowserTests(TagBrowserFixture fixture) : ICla
         var site = TagBrowserFixture.NewSiteKey();
         var created = await fixture.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}", new
         {
-            domains = new[] { "127.0.0.1", "localhost" }, targets = new[] { "+13035550168" }, defaultNumber = "+13035550169", region = "US",
+            domains = new[] { "127.0.0.1", "localhost" }, targets = new[] { "+12025550198" }, defaultNumber = "+12025550199", region = "US",
             // 61 s of talk is too short for these rules: only the hand-made mark makes the call pay.
             calls = new { payouts = new { minTalkSeconds = 120, requireAnswered = false, publishers = new Dictionary<string, decimal> { ["acme-pub"] = 25m } } },
         });
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync(Ct));
-        Assert.True((await fixture.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}/pools/main", new { numbers = new[] { "+13035550160", "+13035550161" } })).IsSuccessStatusCode);
+        // Tracking numbers no other test of the run uses (they share one Redis number index).
+        var pool = Numbers.NumbersEdgeFixture.Numbers(2);
+        Assert.True((await fixture.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}/pools/main", new { numbers = pool })).IsSuccessStatusCode);
 
         // A visitor lands from an ad, reads a second page, and calls the number the tag shows.
         await using var visitor = await fixture.NewContextAsync();
         var page = await visitor.NewPageAsync();
-        string Html(string title) => $"<!doctype html><html><head><title>{title}</title>{fixture.TagScript(site)}</head><body><p>Call <a href=\"tel:+13035550168\">(303) 555-0168</a></p></body></html>";
+        string Html(string title) => $"<!doctype html><html><head><title>{title}</title>{fixture.TagScript(site)}</head><body><p>Call <a href=\"tel:+12025550198\">(202) 555-0198</a></p></body></html>";
         var landing = await fixture.ServePageAsync(visitor, "/console-landing?gclid=CONSOLE-GCLID&utm_source=google&utm_medium=cpc&utm_campaign=console&pub=acme-pub", Html("Landing"));
         var pricing = await fixture.ServePageAsync(visitor, "/console-pricing", Html("Pricing"));
         await page.GotoAsync(landing);
@@ -49,7 +51,7 @@ public sealed class ConsoleCallLogBrowserTests(TagBrowserFixture fixture) : ICla
         var call = await CallWebhooks.SendGenericAsync(fixture.Http, new { provider = "acme", callId, from = "+14045550177", to = number, status = "completed", direction = "inbound", durationSeconds = 61 });
         Assert.True(call.IsSuccessStatusCode, await call.Content.ReadAsStringAsync(Ct));
         // A second call, to the number nobody holds: not attributed, so the attribution filter has something to leave out.
-        var other = number == "+13035550160" ? "+13035550161" : "+13035550160";
+        var other = pool.Single(n => n != number);
         var unattributedId = "console-" + Guid.NewGuid().ToString("N");
         Assert.True((await CallWebhooks.SendGenericAsync(fixture.Http, new { provider = "acme", callId = unattributedId, from = "+14045550178", to = other, status = "completed", direction = "inbound", durationSeconds = 5 })).IsSuccessStatusCode);
         Assert.DoesNotContain(callId, await PayoutsCsvAsync(site));
@@ -155,12 +157,13 @@ public sealed class ConsoleCallLogBrowserTests(TagBrowserFixture fixture) : ICla
         var site = TagBrowserFixture.NewSiteKey();
         var created = await fixture.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}", new
         {
-            domains = new[] { "127.0.0.1" }, targets = new[] { "+13035550178" }, defaultNumber = "+13035550179", calls = new { maskCallersForAnalysts = true },
+            domains = new[] { "127.0.0.1" }, targets = new[] { "+12025550198" }, defaultNumber = "+12025550199", calls = new { maskCallersForAnalysts = true },
         });
         Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync(Ct));
-        Assert.True((await fixture.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}/pools/main", new { numbers = new[] { "+13035550162" } })).IsSuccessStatusCode);
+        var tracking = Numbers.NumbersEdgeFixture.Numbers(1)[0];
+        Assert.True((await fixture.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}/pools/main", new { numbers = new[] { tracking } })).IsSuccessStatusCode);
         var callId = "masked-" + Guid.NewGuid().ToString("N");
-        Assert.True((await CallWebhooks.SendGenericAsync(fixture.Http, new { provider = "acme", callId, from = "+14045550179", to = "+13035550162", status = "completed", direction = "inbound", durationSeconds = 30 })).IsSuccessStatusCode);
+        Assert.True((await CallWebhooks.SendGenericAsync(fixture.Http, new { provider = "acme", callId, from = "+14045550179", to = tracking, status = "completed", direction = "inbound", durationSeconds = 30 })).IsSuccessStatusCode);
 
         var analyst = await ConsoleTesting.AddUserAsync(fixture, "analyst", site);
         var (context, page) = await ConsoleTesting.SignInAsync(fixture, analyst, $"/console/calls?site={site}");
@@ -180,6 +183,51 @@ public sealed class ConsoleCallLogBrowserTests(TagBrowserFixture fixture) : ICla
         var (adminContext, adminPage) = await ConsoleTesting.SignInAsync(fixture, admin, $"/console/calls?site={site}&caller=4045550179");
         await using var __ = adminContext;
         Assert.StartsWith("+1 404-555-0179", await adminPage.InnerTextAsync($"tr[data-call='{callId}'] .caller"));
+    }
+
+    [Fact]
+    public async Task AnAmbiguousCall_ShowsItsCandidateSessionsSideBySide()
+    {
+        await fixture.WaitReadyAsync();
+        var site = TagBrowserFixture.NewSiteKey();
+        var numbers = Numbers.NumbersEdgeFixture.Numbers(2);
+        var (tracking, overflow) = (numbers[0], numbers[1]);
+        Assert.True((await fixture.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}", new
+        {
+            domains = new[] { "127.0.0.1" }, targets = new[] { "+12025550198" }, defaultNumber = "+12025550199",
+        })).IsSuccessStatusCode);
+        Assert.True((await fixture.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}/pools/main", new { numbers = new[] { tracking }, overflowNumber = overflow })).IsSuccessStatusCode);
+
+        // The pool's one number goes to the first visitor; the next two are both shown the overflow number.
+        var sessions = new List<string>();
+        foreach (var source in new[] { "first", "newsletter", "partner" })
+        {
+            await using var visitor = await fixture.NewContextAsync();
+            var page = await visitor.NewPageAsync();
+            await page.GotoAsync(await fixture.ServePageAsync(visitor, $"/ambiguous-{source}?utm_source={source}&utm_medium=email",
+                $"<!doctype html><html><head><title>{source}</title>{fixture.TagScript(site)}</head><body><p>Call <a href=\"tel:+12025550198\">(202) 555-0198</a></p></body></html>"));
+            var shown = (await TagBrowserFixture.AnswerAsync(page))!.Value.GetProperty("number").GetString();
+            Assert.Equal(source == "first" ? tracking : overflow, shown);
+            if (source != "first") sessions.Add((await visitor.CookiesAsync()).Single(c => c.Name == "_clsid").Value.Split('~')[0]);
+        }
+        using var clickHouse = fixture.ClickHouse.CreateClient(fixture.Database);
+        await Poll.UntilAsync(async () => Convert.ToUInt64(await clickHouse.ExecuteScalarAsync(
+            $"SELECT uniqExact(session_id) FROM pageviews FINAL WHERE site_id = '{site}' AND session_id IN ('{sessions[0]}', '{sessions[1]}')", cancellationToken: Ct)) == 2,
+            TimeSpan.FromSeconds(30), "the overflow visitors' pageviews in ClickHouse");
+        var callId = "ambiguous-" + Guid.NewGuid().ToString("N");
+        Assert.True((await CallWebhooks.SendGenericAsync(fixture.Http, new { provider = "acme", callId, from = "+14045550180", to = overflow, status = "completed", direction = "inbound", durationSeconds = 40 })).IsSuccessStatusCode);
+
+        var analyst = await ConsoleTesting.AddUserAsync(fixture, "analyst", site);
+        var (context, journey) = await ConsoleTesting.SignInAsync(fixture, analyst, $"/console/calls/{callId}");
+        await using var _ = context;
+        Assert.Contains("ambiguous", await journey.InnerTextAsync("#attribution"));
+        var cards = await journey.Locator("#candidates .candidate").AllInnerTextsAsync();
+        Assert.Equal(2, cards.Count);
+        foreach (var (session, source) in sessions.Zip(new[] { "newsletter", "partner" }))
+            Assert.Single(cards, c => c.Contains(session) && c.Contains($"/ambiguous-{source}") && c.Contains(source));
+        await ConsoleTesting.AssertAccessibleAsync(journey);
+        await ConsoleTesting.ScreenshotAsync(journey, "console-journey-ambiguous");
+        await ConsoleTesting.AssertFitsPhoneAsync(journey);
     }
 
     private async Task<string> PayoutsCsvAsync(string site)
