@@ -173,6 +173,12 @@ public sealed class ConsoleCallLogBrowserTests(TagBrowserFixture fixture) : ICla
         Assert.DoesNotContain("404", caller);
         await page.GotoAsync($"{fixture.BaseUrl}/console/calls?site={site}&caller=4045550179");
         Assert.Equal(0, await page.Locator("tr[data-call]").CountAsync());
+        // A bad filter is a 400 naming the field, never a 500.
+        var bad = await context.APIRequest.GetAsync($"{fixture.BaseUrl}/console/calls?site={site}&answered=maybe&from=2026-13-01");
+        Assert.Equal(400, bad.Status);
+        var problem = await bad.TextAsync();
+        Assert.Contains("\"answered\"", problem);
+        Assert.Contains("\"from\"", problem);
         var csv = await (await context.APIRequest.GetAsync($"{fixture.BaseUrl}/console/calls.csv?site={site}")).TextAsync();
         Assert.Contains(callId, csv);
         Assert.DoesNotContain("4045550179", csv);
