@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using CustomerLab.Edge.Admin;
+using CustomerLab.Edge.Delivery;
 using CustomerLab.Edge.Http;
 using CustomerLab.Edge.Sites;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -78,7 +79,7 @@ internal static class ConversionsEndpoints
     }
 
     private static async Task<Results<Accepted<ConversionResult>, NoContent, ValidationProblem, ProblemHttpResult>> TagLeadAsync(
-        HttpContext context, TagRequests tagRequests, ConversionStore store, FormFieldNames getForms, TimeProvider time, IOptions<ConversionsOptions> options)
+        HttpContext context, TagRequests tagRequests, TagConversionLog log, FormFieldNames getForms, TimeProvider time, IOptions<ConversionsOptions> options)
     {
         var settings = options.Value;
         var (lead, bodyError) = await ReadAsync(context.Request, settings.MaxBodyBytes, ConversionsJson.Default.TagLead);
@@ -113,9 +114,17 @@ internal static class ConversionsEndpoints
             VisitorId = visitorId, SessionId = sessionId, PageUrl = FormFieldNames.Strip(page!, fields).ToString(), FormId = form, FormFields = fields,
             EmailSha256 = email!, PhoneSha256 = phone!, Value = value, Currency = currency,
         };
-        var stored = await StoreAsync(store, row, context);
-        if (stored.Problem is not null) return stored.Problem;
-        return TypedResults.Accepted((string?)null, new ConversionResult(row.ConversionId, stored.Stored ? "stored" : "duplicate"));
+        try
+        {
+            await log.AppendAsync(row);
+        }
+        catch (Exception ex) when (ex is SpoolFullException or IOException)
+        {
+            context.Response.Headers.RetryAfter = "30";
+            return Problems.Problem(StatusCodes.Status503ServiceUnavailable, "The edge cannot keep the lead now (its spool is full or failing); send it again.");
+        }
+        // Spooled: ClickHouse has it shortly; an event id sent twice is one row (ReplacingMergeTree on the id).
+        return TypedResults.Accepted((string?)null, new ConversionResult(row.ConversionId, "accepted"));
     }
 
     private static async Task<Results<Ok<VisitorTokenResult>, NoContent, ValidationProblem, ProblemHttpResult>> VisitorTokenAsync(

@@ -12,6 +12,8 @@ internal static class ConversionsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConversionsOptions>, ConversionsOptionsValidator>());
         services.TryAddSingleton<VisitorTokens>();
         services.TryAddSingleton<ConversionStore>();
+        services.TryAddSingleton<TagConversionLog>();
+        services.AddHostedService(sp => sp.GetRequiredService<TagConversionLog>());
         services.TryAddSingleton<FormFieldNames>();
         return services;
     }

@@ -26,5 +26,7 @@ internal static class DeliveredTables
         ("pool_exhaustions", DeliveryGuarantee.Buffered),        // Numbers/ExhaustionWriter.cs
         ("calls", DeliveryGuarantee.DurableSpool),               // Calls/Lifecycle/CallEventLog.cs: Twilio's callbacks as call events
                                                                  // (the generic webhook writes its row before it answers)
+        ("conversion_events", DeliveryGuarantee.DurableSpool),   // Conversions/TagConversionLog.cs: leads from the tag
+                                                                 // (POST /v1/conversions stores synchronously and answers 503 to retry)
     ];
 }

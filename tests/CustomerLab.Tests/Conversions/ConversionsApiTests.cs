@@ -220,8 +220,10 @@ public sealed class ConversionsApiTests(NumbersEdgeFixture fixture) : IClassFixt
         Assert.Equal(HttpStatusCode.NoContent, lead.StatusCode);
         Assert.Equal(HttpStatusCode.NoContent, token.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, stored.StatusCode);
-        // The request without GPC is stored, so the one with it would have been by now.
-        Assert.Equal(["lead-ok"], (await RowsAsync(clickHouse, $"SELECT conversion_id FROM conversion_events FINAL WHERE site_id = '{site}'")).Select(r => r[0]));
+        // The request without GPC is stored, and it was spooled after the one with GPC, so that one would be there by now.
+        var leads = $"SELECT conversion_id FROM conversion_events FINAL WHERE site_id = '{site}'";
+        await RowAsync(clickHouse, leads);
+        Assert.Equal(["lead-ok"], (await RowsAsync(clickHouse, leads)).Select(r => r[0]));
     }
 
     /// <summary>The first row of the query (every column as text), once there is one.</summary>

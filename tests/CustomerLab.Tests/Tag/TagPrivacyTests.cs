@@ -170,9 +170,7 @@ public sealed class TagPrivacyTests(TagBrowserFixture fixture) : IClassFixture<T
             """);
         var page = await context.NewPageAsync();
         // Paused before the page loads: the page's time moves only when the test runs it forward.
-        var start = DateTime.UtcNow;
-        await page.Clock.InstallAsync(new ClockInstallOptions { TimeDate = start });
-        await page.Clock.PauseAtAsync(start.AddSeconds(1));
+        await PausedClock.InstallAsync(page);
         page.RequestFinished += (_, r) => { if (r.Url.EndsWith("/v1/number", StringComparison.Ordinal)) answered.TrySetResult("finished"); };
         page.RequestFailed += (_, r) => { if (r.Url.EndsWith("/v1/number", StringComparison.Ordinal)) answered.TrySetResult("failed: " + r.Failure); };
         var watch = new Watch(page);

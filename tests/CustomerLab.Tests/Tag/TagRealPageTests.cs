@@ -129,12 +129,7 @@ public sealed class TagRealPageTests(TagBrowserFixture fixture) : IClassFixture<
               }, 1000);
             </script>
             """;
-        var (context, page, l) = await OpenAsync("/shadow-later", "<div id=\"later\"></div>", head, beforeLoad: async p =>
-        {
-            var start = DateTime.UtcNow;
-            await p.Clock.InstallAsync(new ClockInstallOptions { TimeDate = start });
-            await p.Clock.PauseAtAsync(start.AddSeconds(1));
-        });
+        var (context, page, l) = await OpenAsync("/shadow-later", "<div id=\"later\"></div>", head, beforeLoad: PausedClock.InstallAsync);
         await using var _ = context;
         Assert.False(await page.EvaluateAsync<bool>("() => !!document.getElementById('later').shadowRoot"));
 
