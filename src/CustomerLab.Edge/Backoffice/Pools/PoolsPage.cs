@@ -19,9 +19,6 @@ internal static class PoolsPage
     private static readonly HtmlTemplate PoolCard = new("Backoffice/Pools/Html/pool.html");
     private static readonly HtmlTemplate Rule = new("Backoffice/Pools/Html/rule.html");
     private static readonly HtmlTemplate NumberRow = new("Backoffice/Pools/Html/number.html");
-    private static readonly HtmlTemplate NumberError = new("Backoffice/Pools/Html/number-error.html");
-    private static readonly HtmlTemplate Errors = new("Backoffice/Pools/Html/errors.html");
-    private static readonly HtmlTemplate Error = new("Backoffice/Pools/Html/error.html");
 
     /// <summary>What a saved change says on the page it goes back to (never text from the request).</summary>
     public static readonly IReadOnlyDictionary<string, string> SavedMessages = new Dictionary<string, string>
@@ -113,7 +110,7 @@ internal static class PoolsPage
         html = ConsoleLayout.Fill(html, "<!--numbers-->", rows.ToString());
         html = ConsoleLayout.Fill(html, "<!--editErrors-->", editing ? ErrorsHtml(state!) : "");
         html = ConsoleLayout.Fill(html, "<!--editRule-->", RuleHtml(editing ? state!.Values : null, config));
-        return ConsoleLayout.Fill(html, "<!--numberErrors-->", pasting ? NumberErrorsHtml(state!) : "");
+        return ConsoleLayout.Fill(html, "<!--numberErrors-->", pasting ? ErrorsHtml(state!) : "");
     }
 
     private static string RuleHtml(IFormCollection? typed, PoolConfig? config)
@@ -131,16 +128,7 @@ internal static class PoolsPage
         });
     }
 
-    private static string ErrorsHtml(PoolFormState state)
-    {
-        if (state.Errors.Count == 0 && state.NumberErrors.Count == 0) return "";
-        var items = new StringBuilder();
-        foreach (var error in state.Errors) items.Append(Error.Render(new Dictionary<string, string> { ["message"] = error }));
-        foreach (var (line, message) in state.NumberErrors) items.Append(NumberError.Render(new Dictionary<string, string> { ["line"] = line, ["message"] = message }));
-        return ConsoleLayout.Fill(Errors.Render(), "<!--errors-->", items.ToString());
-    }
-
-    private static string NumberErrorsHtml(PoolFormState state) => ErrorsHtml(state);
+    private static string ErrorsHtml(PoolFormState state) => ConsoleErrors.Html(state.Errors, state.NumberErrors);
 
     /// <summary>The source rule in words.</summary>
     public static string Describe(SourceRule? rule)

@@ -17,8 +17,6 @@ internal static class SitesPage
     private static readonly HtmlTemplate List = new("Backoffice/SiteSetup/Html/sites.html");
     private static readonly HtmlTemplate Row = new("Backoffice/SiteSetup/Html/site-row.html");
     private static readonly HtmlTemplate Form = new("Backoffice/SiteSetup/Html/site-form.html");
-    private static readonly HtmlTemplate Errors = new("Backoffice/SiteSetup/Html/errors.html");
-    private static readonly HtmlTemplate Error = new("Backoffice/SiteSetup/Html/error.html");
 
     public static async Task<ContentHttpResult> ListAsync(HttpContext context, string? saved, SiteStore sites)
     {
@@ -70,9 +68,7 @@ internal static class SitesPage
             ["dntChecked"] = Checked("honourDoNotTrack", existing?.HonourDoNotTrack == true),
             ["scriptTag"] = $"<script async src=\"{origin}/cl.js\" data-site=\"{key}\"></script>",
         }, flags);
-        var items = new StringBuilder();
-        foreach (var error in errors ?? []) items.Append(Error.Render(new Dictionary<string, string> { ["message"] = error }));
-        body = ConsoleLayout.Fill(body, "<!--errors-->", items.Length == 0 ? "" : ConsoleLayout.Fill(Errors.Render(), "<!--errors-->", items.ToString()));
+        body = ConsoleLayout.Fill(body, "<!--errors-->", ConsoleErrors.Html(errors ?? []));
         return ConsoleLayout.Page(context, ConsoleSection.Sites, heading, body, statusCode);
     }
 
@@ -87,6 +83,8 @@ internal static class SitesPage
         var json = JsonSerializer.Serialize(existing, JsonOptions);
         var request = JsonSerializer.Deserialize<SiteRequest>(json, JsonOptions)!;
         if (request.Calls is not null) request.Calls.TwilioAuthToken = null;
+        // The lead settings' stored names (forms, email, phone) are not the request's (emailField, phoneField).
+        request.Leads = existing.Leads is { } leads ? new SiteLeadsRequest { Forms = leads.Forms, EmailField = leads.EmailField, PhoneField = leads.PhoneField } : null;
         return request;
     }
 

@@ -16,8 +16,6 @@ internal static class UsersPage
 {
     private static readonly HtmlTemplate Page = new("Backoffice/Users/Html/users.html");
     private static readonly HtmlTemplate Row = new("Backoffice/Users/Html/user-row.html");
-    private static readonly HtmlTemplate Errors = new("Backoffice/Users/Html/errors.html");
-    private static readonly HtmlTemplate Error = new("Backoffice/Users/Html/error.html");
     private static readonly (string, string)[] Roles = [(UserRoles.Analyst, "Analyst"), (UserRoles.Admin, "Admin")];
 
     public static Task<ContentHttpResult> GetAsync(HttpContext context, string? saved, AccountStore accounts) =>
@@ -92,9 +90,7 @@ internal static class UsersPage
         }, flags);
         body = ConsoleLayout.Fill(body, "<!--rows-->", rows.ToString());
         body = ConsoleLayout.Fill(body, "<!--roleOptions-->", ConsoleForms.Options(Roles, typed?["role"].ToString() ?? UserRoles.Analyst));
-        var items = new StringBuilder();
-        foreach (var error in errors) items.Append(Error.Render(new Dictionary<string, string> { ["message"] = error }));
-        body = ConsoleLayout.Fill(body, "<!--errors-->", items.Length == 0 ? "" : ConsoleLayout.Fill(Errors.Render(), "<!--errors-->", items.ToString()));
+        body = ConsoleLayout.Fill(body, "<!--errors-->", ConsoleErrors.Html(errors));
         return ConsoleLayout.Page(context, ConsoleSection.Users, "Users", body, statusCode);
     }
 }
