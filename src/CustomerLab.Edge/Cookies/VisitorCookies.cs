@@ -21,8 +21,11 @@ public sealed class VisitorCookies(IOptions<CookieSettings> options)
     public const string OptOutCookie = "_clopt";
 
     /// <summary>
-    /// The session's lease: <c>number~expiryMs</c>, signed together with the session id (so it is worth nothing with
-    /// another session's cookie). Read only when Redis lost the lease, to give the holder its number back.
+    /// The session's lease: <c>number~expiryMs~generation</c>, signed together with the session id (so it is worth
+    /// nothing with another session's cookie). Read to acknowledge a recent renewal without Redis while the site's
+    /// lease generation is unchanged (<c>Numbers/SignedRenewals</c>), and to give the holder its number back when
+    /// Redis lost the lease. The generation is empty when the edge did not know it (cookies of earlier versions have
+    /// no third part): such a cookie only resumes.
     /// </summary>
     public const string LeaseCookie = "_cllse";
 
@@ -66,24 +69,29 @@ public sealed class VisitorCookies(IOptions<CookieSettings> options)
         AppendCookie(response, SessionCookie, Sign(SessionCookie, sessionId + PoolSeparator + poolId),
             _sessionAttributes.GetOrAdd((long)hold.TotalSeconds, static (seconds, settings) => Attributes(settings, TimeSpan.FromSeconds(seconds)), _settings));
 
-    /// <summary>Names the session's number and lease expiry; lives as long as the hold, like the session cookie.</summary>
-    public void WriteLease(HttpResponse response, string sessionId, string number, DateTimeOffset expiresAt, TimeSpan hold)
+    /// <summary>Names the session's number, lease expiry and the site's lease generation (null: unknown); lives as long as the hold, like the session cookie.</summary>
+    public void WriteLease(HttpResponse response, string sessionId, string number, DateTimeOffset expiresAt, long? generation, TimeSpan hold)
     {
-        var value = string.Concat(number, "~", expiresAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var value = string.Concat(number, "~", expiresAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "~", generation?.ToString(System.Globalization.CultureInfo.InvariantCulture));
         var signed = Sign(LeaseCookie, string.Concat(sessionId, "~", value));
         AppendCookie(response, LeaseCookie, string.Concat(value, signed.AsSpan(signed.LastIndexOf('.'))),
             _sessionAttributes.GetOrAdd((long)hold.TotalSeconds, static (seconds, settings) => Attributes(settings, TimeSpan.FromSeconds(seconds)), _settings));
     }
 
-    /// <summary>The number and lease expiry the session's lease cookie names, when it is correctly signed for this session; else null.</summary>
-    public (string Number, DateTimeOffset ExpiresAt)? ReadLease(HttpRequest request, string sessionId)
+    /// <summary>
+    /// The number, lease expiry and lease generation the session's lease cookie names, when it is correctly signed for
+    /// this session; else null.
+    /// </summary>
+    public LeaseCookieValue? ReadLease(HttpRequest request, string sessionId)
     {
         if (!request.Cookies.TryGetValue(LeaseCookie, out var raw) || Verify(LeaseCookie, string.Concat(sessionId, "~", raw)) is not { } value)
             return null;
         var parts = value.Split('~');
-        if (parts.Length != 3 || !long.TryParse(parts[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms))
+        if (parts.Length is not (3 or 4) || !long.TryParse(parts[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms))
             return null;
-        return (parts[1], DateTimeOffset.FromUnixTimeMilliseconds(ms));
+        long? generation = parts.Length == 4 && long.TryParse(parts[3], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var g) ? g : null;
+        return new LeaseCookieValue(parts[1], DateTimeOffset.FromUnixTimeMilliseconds(ms), generation);
     }
 
     /// <summary>
@@ -161,3 +169,6 @@ public sealed class VisitorCookies(IOptions<CookieSettings> options)
         Base64Url.EncodeToChars(mac[..16], destination);
     }
 }
+
+/// <summary>What a lease cookie names: the number, the lease's expiry when it was written, and the site's lease generation then (null: unknown).</summary>
+public sealed record LeaseCookieValue(string Number, DateTimeOffset ExpiresAt, long? Generation);

@@ -113,6 +113,8 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
             [keys.Free, keys.Leases, keys.Holder, keys.Info, keys.Retired, keys.All, keys.Session(sessionId)],
             [number, sessionId, now.ToUnixTimeMilliseconds(), poolId]);
         if (result.IsNull || result.Resp2Type != ResultType.Array) return null;
+        // Ended before its expiry: the holder's lease cookie must stop counting (SignedRenewals).
+        await LeaseGenerations.BumpAsync(Db, siteKey, now);
         var parts = (RedisResult[])result!;
         var expiry = DateTimeOffset.FromUnixTimeMilliseconds((long)double.Parse((string)parts[1]!, CultureInfo.InvariantCulture));
         var lease = ParseInfo(keys, number, (string)parts[0]!, expiry);
@@ -155,7 +157,10 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
         args[0] = until.ToUnixTimeMilliseconds();
         var i = 1;
         foreach (var n in numbers) args[i++] = n;
-        return (int)await HoldBackScript.EvaluateAsync(Db, KeysFor(siteKey, poolId).ReclaimKeys, args);
+        var held = (int)await HoldBackScript.EvaluateAsync(Db, KeysFor(siteKey, poolId).ReclaimKeys, args);
+        // Redis lost its leases: no lease cookie written before counts without Redis any more (SignedRenewals).
+        await LeaseGenerations.BumpAsync(Db, siteKey, time.GetUtcNow());
+        return held;
     }
 
     /// <summary>Retires a number: gone now if free, else after its current lease; never handed out again.</summary>

@@ -27,7 +27,8 @@ internal static partial class NumbersEndpoints
 
     private static async Task<Results<Ok<NumberResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         HttpContext context, TagRequests tagRequests, SiteStore sites, BoundedAssignment assigner, VisitorCookies cookies, LeaseHistoryWriter history, ExhaustionWriter exhaustions,
-        CrawlerCheck crawlers, IOptions<NumbersOptions> options, TimeProvider time, ILogger<NumberPool> logger, ISiteRestorer restorer)
+        CrawlerCheck crawlers, SignedRenewals signedRenewals, LeaseGenerations generations, NumberMetrics metrics, IOptions<NumbersOptions> options, TimeProvider time,
+        ILogger<NumberPool> logger, ISiteRestorer restorer)
     {
         var settings = options.Value;
         var redisTimeout = TimeSpan.FromMilliseconds(settings.RedisTimeoutMs);
@@ -74,11 +75,22 @@ internal static partial class NumbersEndpoints
             return TypedResults.Ok(Default(site, pool, "bot", overflow: false));
         cookies.WriteSession(context.Response, sessionId, pool.Id, site.Hold);
 
+        var now = time.GetUtcNow();
+        var held = cookies.ReadLease(context.Request, sessionId);
+        // A renewal soon after the last one is answered from the signed lease cookie, without Redis (SignedRenewals).
+        if (pool.Id == sessionPool && signedRenewals.CanAcknowledge(held, site.SiteKey, site.Hold, now))
+        {
+            metrics.Renewed(fromCookie: true);
+            return TypedResults.Ok(Leased(site, pool, held!.Number, held.ExpiresAt, "renewed", sticky: false));
+        }
+
+        // Taken before the assignment: a lease ended after this moves the generation past the one the cookie gets.
+        var generation = generations.KnownOrLearn(site.SiteKey);
         // Bounded by Redis's silence, with a compensating release of a lease committed after the bound (BoundedAssignment).
         var caps = new LeaseCaps(settings.LeaseCapPerNetwork > 0 ? ClientPrefix.Of(context) : null, settings.LeaseCapPerNetwork,
             settings.LeaseCapNetworkShare, settings.LeaseCapPerVisitor > 0 ? settings.LeaseCapPerVisitor : -1);
         // After Redis lost this session's lease, the signed lease cookie names the number it still holds.
-        var resume = cookies.ReadLease(context.Request, sessionId) is { } held && held.ExpiresAt > time.GetUtcNow() ? held.Number : null;
+        var resume = held is not null && held.ExpiresAt > now ? held.Number : null;
         var result = await assigner.AssignAsync(site.SiteKey, pool.Id, sessionId, visitorId, source.Label(), site.Hold, caps, resume);
         // An exhausted pool is also what an emptied Redis looks like (this edge's copy of the site outlives it): restore
         // from the record first if Redis lost everything, then ask again.
@@ -110,11 +122,17 @@ internal static partial class NumbersEndpoints
         }
         var lease = result.Lease!;
         if (result.Status == LeaseStatus.Assigned) history.RecordStart(lease);
-        cookies.WriteLease(context.Response, sessionId, lease.Number, lease.ExpiresAt, site.Hold);
-        var formats = PhoneNumberParsing.FromE164(lease.Number);
-        return TypedResults.Ok(new NumberResponse(formats.E164, formats.National, formats.International, formats.Uri,
-            result.Status == LeaseStatus.Assigned ? "assigned" : "renewed", null, lease.ExpiresAt, site.Targets, pool.Id, result.Sticky, TagMatches(site, formats))
-        { Leads = site.Leads });
+        else metrics.Renewed(fromCookie: false);
+        cookies.WriteLease(context.Response, sessionId, lease.Number, lease.ExpiresAt, generation, site.Hold);
+        return TypedResults.Ok(Leased(site, pool, lease.Number, lease.ExpiresAt, result.Status == LeaseStatus.Assigned ? "assigned" : "renewed", result.Sticky));
+    }
+
+    /// <summary>The answer for a session that holds <paramref name="number"/> until <paramref name="expiresAt"/>.</summary>
+    private static NumberResponse Leased(SiteConfig site, PoolConfig pool, string number, DateTimeOffset expiresAt, string status, bool sticky)
+    {
+        var formats = PhoneNumberParsing.FromE164(number);
+        return new NumberResponse(formats.E164, formats.National, formats.International, formats.Uri, status, null, expiresAt, site.Targets, pool.Id, sticky,
+            TagMatches(site, formats)) { Leads = site.Leads };
     }
 
     /// <summary>The default answer; with <paramref name="overflow"/>, the pool's overflow number where it has one (unmet demand).</summary>

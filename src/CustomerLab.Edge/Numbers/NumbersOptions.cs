@@ -51,6 +51,16 @@ public sealed class NumbersOptions
     [Range(0, 1_000_000)]
     public int LeaseCapPerVisitor { get; set; } = 3;
 
+    /// <summary>
+    /// Share of the hold within which a renewal is acknowledged from the session's signed lease cookie alone, without
+    /// Redis: while the lease the cookie names has more than (1 − share) × hold to run and the site's lease generation
+    /// is unchanged (<see cref="SignedRenewals"/>). A number then stays with its session at least (1 − share) × hold
+    /// after the session's last request, and the full hold after its last request that reached Redis. 0 sends every
+    /// renewal to Redis. The default is 0.25.
+    /// </summary>
+    [Range(0.0, 0.5)]
+    public double SignedRenewalShare { get; set; } = 0.25;
+
     /// <summary>Largest accepted request body, in bytes. The default is 8 KiB.</summary>
     [Range(1, int.MaxValue)]
     public int MaxBodyBytes { get; set; } = 8 * 1024;

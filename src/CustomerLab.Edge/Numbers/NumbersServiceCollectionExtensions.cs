@@ -16,6 +16,10 @@ internal static class NumbersServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CookieSettings>, CookieSettingsValidator>());
         services.TryAddSingleton<NumberPool>();
         services.TryAddSingleton<BoundedAssignment>();
+        services.TryAddSingleton<LeaseGenerations>();
+        services.AddHostedService(sp => sp.GetRequiredService<LeaseGenerations>());
+        services.TryAddSingleton<SignedRenewals>();
+        services.TryAddSingleton<NumberMetrics>();
         services.TryAddSingleton<NumberIndex>();
         services.TryAddSingleton<VisitorCookies>();
         // Its spool's directory sits beside the pageviews' one (Delivery:SpoolPath, bound by AddDelivery).
