@@ -196,6 +196,9 @@ internal sealed class EdgeClient : IDisposable
             throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
+    /// <summary>A page as text (the edge's /metrics).</summary>
+    public Task<string> GetTextAsync(string url) => _http.GetStringAsync(url);
+
     public async Task<JsonNode?> AdminGetAsync(string baseUrl, string path)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, baseUrl + path);

@@ -27,7 +27,7 @@ internal static partial class NumbersEndpoints
 
     private static async Task<Results<Ok<NumberResponse>, ValidationProblem, ProblemHttpResult>> HandleAsync(
         HttpContext context, TagRequests tagRequests, SiteStore sites, BoundedAssignment assigner, VisitorCookies cookies, LeaseHistoryWriter history, ExhaustionWriter exhaustions,
-        CrawlerCheck crawlers, SignedRenewals signedRenewals, LeaseGenerations generations, IOptions<NumbersOptions> options, TimeProvider time,
+        CrawlerCheck crawlers, SignedRenewals signedRenewals, LeaseGenerations generations, NumberMetrics metrics, IOptions<NumbersOptions> options, TimeProvider time,
         ILogger<NumberPool> logger, ISiteRestorer restorer)
     {
         var settings = options.Value;
@@ -79,7 +79,10 @@ internal static partial class NumbersEndpoints
         var held = cookies.ReadLease(context.Request, sessionId);
         // A renewal soon after the last one is answered from the signed lease cookie, without Redis (SignedRenewals).
         if (pool.Id == sessionPool && signedRenewals.CanAcknowledge(held, site.SiteKey, site.Hold, now))
+        {
+            metrics.Renewed(fromCookie: true);
             return TypedResults.Ok(Leased(site, pool, held!.Number, held.ExpiresAt, "renewed", sticky: false));
+        }
 
         // Taken before the assignment: a lease ended after this moves the generation past the one the cookie gets.
         var generation = generations.KnownOrLearn(site.SiteKey);
@@ -119,6 +122,7 @@ internal static partial class NumbersEndpoints
         }
         var lease = result.Lease!;
         if (result.Status == LeaseStatus.Assigned) history.RecordStart(lease);
+        else metrics.Renewed(fromCookie: false);
         cookies.WriteLease(context.Response, sessionId, lease.Number, lease.ExpiresAt, generation, site.Hold);
         return TypedResults.Ok(Leased(site, pool, lease.Number, lease.ExpiresAt, result.Status == LeaseStatus.Assigned ? "assigned" : "renewed", result.Sticky));
     }

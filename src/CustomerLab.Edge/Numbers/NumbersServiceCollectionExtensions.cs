@@ -19,6 +19,7 @@ internal static class NumbersServiceCollectionExtensions
         services.TryAddSingleton<LeaseGenerations>();
         services.AddHostedService(sp => sp.GetRequiredService<LeaseGenerations>());
         services.TryAddSingleton<SignedRenewals>();
+        services.TryAddSingleton<NumberMetrics>();
         services.TryAddSingleton<NumberIndex>();
         services.TryAddSingleton<VisitorCookies>();
         // Its spool's directory sits beside the pageviews' one (Delivery:SpoolPath, bound by AddDelivery).
