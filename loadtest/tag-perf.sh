@@ -25,8 +25,8 @@ TAG_PERF_BASELINE="$baseline_dir/tag-js/dist/cl.js" TAG_PERF_REPORT="$table" dot
   echo "# Tag: first swap on a 5,000-element page"
   echo
   echo "Produced by \`loadtest/tag-perf.sh\`. Time from the edge's answer being parsed to the tag's first pageview beacon (its"
-  echo "answer handler: matcher, walk of text, attributes and shadow roots, writes), per load, in Chromium's performance clock."
-  echo "\"no-op\" is the same page with no number on it: the tag walks it and writes nothing."
+  echo "answer handler: matcher, the text and attributes that may hold a number, writes), per load, in Chromium's performance"
+  echo "clock. \"no-op\" is the same page with no number on it: the tag looks at it and writes nothing."
   echo
   echo "Tag: $(cat tag-js/dist/cl.json)"
   echo

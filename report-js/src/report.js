@@ -1,5 +1,5 @@
 // The report page (signed in): loads the site's report from /report/data/{site} with the login cookie and draws
-// four charts. window.__report tells tests when drawing is done.
+// four charts and the table of conversions by channel and type. window.__report tells tests when drawing is done.
 import {
   Chart, BarController, BarElement, LineController, LineElement, PointElement,
   CategoryScale, LinearScale, Legend, Tooltip,
@@ -34,6 +34,38 @@ function draw(id, config) {
   charts.push(new Chart($(id), Object.assign({ options: { responsive: true, animation: false, maintainAspectRatio: false } }, config)));
 }
 
+var TYPES = ['call', 'text', 'lead', 'purchase'];
+
+// One row per channel, one column per conversion type (the table's header): each cell the count, and how many of them
+// are unverified (reported by the page, not the client's server or the phone provider) when any are.
+function table(rows) {
+  var body = $('conversions').tBodies[0], channels = {};
+  body.textContent = '';
+  rows.forEach(function (r) {
+    var cell = (channels[r.channel] = channels[r.channel] || {})[r.type] = channels[r.channel][r.type] || { all: 0, unverified: 0 };
+    cell.all += r.conversions;
+    if (!r.verified) cell.unverified += r.conversions;
+  });
+  Object.keys(channels).sort().forEach(function (channel) {
+    var tr = body.insertRow();
+    tr.insertCell().textContent = channel;
+    TYPES.forEach(function (type) {
+      var cell = channels[channel][type] || { all: 0, unverified: 0 }, td = tr.insertCell();
+      td.textContent = cell.all;
+      if (cell.unverified) {
+        var note = td.appendChild(document.createElement('span'));
+        note.className = 'unverified';
+        note.textContent = ' (' + cell.unverified + ' unverified)';
+      }
+    });
+  });
+  if (!rows.length) {
+    var td = body.insertRow().insertCell();
+    td.colSpan = TYPES.length + 1;
+    td.textContent = 'No conversions in this period.';
+  }
+}
+
 function render(report) {
   charts.forEach(function (c) { c.destroy(); });
   charts = [];
@@ -46,6 +78,7 @@ function render(report) {
   draw('attribution', { type: 'line', data: {
     labels: report.attributionRate.map(function (r) { return r.day; }),
     datasets: [{ label: 'attribution rate', data: report.attributionRate.map(function (r) { return r.attributionRate; }), borderColor: palette[0] }] } });
+  table(report.conversionsByChannel);
   window.__report = { state: 'drawn', charts: charts.length, calls: report.callsByChannel.length };
   status('Site ' + report.site + ', last ' + report.days + ' days.');
 }

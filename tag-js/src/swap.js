@@ -1,5 +1,5 @@
-import { compile, replace, lease as toLease } from './phone.js'
-import { OPTIONS, ignored, swapAttrs } from './dom.js'
+import { compile, holds, replace, lease as toLease } from './phone.js'
+import { OPTIONS, WITH_ATTRS, ignored, swapAttrs } from './dom.js'
 
 /*
  * Swaps the page's target numbers for the leased one: text nodes, tel:/sms:/callto: hrefs, title and
@@ -15,18 +15,26 @@ import { OPTIONS, ignored, swapAttrs } from './dom.js'
 var matcher, leased, observer, more
 var numbers = {}
 
-/* Whether a node is in an ignored element is asked only when something would change (rarely). */
+/*
+ * Swaps a text node, or the text in an element, going into an element only when its whole text holds a target (one
+ * textContent and one test): the text of a page without the number is not read node by node, and of a page with it
+ * only on the way to each number. Whether a node is in an ignored element is asked only when something would change.
+ */
 function swapText(node) {
-  var v = node.data, w = replace(v, matcher, leased)
-  if (w != v && !ignored(node)) node.data = w
+  if (node.nodeType == 3) {
+    var v = node.data, w = replace(v, matcher, leased)
+    if (w != v && !ignored(node)) node.data = w
+  } else if (holds(node.textContent, matcher)) for (node = node.firstChild; node; node = node.nextSibling) swapText(node)
 }
 
-/* Swaps a text node, or everything under an element or the document in one walk over elements and text. */
+/*
+ * Swaps a text node, or everything in an element: its text, then the element itself and those in it that have an
+ * attribute a number can be in, found by the browser's selector engine rather than a walk over every element.
+ */
 function swap(node) {
   if (more) more(node, matcher, leased, observer)
-  else if (node.nodeType == 3) swapText(node)
-  else for (var walker = document.createTreeWalker(node, 5 /* SHOW_ELEMENT | SHOW_TEXT */); (node = walker.nextNode());)
-    node.nodeType == 3 ? swapText(node) : node.hasAttributes() && swapAttrs(node, matcher, leased)
+  else if (swapText(node), node.nodeType == 1)
+    for (var all = node.querySelectorAll(WITH_ATTRS), i = 0; node; node = all[i++]) swapAttrs(node, matcher, leased)
 }
 
 function onMutations(records) {
@@ -39,7 +47,7 @@ function onMutations(records) {
 
 /** Swaps the whole document now (also the public "swap" call). */
 export function swapAll() {
-  if (matcher) swap(document), observer.takeRecords()
+  if (matcher) swap(document.documentElement), observer.takeRecords()
 }
 
 /**
@@ -50,8 +58,10 @@ export function start(answer, targets) {
   Object.assign(numbers, answer.numbers)
   matcher = compile(targets, numbers)
   leased = toLease(answer, numbers)
-  if (!observer) (observer = new MutationObserver(onMutations)).observe(document, OPTIONS)
+  observer = observer || new MutationObserver(onMutations)
+  /* Observed from after the first swap, so that swap's own writes queue no records. */
   swapAll()
+  observer.observe(document, OPTIONS)
 }
 
 /** The extension registers here (customerlab('more', fn)); from then on every swap goes through it. */

@@ -4,7 +4,7 @@
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { compile, replace, lease } from '../src/phone.js'
+import { compile, holds, replace, lease } from '../src/phone.js'
 
 const edge = JSON.parse(readFileSync(new URL('./numbers.json', import.meta.url)))
 const numbers = Object.fromEntries(Object.entries(edge).map(([e164, n]) => [e164, n.match]))
@@ -159,4 +159,13 @@ test('a pattern from the edge matches nothing but its own number', () => {
       assert.equal(replace(edge[other].national, m, leaseOf(e164)), edge[other].national, `${e164} matched ${other}`)
     assert.notEqual(replace(edge[e164].national, m, leaseOf(e164 == '+14155550132' ? '+12025550100' : '+14155550132')), edge[e164].national, `${e164} missed its national form`)
   }
+})
+
+test('holds: the text has a target\'s digits in order with only non-digits between them, the page-wide pre-test', () => {
+  const m = matcher('+14155550132', '+442079460000')
+  for (const yes of ['(415) 555-0132', 'call 415.555.0132 now', '(415)</span> <span>555-0132', '4155550132', '+44 (0)20 7946 0000', 'x 2 0 7 9 4 6 0 0 0 0 y'])
+    assert.ok(holds(yes, m), yes)
+  for (const no of ['', 'no digits here', '415-555-013', '415 555 0 1 3 3', '41 5 9 555 0132', '020 7946 000'])
+    assert.ok(!holds(no, m), no)
+  assert.ok(holds(' 14155550132000', m), 'the pre-test ignores what stands around the digits; the matcher judges that')
 })

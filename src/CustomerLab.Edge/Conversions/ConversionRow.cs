@@ -1,6 +1,12 @@
+using System.Text.Json.Serialization;
+using CustomerLab.Edge.ClickHouse;
+
 namespace CustomerLab.Edge.Conversions;
 
-/// <summary>One row of <c>conversion_events</c>: a lead or a purchase, never a field's value.</summary>
+/// <summary>
+/// One row of <c>conversion_events</c>: a lead or a purchase, never a field's value. Inserted as it is by
+/// <see cref="ConversionStore"/>, or spooled as one JSONEachRow line with the column names by <see cref="TagConversionLog"/>.
+/// </summary>
 internal sealed record ConversionRow
 {
     public required string ConversionId { get; init; }
@@ -10,7 +16,8 @@ internal sealed record ConversionRow
     /// <summary><c>form</c>, <c>page</c> or <c>server</c>.</summary>
     public required string Origin { get; init; }
     public bool Verified { get; init; }
-    public DateTimeOffset OccurredAt { get; init; }
+    /// <summary>UTC.</summary>
+    [JsonConverter(typeof(ClickHouseDateTimeConverter))] public DateTime OccurredAt { get; init; }
     public string VisitorId { get; init; } = "";
     public string SessionId { get; init; } = "";
     public string PageUrl { get; init; } = "";
@@ -20,16 +27,20 @@ internal sealed record ConversionRow
     public string PhoneSha256 { get; init; } = "";
     public decimal Value { get; init; }
     public string Currency { get; init; } = "";
+    /// <summary>When the edge took it (UTC); set by whatever stores the row.</summary>
+    [JsonConverter(typeof(ClickHouseDateTimeConverter))] public DateTime ReceivedAt { get; init; }
 
-    internal static readonly string[] Columns =
-    [
-        "conversion_id", "site_id", "type", "origin", "verified", "occurred_at", "visitor_id", "session_id", "page_url", "form_id",
-        "form_fields", "email_sha256", "phone_sha256", "value", "currency", "received_at",
-    ];
+    /// <summary>The <c>conversion_events</c> columns a row fills: its JSON property names.</summary>
+    internal static readonly string[] Columns = [.. ConversionRowJson.Default.ConversionRow.Properties.Select(p => p.Name)];
 
-    internal object?[] ToRow(DateTimeOffset receivedAt) =>
+    /// <summary>The values of <see cref="Columns"/>, in their order.</summary>
+    internal object?[] ToRow() =>
     [
-        ConversionId, SiteId, Type, Origin, Verified, OccurredAt.UtcDateTime, VisitorId, SessionId, PageUrl, FormId,
-        FormFields.ToArray(), EmailSha256, PhoneSha256, Value, Currency, receivedAt.UtcDateTime,
+        ConversionId, SiteId, Type, Origin, Verified, OccurredAt, VisitorId, SessionId, PageUrl, FormId,
+        FormFields.ToArray(), EmailSha256, PhoneSha256, Value, Currency, ReceivedAt,
     ];
 }
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(ConversionRow))]
+internal sealed partial class ConversionRowJson : JsonSerializerContext;

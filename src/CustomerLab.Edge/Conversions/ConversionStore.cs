@@ -25,7 +25,7 @@ internal sealed partial class ConversionStore(ClickHouseClient clickHouse, TimeP
         {
             CustomSettings = new Dictionary<string, object> { ["insert_deduplication_token"] = $"conversion:{row.SiteId}:{row.ConversionId}" },
         };
-        await clickHouse.InsertBinaryAsync("conversion_events", ConversionRow.Columns, [row.ToRow(time.GetUtcNow())], options, cancellationToken: cancellationToken);
+        await clickHouse.InsertBinaryAsync("conversion_events", ConversionRow.Columns, [(row with { ReceivedAt = time.GetUtcNow().UtcDateTime }).ToRow()], options, cancellationToken: cancellationToken);
         LogStored(logger, row.SiteId, row.Type, row.Origin, row.Verified);
         return true;
     }

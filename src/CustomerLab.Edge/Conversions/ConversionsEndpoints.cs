@@ -68,7 +68,7 @@ internal static class ConversionsEndpoints
 
         var row = new ConversionRow
         {
-            ConversionId = orderId ?? eventId!, SiteId = site.SiteKey, Type = type!, Origin = "server", Verified = true, OccurredAt = at,
+            ConversionId = orderId ?? eventId!, SiteId = site.SiteKey, Type = type!, Origin = "server", Verified = true, OccurredAt = at.UtcDateTime,
             VisitorId = visitor?.VisitorId ?? "", SessionId = visitor?.SessionId ?? "", EmailSha256 = email!, PhoneSha256 = phone!, Value = value, Currency = currency,
         };
         var outcome = await StoreAsync(store, row, context);
@@ -110,7 +110,7 @@ internal static class ConversionsEndpoints
         var (visitorId, sessionId, _) = tagRequests.ReadIds(context.Request);
         var row = new ConversionRow
         {
-            ConversionId = orderId ?? eventId!, SiteId = site.SiteKey, Type = type!, Origin = origin, Verified = false, OccurredAt = time.GetUtcNow(),
+            ConversionId = orderId ?? eventId!, SiteId = site.SiteKey, Type = type!, Origin = origin, Verified = false, OccurredAt = time.GetUtcNow().UtcDateTime,
             VisitorId = visitorId, SessionId = sessionId, PageUrl = FormFieldNames.Strip(page!, fields).ToString(), FormId = form, FormFields = fields,
             EmailSha256 = email!, PhoneSha256 = phone!, Value = value, Currency = currency,
         };

@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization;
 using CustomerLab.Edge.ClickHouse;
 using CustomerLab.Edge.ClickHouse.Migrations;
 using CustomerLab.Edge.Delivery;
@@ -16,7 +15,7 @@ namespace CustomerLab.Edge.Conversions;
 /// </summary>
 internal sealed class TagConversionLog : IHostedService, IDisposable
 {
-    private static readonly ShipTarget Target = ShipTarget.AsIs("conversion_events", ConversionRecord.Columns);
+    private static readonly ShipTarget Target = ShipTarget.AsIs("conversion_events", ConversionRow.Columns);
 
     private readonly Spool _spool;
     private readonly Shipper _shipper;
@@ -36,7 +35,7 @@ internal sealed class TagConversionLog : IHostedService, IDisposable
 
     /// <summary>Completes when the row is durable; throws <see cref="SpoolFullException"/> or <see cref="IOException"/> when it cannot be.</summary>
     public Task AppendAsync(ConversionRow row) =>
-        _spool.AppendAsync(SpoolRecords.Frame([ConversionRecord.From(row, _time.GetUtcNow())], ConversionRecordJson.Default.ConversionRecord), 1);
+        _spool.AppendAsync(SpoolRecords.Frame([row with { ReceivedAt = _time.GetUtcNow().UtcDateTime }], ConversionRowJson.Default.ConversionRow), 1);
 
     public Task StartAsync(CancellationToken cancellationToken) => _shipper.StartAsync(cancellationToken);
 
@@ -48,39 +47,3 @@ internal sealed class TagConversionLog : IHostedService, IDisposable
         _spool.Dispose();
     }
 }
-
-/// <summary>A <c>conversion_events</c> row as the spool holds it: one JSONEachRow line with the column names.</summary>
-internal sealed class ConversionRecord
-{
-    public string ConversionId { get; init; } = "";
-    public string SiteId { get; init; } = "";
-    public string Type { get; init; } = "";
-    public string Origin { get; init; } = "";
-    public bool Verified { get; init; }
-    [JsonConverter(typeof(ClickHouseDateTimeConverter))] public DateTime OccurredAt { get; init; }
-    public string VisitorId { get; init; } = "";
-    public string SessionId { get; init; } = "";
-    public string PageUrl { get; init; } = "";
-    public string FormId { get; init; } = "";
-    public IReadOnlyList<string> FormFields { get; init; } = [];
-    public string EmailSha256 { get; init; } = "";
-    public string PhoneSha256 { get; init; } = "";
-    public decimal Value { get; init; }
-    public string Currency { get; init; } = "";
-    [JsonConverter(typeof(ClickHouseDateTimeConverter))] public DateTime ReceivedAt { get; init; }
-
-    /// <summary>The <c>conversion_events</c> columns a record fills: its JSON property names.</summary>
-    internal static readonly string[] Columns = [.. ConversionRecordJson.Default.ConversionRecord.Properties.Select(p => p.Name)];
-
-    public static ConversionRecord From(ConversionRow row, DateTimeOffset receivedAt) => new()
-    {
-        ConversionId = row.ConversionId, SiteId = row.SiteId, Type = row.Type, Origin = row.Origin, Verified = row.Verified,
-        OccurredAt = row.OccurredAt.UtcDateTime, VisitorId = row.VisitorId, SessionId = row.SessionId, PageUrl = row.PageUrl, FormId = row.FormId,
-        FormFields = row.FormFields, EmailSha256 = row.EmailSha256, PhoneSha256 = row.PhoneSha256, Value = row.Value, Currency = row.Currency,
-        ReceivedAt = receivedAt.UtcDateTime,
-    };
-}
-
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
-[JsonSerializable(typeof(ConversionRecord))]
-internal sealed partial class ConversionRecordJson : JsonSerializerContext;

@@ -9,7 +9,7 @@ namespace CustomerLab.Edge.Reports;
 
 /// <summary>
 /// The analyst report: <c>GET /report</c> (a page with four Chart.js charts: calls by channel over time, conversion by
-/// source, pool use, attribution rate), its bundled script <c>/report/report.js</c> (built from report-js/, no CDN),
+/// source, pool use, attribution rate; and a table of conversions by channel and type), its bundled script <c>/report/report.js</c> (built from report-js/, no CDN),
 /// and the data behind it from the analyst views: <c>GET /report/data/{site}?days=30</c> for signed-in users
 /// (<see cref="Accounts.AccountsEndpoints"/>), <c>GET /admin/reports/{site}</c> with an admin key.
 /// </summary>
@@ -19,8 +19,16 @@ internal static class ReportsEndpoints
     public sealed record ConversionPoint(string Source, string Channel, ulong Sessions, ulong SessionsWithCall, double ConversionRate);
     public sealed record PoolPoint(string Hour, string Pool, ulong LeasesStarted, ulong NumbersUsed, ulong Exhaustions);
     public sealed record AttributionPoint(string Day, ulong Calls, ulong Attributed, double AttributionRate);
+
+    /// <summary>
+    /// Conversions (calls, texts, leads, purchases: the <c>conversions</c> view) of one channel, type and verification:
+    /// unverified ones were reported by a page, which anyone can forge. Channel as in <c>calls_by_channel_daily</c>: the
+    /// last touch's, <c>unknown</c> when attributed without one, <c>unattributed</c> without pageviews to attribute to.
+    /// </summary>
+    public sealed record ConversionsPoint(string Channel, string Type, bool Verified, ulong Conversions);
+
     public sealed record Report(string Site, int Days, IReadOnlyList<CallsPoint> CallsByChannel, IReadOnlyList<ConversionPoint> ConversionBySource,
-        IReadOnlyList<PoolPoint> PoolUsage, IReadOnlyList<AttributionPoint> AttributionRate);
+        IReadOnlyList<PoolPoint> PoolUsage, IReadOnlyList<AttributionPoint> AttributionRate, IReadOnlyList<ConversionsPoint> ConversionsByChannel);
 
     /// <summary>The report page: a key form, a site field and four chart canvases; report.js does the rest.</summary>
     private static readonly HtmlTemplate ReportPage = new("Reports/Html/report.html");
@@ -60,7 +68,14 @@ internal static class ReportsEndpoints
         var attribution = await QueryAsync(clickHouse, site, span,
             "SELECT toString(day), calls, attributed, attribution_rate FROM attribution_rate_daily WHERE site_id = {site:String} AND day >= today() - {days:UInt16} ORDER BY day",
             r => new AttributionPoint((string)r[0]!, Convert.ToUInt64(r[1]), Convert.ToUInt64(r[2]), Convert.ToDouble(r[3])), cancellationToken);
-        return TypedResults.Ok(new Report(site, span, calls, conversion, pools, attribution));
+        var conversions = await QueryAsync(clickHouse, site, span,
+            """
+            SELECT if(attribution_status = 'attributed', if(last_channel = '', 'unknown', last_channel), 'unattributed') AS channel, type, verified, count()
+            FROM conversions WHERE site_id = {site:String} AND occurred_at >= now() - INTERVAL {days:UInt16} DAY
+            GROUP BY channel, type, verified ORDER BY channel, type, verified
+            """,
+            r => new ConversionsPoint((string)r[0]!, (string)r[1]!, Convert.ToBoolean(r[2]), Convert.ToUInt64(r[3])), cancellationToken);
+        return TypedResults.Ok(new Report(site, span, calls, conversion, pools, attribution, conversions));
     }
 
     private static async Task<List<T>> QueryAsync<T>(ClickHouseClient clickHouse, string site, int days, string sql, Func<object?[], T> map, CancellationToken cancellationToken)

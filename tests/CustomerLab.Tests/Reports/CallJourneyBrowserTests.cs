@@ -52,17 +52,7 @@ public sealed class CallJourneyBrowserTests(TagBrowserFixture fixture) : IClassF
         }
 
         // An analyst created with the CLI signs in; the report page draws its four charts with this call in them.
-        var name = "analyst" + Guid.NewGuid().ToString("N")[..8];
-        // The password goes in on standard input: an environment variable would be seen by tests running in parallel.
-        Assert.Equal(0, await CustomerLab.Edge.Accounts.AccountsCli.RunAsync(["users", "add", name, "--sites", site, .. fixture.Edge.StoreArguments],
-            stdin: new StringReader("correct horse battery staple"), stdout: new StringWriter()));
-        var report = await context.NewPageAsync();
-        await report.GotoAsync($"{fixture.BaseUrl}/report?site={site}");
-        Assert.Contains("/login", report.Url);
-        await report.FillAsync("input[name=name]", name);
-        await report.FillAsync("input[name=password]", "correct horse battery staple");
-        await report.ClickAsync("button[type=submit]");
-        await report.WaitForFunctionAsync("() => window.__report && window.__report.state === 'drawn'");
+        var report = await ReportSignIn.OpenAsync(fixture, context, site);
         var drawn = JsonDocument.Parse(await report.EvaluateAsync<string>("() => JSON.stringify(window.__report)")).RootElement;
         var shot = Path.Combine(AppContext.BaseDirectory, "screenshots", "report.png");
         Directory.CreateDirectory(Path.GetDirectoryName(shot)!);

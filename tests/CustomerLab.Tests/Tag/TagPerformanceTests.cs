@@ -6,7 +6,7 @@ namespace CustomerLab.Tests.Tag;
 
 /// <summary>
 /// Main-thread time of the first swap on a page with 5,000 elements, next to the same page with no number to swap (the
-/// no-op page: the tag walks it and writes nothing), loads of the two interleaved in one run, timed with Chromium's
+/// no-op page: the tag looks at it and writes nothing), loads of the two interleaved in one run, timed with Chromium's
 /// performance clock. A benchmark, not a pass/fail bar: the test asserts that every load swapped (or left the no-op
 /// page alone) and reports the figures; <c>loadtest/tag-perf.sh</c> runs it and writes
 /// <c>loadtest/results/tag-perf.md</c> (the test writes its report where <c>TAG_PERF_REPORT</c> points, if set).
