@@ -16,6 +16,8 @@ CLICKHOUSE_URL=${CLICKHOUSE_URL:-http://127.0.0.1:8123}
 SIP_LISTEN=${SIP_LISTEN:-127.0.0.1:5060}
 # The secret the phone server sends the edge (X-Phone-Secret); a development value unless you set one.
 PHONE_SECRET=${PHONE_SECRET:-dev-phone-secret}
+# The Twilio auth token webhooks are signed with; the demo page's "place a test call" signs its webhooks with it too.
+TWILIO_AUTH_TOKEN=${TWILIO_AUTH_TOKEN:-dev-twilio-auth-token}
 PHONE=false
 for arg in "$@"; do
   case "$arg" in
@@ -57,7 +59,7 @@ echo "==> starting the edge on $EDGE_URL"
 ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} \
 dotnet "$(bin CustomerLab.Edge)/CustomerLab.Edge.dll" --contentRoot "$(bin CustomerLab.Edge)" \
   --urls "$EDGE_URL" --ClickHouse:Url="$CLICKHOUSE_URL" --Redis:EmbeddedDataPath="$PWD/data/garnet" \
-  --Calls:PhoneServerSecret="$PHONE_SECRET" &
+  --Calls:PhoneServerSecret="$PHONE_SECRET" --Calls:TwilioAuthToken="$TWILIO_AUTH_TOKEN" &
 pids+=($!)
 wait_for_url "$EDGE_URL/healthz" 60
 
@@ -80,6 +82,7 @@ cat <<MSG
 CustomerLab is running:
   edge            $EDGE_URL   (/healthz, /readyz, /openapi/v1.json)
   demo site       key "demo", 20 numbers:  curl -X POST $EDGE_URL/v1/number -d '{"k":"demo","u":"http://localhost/"}'
+  demo page       $EDGE_URL/demo   ("Place a test call": a signed test call to the number it shows)
   admin API       $EDGE_URL/admin/sites   (header X-Api-Key: dev-admin-key)
   ClickHouse      $CLICKHOUSE_URL   (curl '$CLICKHOUSE_URL/?query=SELECT+1')
   Redis (Garnet)  redis://127.0.0.1:6380

@@ -1,5 +1,6 @@
 using CustomerLab.Edge.Accounts;
 using CustomerLab.Edge.Admin;
+using CustomerLab.Edge.Backoffice;
 using CustomerLab.Edge.Calls;
 using CustomerLab.Edge.ClickHouse;
 using CustomerLab.Edge.Conversions;
@@ -52,6 +53,8 @@ builder.Services.AddConfigRecord();
 builder.Services.AddNumberPools();
 builder.Services.AddCalls();
 builder.Services.AddAccounts();
+// The console (/console/...): antiforgery, roles' filters, the audit (folder Backoffice: a namespace named Console would hide System.Console).
+builder.Services.AddBackoffice();
 // Collect pipeline: /v1/collect, enrichment, the pageviews' spool and shipper.
 builder.Services.AddEvents();
 // Leads and purchases: /v1/conversions (servers), /v1/leads and /v1/visitor (the tag), the conversion secret.
@@ -88,6 +91,7 @@ app.MapCalls();
 app.MapCallExports();
 app.MapReports();
 app.MapAccounts();
+app.MapBackoffice();
 app.MapTag();
 app.MapEvents();
 app.MapConversions();

@@ -6,7 +6,8 @@ namespace CustomerLab.Edge.Accounts;
 
 /// <summary>
 /// Report users in Redis (<c>cl:accounts</c>: user name → password hash; <c>cl:accounts:sites</c>: user name → the
-/// site keys they may read, comma-separated, or <c>*</c> for every site). Hashes are ASP.NET Core Identity's
+/// site keys they may read, comma-separated, or <c>*</c> for every site; <c>cl:accounts:roles</c>: user name →
+/// <c>admin</c> or <c>analyst</c>, none meaning analyst, see <see cref="UserRole"/>). Hashes are ASP.NET Core Identity's
 /// <see cref="PasswordHasher{TUser}"/> format (PBKDF2-HMAC-SHA512, 100,000 iterations, random salt); passwords are
 /// never stored. Users are created with the CLI: <c>dotnet CustomerLab.Edge.dll users add NAME</c>.
 /// Each change is also written to the durable record (<c>{secrets}.accounts</c>: hash and sites) before it is acknowledged, and Redis is rebuilt
@@ -37,11 +38,29 @@ public sealed class AccountStore(IConnectionMultiplexer redis, IPasswordHasher<s
     {
         var removed = await redis.GetDatabase().HashDeleteAsync(Key, name);
         await redis.GetDatabase().HashDeleteAsync(SitesKey, name);
+        await redis.GetDatabase().HashDeleteAsync(RolesKey, name);
         await RecordAsync(name);
         return removed;
     }
 
     private static readonly RedisKey SitesKey = "cl:accounts:sites";
+    private static readonly RedisKey RolesKey = "cl:accounts:roles";
+
+    /// <summary>Sets the user's console role.</summary>
+    public async Task SetRoleAsync(string name, UserRole role)
+    {
+        await redis.GetDatabase().HashSetAsync(RolesKey, name, role.Name());
+        await RecordAsync(name);
+    }
+
+    /// <summary>The user's role and sites (a user without a role is an analyst; without a list, of no site).</summary>
+    public async Task<UserAccess> GetAccessAsync(string name)
+    {
+        var db = redis.GetDatabase();
+        var sites = db.HashGetAsync(SitesKey, name);
+        var role = db.HashGetAsync(RolesKey, name);
+        return new UserAccess(UserRoles.Parse(await role), SiteAccess.Parse(await sites));
+    }
 
     /// <summary>Replaces the sites the user may read (<see cref="SiteAccess.All"/>: every site).</summary>
     public async Task SetSitesAsync(string name, SiteAccess access)
@@ -54,12 +73,18 @@ public sealed class AccountStore(IConnectionMultiplexer redis, IPasswordHasher<s
     public async Task<SiteAccess> GetSitesAsync(string name) => SiteAccess.Parse(await redis.GetDatabase().HashGetAsync(SitesKey, name));
 
     /// <summary>Every user and the sites they may read, by name.</summary>
-    public async Task<IReadOnlyList<(string Name, SiteAccess Sites)>> ListAsync()
+    public async Task<IReadOnlyList<(string Name, SiteAccess Sites)>> ListAsync() =>
+        (await ListAccessAsync()).Select(u => (u.Name, u.Access.Sites)).ToList();
+
+    /// <summary>Every user with their role and sites, by name.</summary>
+    public async Task<IReadOnlyList<(string Name, UserAccess Access)>> ListAccessAsync()
     {
         var db = redis.GetDatabase();
         var names = await db.HashKeysAsync(Key);
         var sites = await db.HashGetAsync(SitesKey, names);
-        return names.Select((n, i) => ((string)n!, SiteAccess.Parse(sites[i]))).OrderBy(u => u.Item1, StringComparer.Ordinal).ToList();
+        var roles = await db.HashGetAsync(RolesKey, names);
+        return names.Select((n, i) => ((string)n!, new UserAccess(UserRoles.Parse(roles[i]), SiteAccess.Parse(sites[i]))))
+            .OrderBy(u => u.Item1, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>Writes the user as Redis now holds them (hash and sites; a tombstone when gone) to the record.</summary>
@@ -69,7 +94,8 @@ public sealed class AccountStore(IConnectionMultiplexer redis, IPasswordHasher<s
         var db = redis.GetDatabase();
         var hash = await db.HashGetAsync(Key, name);
         var sites = await db.HashGetAsync(SitesKey, name);
-        await record.WriteAccountAsync(name, hash.IsNull ? null : (string)hash!, sites.IsNull ? null : (string)sites!);
+        var role = await db.HashGetAsync(RolesKey, name);
+        await record.WriteAccountAsync(name, hash.IsNull ? null : (string)hash!, sites.IsNull ? null : (string)sites!, role.IsNull ? null : (string)role!);
     }
 
     /// <summary>Puts back every user the record holds and Redis lacks (after Redis lost them); returns how many.</summary>
@@ -82,6 +108,7 @@ public sealed class AccountStore(IConnectionMultiplexer redis, IPasswordHasher<s
         {
             if (!await db.HashSetAsync(Key, account.Name, account.PasswordHash, When.NotExists)) continue;
             if (account.Sites is not null) await db.HashSetAsync(SitesKey, account.Name, account.Sites, When.NotExists);
+            if (account.Role is not null) await db.HashSetAsync(RolesKey, account.Name, account.Role, When.NotExists);
             restored++;
         }
         return restored;

@@ -7,17 +7,19 @@ namespace CustomerLab.Edge.Accounts;
 
 /// <summary>
 /// Report users, without the web host, on the edge's Redis configuration:
-/// <c>users add NAME --sites KEYS</c> (password from <c>CUSTOMERLAB_PASSWORD</c> or the first line of standard input),
-/// <c>users sites NAME KEYS</c>, <c>users remove NAME</c> and <c>users list</c>. KEYS is site keys separated by commas,
-/// or <c>*</c> for every site.
+/// <c>users add NAME [--role admin|analyst] --sites KEYS</c> (password from <c>CUSTOMERLAB_PASSWORD</c> or the first
+/// line of standard input; an admin needs no <c>--sites</c>), <c>users sites NAME KEYS</c>, <c>users role NAME ROLE</c>,
+/// <c>users remove NAME</c> and <c>users list</c>. KEYS is site keys separated by commas, or <c>*</c> for every site.
+/// The role is <see cref="UserRole"/>: analyst when not given.
 /// </summary>
 public static class AccountsCli
 {
     public const string PasswordVariable = "CUSTOMERLAB_PASSWORD";
 
     private const string Usage =
-        "usage: users add NAME --sites KEYS | users sites NAME KEYS | users remove NAME | users list  [--Section:Key=value ...]\n" +
-        "  NAME: 2-64 letters, digits, . _ - @; KEYS: site keys separated by commas, or * for every site; password from $" + PasswordVariable + " or stdin";
+        "usage: users add NAME [--role admin|analyst] --sites KEYS | users sites NAME KEYS | users role NAME admin|analyst | users remove NAME | users list  [--Section:Key=value ...]\n" +
+        "  NAME: 2-64 letters, digits, . _ - @; KEYS: site keys separated by commas, or * for every site (an admin reads every site without --sites);\n" +
+        "  the role is analyst unless given; password from $" + PasswordVariable + " or stdin";
 
     public static bool IsCommand(string[] args) => args is ["users", ..];
 
@@ -26,16 +28,24 @@ public static class AccountsCli
         stdin ??= Console.In;
         stdout ??= Console.Out;
         stderr ??= Console.Error;
-        var (words, sitesArgument, configuration) = Split(args[1..]);
+        var (words, sitesArgument, roleArgument, configuration) = Split(args[1..]);
         var action = words.ElementAtOrDefault(0) ?? "";
         var name = words.ElementAtOrDefault(1) ?? "";
         if (action == "sites") sitesArgument ??= words.ElementAtOrDefault(2);
+        if (action == "role") roleArgument ??= words.ElementAtOrDefault(2);
+        UserRole? role = roleArgument is null ? null : UserRoles.FromArgument(roleArgument);
+        if (roleArgument is not null && role is null)
+        {
+            await stderr.WriteLineAsync($"users: --role: '{roleArgument}' is not a role (admin or analyst)");
+            return 2;
+        }
         var wellFormed = action switch
         {
-            "add" => words.Count == 2 && sitesArgument is not null,
-            "sites" => words.Count == 3,
-            "remove" => words.Count == 2 && sitesArgument is null,
-            "list" => words.Count == 1 && sitesArgument is null,
+            "add" => words.Count == 2 && (sitesArgument is not null || role == UserRole.Admin),
+            "sites" => words.Count == 3 && roleArgument is null,
+            "role" => words.Count == 3 && sitesArgument is null,
+            "remove" => words.Count == 2 && sitesArgument is null && roleArgument is null,
+            "list" => words.Count == 1 && sitesArgument is null && roleArgument is null,
             _ => false,
         };
         if (!wellFormed || (action != "list" && !AccountStore.IsValidName(name)))
@@ -82,8 +92,20 @@ public static class AccountsCli
             {
                 case "add":
                     await store.SetAsync(name, password);
-                    await store.SetSitesAsync(name, sites!);
-                    await stdout.WriteLineAsync($"users: {name} can sign in at /login and read {Describe(sites!)}");
+                    await store.SetRoleAsync(name, role ?? UserRole.Analyst);
+                    await store.SetSitesAsync(name, sites ?? SiteAccess.None);
+                    await stdout.WriteLineAsync((role ?? UserRole.Analyst) == UserRole.Admin
+                        ? $"users: {name} can sign in at /login as an admin (every site, sites and users)"
+                        : $"users: {name} can sign in at /login and read {Describe(sites!)}");
+                    return 0;
+                case "role":
+                    if (await store.FindHashAsync(name) is null)
+                    {
+                        await stdout.WriteLineAsync($"users: no user {name}");
+                        return 1;
+                    }
+                    await store.SetRoleAsync(name, role!.Value);
+                    await stdout.WriteLineAsync($"users: {name} is now an {role.Value.Name()}");
                     return 0;
                 case "sites":
                     if (await store.FindHashAsync(name) is null)
@@ -99,8 +121,9 @@ public static class AccountsCli
                     await stdout.WriteLineAsync(removed ? $"users: {name} removed" : $"users: no user {name}");
                     return removed ? 0 : 1;
                 default:
-                    foreach (var (user, access) in await store.ListAsync())
-                        await stdout.WriteLineAsync($"{user}\t{(access.Every || access.Sites.Count > 0 ? access.ToString() : "(no site)")}");
+                    foreach (var (user, access) in await store.ListAccessAsync())
+                        await stdout.WriteLineAsync(
+                            $"{user}\t{(access.Sites.Every || access.Sites.Sites.Count > 0 ? access.Sites.ToString() : "(no site)")}\t{access.Role.Name()}");
                     return 0;
             }
         }
@@ -118,20 +141,22 @@ public static class AccountsCli
 
     private static string Describe(SiteAccess sites) => sites.Every ? "every site" : "sites " + sites;
 
-    /// <summary>Positional words, the value of <c>--sites</c> (as <c>--sites KEYS</c> or <c>--sites=KEYS</c>), and the
-    /// configuration overrides (<c>--Section:Key=value</c>) for the host.</summary>
-    private static (List<string> Words, string? Sites, List<string> Configuration) Split(string[] args)
+    /// <summary>Positional words, the values of <c>--sites</c> and <c>--role</c> (as <c>--sites KEYS</c> or
+    /// <c>--sites=KEYS</c>), and the configuration overrides (<c>--Section:Key=value</c>) for the host.</summary>
+    private static (List<string> Words, string? Sites, string? Role, List<string> Configuration) Split(string[] args)
     {
         var words = new List<string>();
         var configuration = new List<string>();
-        string? sites = null;
+        string? sites = null, role = null;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--sites" && i + 1 < args.Length) sites = args[++i];
             else if (args[i].StartsWith("--sites=", StringComparison.Ordinal)) sites = args[i]["--sites=".Length..];
+            else if (args[i] == "--role" && i + 1 < args.Length) role = args[++i];
+            else if (args[i].StartsWith("--role=", StringComparison.Ordinal)) role = args[i]["--role=".Length..];
             else if (args[i].StartsWith("--", StringComparison.Ordinal)) configuration.Add(args[i]);
             else words.Add(args[i]);
         }
-        return (words, sites, configuration);
+        return (words, sites, role, configuration);
     }
 }

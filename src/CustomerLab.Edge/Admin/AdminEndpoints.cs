@@ -8,7 +8,8 @@ namespace CustomerLab.Edge.Admin;
 
 /// <summary>
 /// The admin API for sites and pools (<c>/admin/sites…</c>), behind <see cref="AdminKeyFilter"/>.
-/// Phone numbers are validated with libphonenumber; every error names its field.
+/// Phone numbers are validated with libphonenumber; every error names its field. The console's pool and site forms
+/// (Backoffice/Pools, Backoffice/SiteSetup) call these same handlers, so both have one validation and one set of 409 rules.
 /// </summary>
 internal static class AdminEndpoints
 {
@@ -39,7 +40,7 @@ internal static class AdminEndpoints
         return TypedResults.Ok(new SiteView(Redacted(site), pools));
     }
 
-    private static async Task<Results<Ok<SiteConfig>, ValidationProblem, ProblemHttpResult>> PutSiteAsync(
+    internal static async Task<Results<Ok<SiteConfig>, ValidationProblem, ProblemHttpResult>> PutSiteAsync(
         string siteKey, SiteRequest request, SiteStore store, ForwardToConflicts conflicts, SiteAdminLock siteLock, SiteRecorder recorder,
         IEnumerable<ISiteChangeObserver> observers)
     {
@@ -65,7 +66,7 @@ internal static class AdminEndpoints
         return TypedResults.Ok(Redacted(site));
     }
 
-    private static async Task<Results<Ok<PoolView>, ValidationProblem, ProblemHttpResult>> PutPoolAsync(
+    internal static async Task<Results<Ok<PoolView>, ValidationProblem, ProblemHttpResult>> PutPoolAsync(
         string siteKey, string poolId, PoolRequest request, SiteStore store, NumberPool pool, SiteNumbers siteNumbers, ForwardToConflicts conflicts,
         IEnumerable<ISiteChangeObserver> observers)
     {
@@ -94,7 +95,7 @@ internal static class AdminEndpoints
         return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId), config.ForwardTo, config.ForwardSip));
     }
 
-    private static async Task<Results<Ok<PoolView>, ValidationProblem, ProblemHttpResult>> AddNumbersAsync(
+    internal static async Task<Results<Ok<PoolView>, ValidationProblem, ProblemHttpResult>> AddNumbersAsync(
         string siteKey, string poolId, NumbersRequest request, SiteStore store, NumberPool pool, SiteNumbers siteNumbers, ForwardToConflicts conflicts,
         IEnumerable<ISiteChangeObserver> observers)
     {
@@ -110,7 +111,7 @@ internal static class AdminEndpoints
         return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId), config.ForwardTo));
     }
 
-    private static async Task<Results<Ok<RetireResponse>, ProblemHttpResult, ValidationProblem>> RetireNumberAsync(
+    internal static async Task<Results<Ok<RetireResponse>, ProblemHttpResult, ValidationProblem>> RetireNumberAsync(
         string siteKey, string poolId, string number, SiteStore store, SiteNumbers siteNumbers)
     {
         if (await store.GetFreshAsync(siteKey) is not { } site) return SiteNotFound(siteKey);

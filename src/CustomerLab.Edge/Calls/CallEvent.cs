@@ -51,6 +51,12 @@ public sealed record CallEvent(
     /// <summary>The text a <see cref="TextLeg"/> event reports.</summary>
     public TextMessageInfo? Text { get; init; }
 
+    /// <summary>
+    /// A test call placed by the demo page's "place a test call" control (Development only), not by a caller: stored
+    /// flagged, and left out of reports, exports, payouts and the conversions view.
+    /// </summary>
+    public bool Simulated { get; init; }
+
     /// <summary>Lifecycle order, so a state that arrives late never replaces a later one.</summary>
     [JsonIgnore]
     public int Rank => RankOf(Status);

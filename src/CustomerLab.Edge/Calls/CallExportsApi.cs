@@ -13,6 +13,7 @@ namespace CustomerLab.Edge.Calls;
 /// Call exports behind the admin key: <c>/admin/exports/calls.csv</c> and <c>.json</c> (every call in a date range)
 /// and <c>/admin/exports/google-ads-calls.csv</c> (attributed calls with a gclid, as a Google Ads offline
 /// conversion import: click id, caller id in E.164, call start with its time zone, conversion name, value, currency).
+/// Test calls (<c>simulated</c>, the demo's "place a test call") are in none of them.
 /// </summary>
 internal static class CallExportsApi
 {
@@ -44,7 +45,7 @@ internal static class CallExportsApi
         string? site, string? from, string? to, ClickHouseClient clickHouse, TimeProvider time, bool json, CancellationToken cancellationToken)
     {
         if (ReadRange(site, from, to, time) is not { } range) return Invalid(site, from, to, time);
-        var rows = await QueryAsync(clickHouse, $"SELECT {string.Join(", ", Columns)} FROM calls FINAL WHERE site_id = {{site:String}} " +
+        var rows = await QueryAsync(clickHouse, $"SELECT {string.Join(", ", Columns)} FROM calls FINAL WHERE site_id = {{site:String}} AND NOT simulated " +
             "AND started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')} ORDER BY started_at", range, cancellationToken);
         var name = $"calls-{site}-{range.From:yyyyMMdd}-{range.To:yyyyMMdd}";
         if (json)
@@ -69,7 +70,7 @@ internal static class CallExportsApi
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var parameters = new Dictionary<string, object> { ["min"] = (uint)(minSeconds ?? 0) };
-        var rows = await QueryAsync(clickHouse, "SELECT gclid, caller_number, started_at FROM calls FINAL WHERE site_id = {site:String} " +
+        var rows = await QueryAsync(clickHouse, "SELECT gclid, caller_number, started_at FROM calls FINAL WHERE site_id = {site:String} AND NOT simulated " +
             "AND started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')} AND attribution_status = 'attributed' " +
             "AND gclid != '' AND duration_seconds >= {min:UInt32} ORDER BY started_at", range, cancellationToken, parameters);
         var csv = new StringBuilder("Parameters:TimeZone=+0000\r\n")
@@ -92,15 +93,22 @@ internal static class CallExportsApi
         string? site, string? from, string? to, ClickHouseClient clickHouse, TimeProvider time, CancellationToken cancellationToken)
     {
         if (ReadRange(site, from, to, time) is not { } range) return Invalid(site, from, to, time);
-        var rows = await QueryAsync(clickHouse, """
-            SELECT publisher_id, payout_currency,
-                   count() OVER (PARTITION BY publisher_id, payout_currency) AS publisher_calls,
-                   toString(sum(payout) OVER (PARTITION BY publisher_id, payout_currency)) AS publisher_total,
-                   call_id, started_at, tracking_number, caller_number, talk_seconds, toString(payout) AS call_payout
-            FROM calls FINAL
-            WHERE site_id = {site:String} AND started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}
-              AND qualified AND NOT test_call AND publisher_id != '' AND payout > 0
-            ORDER BY publisher_id, payout_currency, started_at
+        // A verdict made by hand in the console overrides the rules' (Payouts/CallMarks.cs).
+        var rows = await QueryAsync(clickHouse, $$"""
+            SELECT publisher_id, currency,
+                   count() OVER (PARTITION BY publisher_id, currency) AS publisher_calls,
+                   toString(sum(paid) OVER (PARTITION BY publisher_id, currency)) AS publisher_total,
+                   call_id, started_at, tracking_number, caller_number, talk_seconds, toString(paid) AS call_payout
+            FROM
+            (
+                SELECT c.publisher_id AS publisher_id, {{Payouts.CallMarks.Currency}} AS currency, {{Payouts.CallMarks.Payout}} AS paid,
+                       {{Payouts.CallMarks.Qualified}} AS judged, c.test_call AS test_call, c.simulated AS simulated, c.call_id AS call_id, c.started_at AS started_at,
+                       c.tracking_number AS tracking_number, c.caller_number AS caller_number, c.talk_seconds AS talk_seconds
+                FROM calls AS c FINAL {{Payouts.CallMarks.Join}}
+                WHERE c.site_id = {site:String} AND c.started_at >= {from:DateTime64(3, 'UTC')} AND c.started_at < {to:DateTime64(3, 'UTC')}
+            )
+            WHERE judged AND NOT test_call AND NOT simulated AND publisher_id != '' AND paid > 0
+            ORDER BY publisher_id, currency, started_at
             """, range, cancellationToken);
         var csv = new StringBuilder("publisher_id,currency,publisher_calls,publisher_total,call_id,started_at,tracking_number,caller_number,talk_seconds,payout\r\n");
         foreach (var row in rows) AppendCsvRow(csv, row);
@@ -183,26 +191,6 @@ internal static class CallExportsApi
         return rows;
     }
 
-    /// <summary>RFC 4180: quote a field holding a comma, quote or line break; double the quotes.</summary>
-    private static void AppendCsvRow(StringBuilder csv, object?[] row)
-    {
-        for (var i = 0; i < row.Length; i++)
-        {
-            if (i > 0) csv.Append(',');
-            var text = row[i] switch
-            {
-                null or DBNull => "",
-                DateTime d => d.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture),
-                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-                var o => o.ToString() ?? "",
-            };
-            // A leading = + - @ (or TAB, CR, LF, space before one, which spreadsheets skip) would run as a formula: prefix
-            // a quote (CSV injection, OWASP). Only a sign followed by a plain number or phone number stays as it is.
-            if (CsvCells.NeedsNeutralising(text)) text = "'" + text;
-            if (text.AsSpan().IndexOfAny(",\"\r\n") >= 0) csv.Append('"').Append(text.Replace("\"", "\"\"")).Append('"');
-            else csv.Append(text);
-        }
-        csv.Append("\r\n");
-    }
+    private static void AppendCsvRow(StringBuilder csv, object?[] row) => CsvCells.AppendRow(csv, row);
 
 }

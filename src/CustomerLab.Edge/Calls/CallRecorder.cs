@@ -36,7 +36,7 @@ internal sealed partial class CallRecorder(CallAttributor attributor, IConnectio
         "candidate_sessions", "first_source", "first_medium", "first_campaign", "first_channel", "last_source", "last_medium",
         "last_campaign", "last_channel", "landing_page", "gclid", "gbraid", "wbraid", "msclkid", "fbclid", "ttclid", "li_fat_id",
         "publisher_id", "seconds_since_last_pageview", "previous_calls", "first_call_id", "answered", "talk_seconds", "dial_status",
-        "forwarded_to", "recording_notice", "caller_notice_at", "business_notice_at", "test_call", "qualified", "qualification_reason", "payout", "payout_currency", "updated_at", "version",
+        "forwarded_to", "recording_notice", "caller_notice_at", "business_notice_at", "test_call", "qualified", "qualification_reason", "payout", "payout_currency", "simulated", "updated_at", "version",
     ];
 
     /// <summary>Longest wait for the schema at start-up before a webhook is answered 503 (the provider retries).</summary>
@@ -152,7 +152,7 @@ internal sealed partial class CallRecorder(CallAttributor attributor, IConnectio
             Click("fbclid"), Click("ttclid"), Click("li_fat_id"), a.PublisherId, a.SecondsSinceLastPageview is { } sec ? (uint?)sec : null,
             s.PreviousCalls, s.FirstCallId, s.Answered, (uint)s.TalkSeconds, s.DialStatus, s.ForwardedTo, s.RecordingNotice, UtcOrNull(s.CallerNoticeMs),
             UtcOrNull(s.BusinessNoticeMs), verdict.TestCall, verdict.Qualified, verdict.Reason, verdict.Payout, verdict.Currency,
-            time.GetUtcNow().UtcDateTime, s.Version,
+            s.Simulated, time.GetUtcNow().UtcDateTime, s.Version,
         ];
         var options = token is null ? null : new InsertOptions
         {

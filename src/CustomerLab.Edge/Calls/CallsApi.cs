@@ -23,6 +23,7 @@ internal static class CallsApi
         Texts.TwilioSmsApi.MapTexts(app);
         app.MapSipPhoneServer();
         app.MapTwilioFallback();
+        TestCalls.TestCallEndpoints.MapTestCalls(app);
         return app;
     }
 

@@ -31,6 +31,9 @@ internal static class CallsServiceCollectionExtensions
         services.TryAddSingleton<CallEventProcessor>();
         services.TryAddSingleton<CallEventLog>();
         services.AddHostedService(sp => sp.GetRequiredService<CallEventLog>());
+        // The demo's test calls (their endpoint is mapped in Development only): webhooks sent to this edge itself.
+        services.AddHttpClient(TestCalls.TestCallPlacer.HttpClientName);
+        services.TryAddSingleton<TestCalls.TestCallPlacer>();
         return services;
     }
 

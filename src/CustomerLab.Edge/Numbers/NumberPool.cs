@@ -232,6 +232,19 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
             RecommendedSize(peakDemand), sizeNow == 0 ? 0 : Math.Round((double)leased / sizeNow, 4));
     }
 
+    /// <summary>
+    /// Peak concurrent demand of each of the last 24 hours, oldest first (the hour's start, its peak; 0 when the pool saw
+    /// no demand): the series behind <see cref="PoolStats.PeakConcurrentDemand"/>, for the console's chart.
+    /// </summary>
+    public async Task<IReadOnlyList<(DateTimeOffset Hour, long Peak)>> GetHourlyPeaksAsync(string siteKey, string poolId)
+    {
+        var hourNow = time.GetUtcNow().ToUnixTimeMilliseconds() / 3_600_000;
+        var peaks = (await Db.HashGetAllAsync(KeysFor(siteKey, poolId).Peak))
+            .ToDictionary(e => long.Parse((string)e.Name!, CultureInfo.InvariantCulture), e => (long)e.Value);
+        return Enumerable.Range(0, 24).Select(i => hourNow - 23 + i)
+            .Select(hour => (DateTimeOffset.FromUnixTimeMilliseconds(hour * 3_600_000), peaks.GetValueOrDefault(hour))).ToList();
+    }
+
     /// <summary>Peak concurrent demand plus 20% headroom, at least one number.</summary>
     public static int RecommendedSize(long peakDemand) => (int)Math.Max(1, Math.Ceiling(peakDemand * 1.2));
 

@@ -96,19 +96,20 @@ public sealed class ConfigRecord(ClickHouseClient client, IOptions<ClickHouseOpt
         });
     }
 
-    /// <summary>Records a report user's password hash and readable sites, or (null hash) that the user was removed.</summary>
-    public async Task WriteAccountAsync(string name, string? passwordHash, string? sites, CancellationToken cancellationToken = default)
+    /// <summary>Records a report user's password hash, readable sites and console role, or (null hash) that the user was removed.</summary>
+    public async Task WriteAccountAsync(string name, string? passwordHash, string? sites, string? role = null, CancellationToken cancellationToken = default)
     {
         await EnsureSchemaAsync(cancellationToken);
-        await InsertRowAsync(SecretsDatabase, "accounts", ["name", "version", "deleted", "password_hash", "sites", "recorded_at"],
+        await InsertRowAsync(SecretsDatabase, "accounts", ["name", "version", "deleted", "password_hash", "sites", "role", "recorded_at"],
             [name, await NextVersionAsync("accounts", "name", name, cancellationToken), (byte)(passwordHash is null ? 1 : 0), passwordHash ?? "", sites ?? "",
-             time.GetUtcNow().UtcDateTime], cancellationToken);
+             role ?? "", time.GetUtcNow().UtcDateTime], cancellationToken);
     }
 
     /// <summary>Every report user the record holds.</summary>
     public async Task<IReadOnlyList<AccountRecord>> ReadAccountsAsync(CancellationToken cancellationToken = default) =>
-        await ReadPairsAsync($"SELECT name, password_hash, sites FROM {SecretsDatabase}.accounts FINAL WHERE deleted = 0 ORDER BY name",
-            r => new AccountRecord(r.GetString(0), r.GetString(1), r.GetString(2) is { Length: > 0 } sites ? sites : null), cancellationToken);
+        await ReadPairsAsync($"SELECT name, password_hash, sites, role FROM {SecretsDatabase}.accounts FINAL WHERE deleted = 0 ORDER BY name",
+            r => new AccountRecord(r.GetString(0), r.GetString(1), r.GetString(2) is { Length: > 0 } sites ? sites : null,
+                r.GetString(3) is { Length: > 0 } role ? role : null), cancellationToken);
 
     /// <summary>Records a pending deletion follow-up due at <paramref name="dueMs"/>.</summary>
     public async Task WriteFollowUpAsync(string member, long dueMs, CancellationToken cancellationToken = default)

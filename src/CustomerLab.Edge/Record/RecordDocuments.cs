@@ -7,7 +7,7 @@ namespace CustomerLab.Edge.Record;
 public sealed record SiteDocument(string SiteKey, ulong Version, string Document, IReadOnlyDictionary<string, IReadOnlyList<string>> Numbers);
 
 /// <summary>A report user as the record keeps it: the password hash and the sites they may read (null: no list).</summary>
-public sealed record AccountRecord(string Name, string PasswordHash, string? Sites);
+public sealed record AccountRecord(string Name, string PasswordHash, string? Sites, string? Role = null);
 
 /// <summary>A pending deletion follow-up as the record keeps it: the queue member and when it is due.</summary>
 public sealed record FollowUpRecord(string Member, long DueMs);

@@ -39,6 +39,8 @@ internal static class RecordSchema
         ENGINE = ReplacingMergeTree(version)
         ORDER BY name
         """,
+        // Console roles came later: a record made before them gains the column, empty (an analyst) for its users.
+        "ALTER TABLE {secrets}.accounts ADD COLUMN IF NOT EXISTS role String DEFAULT '' COMMENT 'admin or analyst; empty: analyst' AFTER sites",
         """
         CREATE TABLE IF NOT EXISTS {secrets}.privacy_followups
         (

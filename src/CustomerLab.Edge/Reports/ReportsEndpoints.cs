@@ -45,18 +45,8 @@ internal static class ReportsEndpoints
         return app;
     }
 
-    private static Results<PhysicalFileHttpResult, ProblemHttpResult> Script(IWebHostEnvironment environment, IConfiguration configuration)
-    {
-        var path = configuration["Reports:ScriptPath"] is { Length: > 0 } configured
-            ? configured
-            : FileLocator.FindUpward([environment.ContentRootPath, AppContext.BaseDirectory], Path.Combine("report-js", "dist", "report.js"));
-        if (path is null || !File.Exists(path))
-            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
-                detail: "The report script is not built: run `npm ci && npm run build` in report-js/ (./run.sh does it).");
-        var info = new FileInfo(path);
-        return TypedResults.PhysicalFile(path, "text/javascript; charset=utf-8", lastModified: info.LastWriteTimeUtc,
-            entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{info.Length:x}-{info.LastWriteTimeUtc.Ticks:x}\""));
-    }
+    private static Results<PhysicalFileHttpResult, ProblemHttpResult> Script(IWebHostEnvironment environment, IConfiguration configuration) =>
+        BuiltScript.Serve(environment, configuration["Reports:ScriptPath"], "report.js");
 
     private static async Task<Results<Ok<Report>, ValidationProblem>> GetAsync(string site, int? days, ClickHouseClient clickHouse, CancellationToken cancellationToken)
     {

@@ -10,7 +10,7 @@ public sealed partial class RetentionOptions
 
     /// <summary>
     /// Days per table, e.g. <c>Retention:Days:pageviews=180</c>. A table not listed keeps the TTL of its migration
-    /// (400 days; 1825 for <c>privacy_audit</c>). The default is empty.
+    /// (400 days; 1825 for <c>privacy_audit</c> and <c>console_audit</c>). The default is empty.
     /// </summary>
     public Dictionary<string, int> Days { get; set; } = new(StringComparer.Ordinal);
 
@@ -25,6 +25,7 @@ public sealed partial class RetentionOptions
         ["texts"] = "toDateTime(received_at)",
         ["conversion_events"] = "toDateTime(occurred_at)",
         ["privacy_audit"] = "toDateTime(requested_at)",
+        ["console_audit"] = "toDateTime(at)",
     };
 
     /// <summary>Longest accepted retention: 100 years, in days.</summary>

@@ -24,6 +24,14 @@ internal static class EdgeSecurity
         "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
         "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
+    /// <summary>
+    /// CSP of the console: its own script only (no inline script), its inline style, audio through the edge's own
+    /// recordings proxy, fetches and forms back to the edge.
+    /// </summary>
+    public const string ConsolePolicy =
+        "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; media-src 'self'; connect-src 'self'; " +
+        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
     public static WebApplicationBuilder AddEdgeSecurity(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<EdgeSecurityOptions>().BindConfiguration(EdgeSecurityOptions.Section).ValidateOnStart();
@@ -65,6 +73,8 @@ internal static class EdgeSecurity
                 SetPagePolicy(headers, OptOutPolicy);
             else if (path.StartsWithSegments("/demo"))
                 SetPagePolicy(headers, DemoPolicy);
+            else if (path.StartsWithSegments("/console"))
+                SetPagePolicy(headers, ConsolePolicy);
             else if (path.StartsWithSegments("/login") || path.StartsWithSegments("/report"))
                 SetFramePolicy(headers);
 

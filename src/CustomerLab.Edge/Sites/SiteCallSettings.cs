@@ -33,6 +33,12 @@ public sealed record SiteCallSettings
     /// <summary>Qualified-call rules and publisher payouts; null (the default): calls are not judged, nothing is paid.</summary>
     public SitePayoutRules? Payouts { get; init; }
 
+    /// <summary>
+    /// The console hides callers' numbers from the site's analysts (shown as <c>+1 202 ••• ••34</c>: country and last
+    /// two digits; no caller search, no recordings, none in the CSV); admins still see them. The default is false.
+    /// </summary>
+    public bool MaskCallersForAnalysts { get; init; }
+
     public const string DefaultNoAnswerMessage = "Sorry, nobody could take your call. Please try again later.";
 
     /// <summary>What the admin API shows a token as.</summary>

@@ -60,6 +60,9 @@ public sealed class SiteCallsRequest
 
     /// <summary>Qualified-call rules and publisher payouts; omitted: calls are not judged.</summary>
     public PayoutRulesRequest? Payouts { get; set; }
+
+    /// <summary>Hide callers' numbers (and recordings) from the site's analysts in the console. The default is false.</summary>
+    public bool? MaskCallersForAnalysts { get; set; }
 }
 
 /// <summary>The <c>recording</c> object of a site's <c>calls</c> or of a pool.</summary>

@@ -129,7 +129,7 @@ internal static partial class SiteValidation
         return new SiteCallSettings
         {
             CallerId = callerId, DialTimeoutSeconds = timeout, NoAnswerMessage = message, TwilioAccountSid = sid, TwilioAuthToken = token,
-            Recording = recording!, Texts = texts, Payouts = payouts,
+            Recording = recording!, Texts = texts, Payouts = payouts, MaskCallersForAnalysts = request.MaskCallersForAnalysts ?? false,
         };
     }
 

@@ -40,7 +40,8 @@ internal static partial class TagEndpoints
                 .CacheOutput(p => p.Expire(TimeSpan.FromHours(1)).SetVaryByHeader(HeaderNames.AcceptEncoding).Tag(CacheTag))
                 .WithSummary($"The tag's {asset.FileName} at a content-addressed URL (cached for a year, immutable); an old version redirects to the current one.");
         }
-        group.MapGet("/demo/{**path}", (HttpContext context, string? site) => ServeDemo(context, assets.Main, site)).ExcludeFromDescription()
+        var testCalls = Calls.TestCalls.TestCallEndpoints.IsEnabled(app.Environment);
+        group.MapGet("/demo/{**path}", (HttpContext context, string? site) => ServeDemo(context, assets.Main, site, testCalls)).ExcludeFromDescription()
             .CacheOutput(p => p.Expire(TimeSpan.FromMinutes(1)).SetVaryByQuery("site").Tag(CacheTag));
         return app;
 
@@ -87,11 +88,14 @@ internal static partial class TagEndpoints
     /// <summary>
     /// The demo client page at <c>/demo</c> (and <c>/demo/*</c> for its SPA routes): the tag on a page with the demo
     /// site's target number <c>+1 202-555-0198</c> in many formats, a late-inserted block, a number changed in place,
-    /// an SPA-style navigation, an ignored zone and the opt-out link.
+    /// an SPA-style navigation, an ignored zone and the opt-out link; in Development, a "place a test call" button.
     /// </summary>
     private static readonly HtmlTemplate DemoPage = new("Tag/Html/demo.html");
 
-    private static Results<ContentHttpResult, ProblemHttpResult> ServeDemo(HttpContext context, TagAsset tag, string? site)
+    /// <summary>The demo page's "place a test call" section, on an edge that maps the test-call endpoint (Development).</summary>
+    private static readonly IReadOnlySet<string> TestCallFlags = new HashSet<string> { "testCall" };
+
+    private static Results<ContentHttpResult, ProblemHttpResult> ServeDemo(HttpContext context, TagAsset tag, string? site, bool testCalls)
     {
         site = string.IsNullOrEmpty(site) ? "demo" : site;
         if (!Sites.SiteValidation.SiteKeyPattern().IsMatch(site))
@@ -103,7 +107,8 @@ internal static partial class TagEndpoints
             ["site"] = site,
             ["tagUrl"] = build is null ? "/cl.js" : VersionedUrl(build),
             ["tagStatus"] = build is null ? "not built: " + tag.MissingReason : $"{build.Version}, {build.Raw.Length} B, {build.Gzip.Length} B gzip",
-        });
+            ["testCallPath"] = Calls.TestCalls.TestCallEndpoints.Path,
+        }, testCalls ? TestCallFlags : null);
         return TypedResults.Content(html, "text/html; charset=utf-8", Encoding.UTF8);
     }
 }

@@ -63,10 +63,32 @@ public sealed class UserSitesTests(NumbersEdgeFixture fixture) : IClassFixture<N
         await AddUserAsync(["--sites=zeta,alpha"], name);
         var output = new StringWriter();
         Assert.Equal(0, await Cli(["users", "list"], stdout: output));
-        Assert.Contains($"{name}\talpha,zeta", output.ToString().Split('\n').Select(l => l.TrimEnd('\r')));
+        Assert.Contains($"{name}\talpha,zeta\tanalyst", output.ToString().Split('\n').Select(l => l.TrimEnd('\r')));
 
         Assert.Equal(0, await Cli(["users", "remove", name]));
         Assert.Equal(SiteAccess.None, await fixture.Edge.Services.GetRequiredService<AccountStore>().GetSitesAsync(name));
+    }
+
+    [Fact]
+    public async Task AnAdmin_ReadsEverySiteWithoutAList_AndTheRoleIsChecked_AndChangedByTheCli()
+    {
+        var err = new StringWriter();
+        Assert.Equal(2, await Cli(["users", "add", "r" + Guid.NewGuid().ToString("N")[..10], "--role", "owner", "--sites", "shop-a"], err));
+        Assert.Contains("'owner' is not a role", err.ToString());
+
+        var admin = await AddUserAsync(["--role", "admin"]);
+        using var http = await SignInAsync(admin);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/report/data/any-site-at-all", Ct)).StatusCode);
+        var store = fixture.Edge.Services.GetRequiredService<AccountStore>();
+        Assert.Equal(UserRole.Admin, (await store.GetAccessAsync(admin)).Role);
+
+        // Demoted, the user reads only their (empty) list; a user from before roles is an analyst.
+        Assert.Equal(0, await Cli(["users", "role", admin, "analyst"]));
+        Assert.Equal(HttpStatusCode.Forbidden, (await http.GetAsync("/report/data/any-site-at-all", Ct)).StatusCode);
+        var older = await AddUserAsync(["--sites", "shop-a"]);
+        await fixture.Edge.Services.GetRequiredService<StackExchange.Redis.IConnectionMultiplexer>().GetDatabase().HashDeleteAsync("cl:accounts:roles", older);
+        var access = await store.GetAccessAsync(older);
+        Assert.Equal((UserRole.Analyst, true, false), (access.Role, access.MayRead("shop-a"), access.MayRead("shop-b")));
     }
 
     /// <summary>Adds a user (a new name unless given) with the CLI, the sites as the operator typed them.</summary>

@@ -22,6 +22,19 @@ public sealed class HtmlTemplateTests
     }
 
     [Fact]
+    public void ASectionInsideAKeptSection_IsKeptOrDropped_ByItsOwnFlag()
+    {
+        var calls = new HtmlTemplate("Backoffice/CallLog/Html/calls.html");
+        var values = new[] { "tz", "from", "to", "source", "publisher", "caller", "zone", "query", "tagSnippet", "page", "previousQuery", "nextQuery" }
+            .ToDictionary(n => n, n => n);
+        var first = calls.Render(values, new HashSet<string> { "rows", "next" });
+        Assert.Contains("rel=\"next\"", first);
+        Assert.DoesNotContain("rel=\"prev\"", first);
+        Assert.DoesNotContain("<!--if", first);
+        Assert.DoesNotContain("rel=\"next\"", calls.Render(values, new HashSet<string> { "next" }));
+    }
+
+    [Fact]
     public void AMissingValue_Throws_NamingThePlaceholder()
     {
         var error = Assert.Throws<InvalidOperationException>(() => SignIn.Render());

@@ -57,9 +57,12 @@ public sealed class EdgeApplication(string redisUrl, string clickHouseUrl, strin
     /// <summary>Services a test swaps in (a counted hasher, a fake clock), applied after the edge's own.</summary>
     public Action<IServiceCollection>? TestServices { get; init; }
 
+    /// <summary>The host environment; <c>Development</c> maps the development-only endpoints (the demo's test call).</summary>
+    public string EnvironmentName { get; init; } = "Testing";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(EnvironmentName);
         if (TestServices is { } testServices) builder.ConfigureTestServices(testServices);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         if (Clock is { } clock) builder.ConfigureTestServices(services => services.AddSingleton(clock));

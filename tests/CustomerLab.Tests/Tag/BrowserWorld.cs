@@ -29,7 +29,7 @@ public sealed class BrowserWorld : IAsyncDisposable
     private readonly SemaphoreSlim _start = new(1, 1);
     private IPlaywright? _playwright;
     private IBrowser? _browser;
-    private (EdgeApplication Edge, int Port)? _edge;
+    private (EdgeApplication Edge, int Port)? _edge, _developmentEdge;
 
     /// <summary>The shared browser (launched on first use).</summary>
     public async Task<IBrowser> BrowserAsync()
@@ -59,27 +59,44 @@ public sealed class BrowserWorld : IAsyncDisposable
         await _start.WaitAsync();
         try
         {
-            if (_edge is { } started) return started;
-            await TagBuild.EnsureBuiltAsync();
-            var port = FreePort.Next();
-            var edge = new EdgeApplication(garnet.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor("tag"), new Dictionary<string, string?>
-            {
-                ["Tag:Path"] = TagBuild.BuiltFile,
-                ["Events:DataPackagesPath"] = Path.Combine(RepoPaths.Root, "deps", "node_modules"),
-                // Two cores shared by Chromium, the edge, ClickHouse and parallel tests: the 40 ms production wait for
-                // Redis would turn into default numbers here, which these tests are not about.
-                ["Numbers:RedisTimeoutMs"] = "2000",
-                ["Events:RedisTimeoutMs"] = "2000",
-                // Every browser test of the run comes from 127.0.0.1; they are not about per-address rate limits.
-                ["Security:PermitsPerIp"] = "1000000",
-                ["Numbers:LeaseCapPerNetwork"] = "0",
-            });
-            edge.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
-            edge.StartServer();
-            _edge = (edge, port);
-            return (edge, port);
+            return _edge ??= await StartEdgeAsync(garnet, clickHouse, "tag", "Testing");
         }
         finally { _start.Release(); }
+    }
+
+    /// <summary>
+    /// A second shared edge in the Development environment, as <c>./run.sh</c> runs it (the demo page's test call exists
+    /// only there), started on first use.
+    /// </summary>
+    public async Task<(EdgeApplication Edge, int Port)> DevelopmentEdgeAsync(GarnetFixture garnet, ClickHouseHostFixture clickHouse)
+    {
+        await _start.WaitAsync();
+        try
+        {
+            return _developmentEdge ??= await StartEdgeAsync(garnet, clickHouse, "dev", "Development");
+        }
+        finally { _start.Release(); }
+    }
+
+    private static async Task<(EdgeApplication Edge, int Port)> StartEdgeAsync(GarnetFixture garnet, ClickHouseHostFixture clickHouse, string name, string environment)
+    {
+        await TagBuild.EnsureBuiltAsync();
+        var port = FreePort.Next();
+        var edge = new EdgeApplication(garnet.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor(name), new Dictionary<string, string?>
+        {
+            ["Tag:Path"] = TagBuild.BuiltFile,
+            ["Events:DataPackagesPath"] = Path.Combine(RepoPaths.Root, "deps", "node_modules"),
+            // Two cores shared by Chromium, the edge, ClickHouse and parallel tests: the 40 ms production wait for
+            // Redis would turn into default numbers here, which these tests are not about.
+            ["Numbers:RedisTimeoutMs"] = "2000",
+            ["Events:RedisTimeoutMs"] = "2000",
+            // Every browser test of the run comes from 127.0.0.1; they are not about per-address rate limits.
+            ["Security:PermitsPerIp"] = "1000000",
+            ["Numbers:LeaseCapPerNetwork"] = "0",
+        }) { EnvironmentName = environment };
+        edge.UseKestrel(o => o.Listen(IPAddress.Loopback, port));
+        edge.StartServer();
+        return (edge, port);
     }
 
     public async ValueTask DisposeAsync()
@@ -87,5 +104,6 @@ public sealed class BrowserWorld : IAsyncDisposable
         if (_browser is not null) await _browser.CloseAsync();
         _playwright?.Dispose();
         if (_edge is { } started) await started.Edge.DisposeAsync();
+        if (_developmentEdge is { } development) await development.Edge.DisposeAsync();
     }
 }

@@ -11,7 +11,7 @@ namespace CustomerLab.Tests.Tag;
 /// <see cref="BaseUrl"/>, also the origin of the test pages) and its one Chromium, with helpers to create sites and
 /// serve pages. Tests make a new browser context each (fresh cookies) and a site key each.
 /// </summary>
-public sealed class TagBrowserFixture(GarnetFixture garnet, ClickHouseHostFixture clickHouse, BrowserWorld world) : IAsyncLifetime
+public class TagBrowserFixture(GarnetFixture garnet, ClickHouseHostFixture clickHouse, BrowserWorld world) : IAsyncLifetime
 {
     public int Port { get; private set; }
 
@@ -27,10 +27,14 @@ public sealed class TagBrowserFixture(GarnetFixture garnet, ClickHouseHostFixtur
 
     public async ValueTask InitializeAsync()
     {
-        (Edge, Port) = await world.TagEdgeAsync(garnet, clickHouse);
+        (Edge, Port) = await StartEdgeAsync(world, garnet, clickHouse);
         Browser = await world.BrowserAsync();
         Http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(30) };
     }
+
+    /// <summary>Which of the world's shared edges this fixture uses: the tag edge (environment Testing).</summary>
+    protected virtual Task<(EdgeApplication Edge, int Port)> StartEdgeAsync(BrowserWorld world, GarnetFixture garnet, ClickHouseHostFixture clickHouse) =>
+        world.TagEdgeAsync(garnet, clickHouse);
 
     public ValueTask DisposeAsync()
     {

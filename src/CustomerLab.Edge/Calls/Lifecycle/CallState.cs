@@ -32,6 +32,9 @@ internal sealed record CallState(DateTimeOffset StartedAt, string TrackingNumber
     /// <summary>The caller's latest earlier call to the site, Unix ms; 0: none (for the payout rules' new-caller window).</summary>
     public long PreviousCallMs { get; init; }
 
+    /// <summary>A test call (<see cref="CallEvent.Simulated"/>): set by any of its events, never unset.</summary>
+    public bool Simulated { get; init; }
+
     /// <summary>Latest event time seen, in Unix milliseconds.</summary>
     public long LastEventMs { get; init; }
 
@@ -84,6 +87,7 @@ internal sealed record CallState(DateTimeOffset StartedAt, string TrackingNumber
         {
             ForwardedTo = ForwardedTo.Length == 0 ? e.ForwardedTo : ForwardedTo,
             LastEventMs = Math.Max(LastEventMs, e.EventAt.ToUnixTimeMilliseconds()),
+            Simulated = Simulated || e.Simulated,
         };
         return Same(next) ? this : next with { Revision = Revision + 1 };
     }
@@ -91,5 +95,6 @@ internal sealed record CallState(DateTimeOffset StartedAt, string TrackingNumber
     private bool Same(CallState other) =>
         other.Rank == Rank && other.Status == Status && other.Duration == Duration && other.Answered == Answered && other.TalkSeconds == TalkSeconds &&
         other.DialStatus == DialStatus && other.ForwardedTo == ForwardedTo && other.LastEventMs == LastEventMs &&
-        other.RecordingNotice == RecordingNotice && other.CallerNoticeMs == CallerNoticeMs && other.BusinessNoticeMs == BusinessNoticeMs;
+        other.RecordingNotice == RecordingNotice && other.CallerNoticeMs == CallerNoticeMs && other.BusinessNoticeMs == BusinessNoticeMs &&
+        other.Simulated == Simulated;
 }

@@ -8,7 +8,8 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace CustomerLab.Edge.Calls.Recordings;
 
 /// <summary>
-/// <c>GET /report/recordings/{site}/{recordingSid}</c> for signed-in users who may read the site (<see cref="Accounts.UserSiteFilter"/>):
+/// <c>GET /report/recordings/{site}/{recordingSid}</c> for signed-in users who may read the site (<see cref="Accounts.UserSiteFilter"/>;
+/// not for analysts when the site masks callers, <see cref="SiteCallSettings.MaskCallersForAnalysts"/>):
 /// the recording's audio (MP3), fetched from Twilio with
 /// the credentials of the account that holds it and streamed through. The Twilio URL and the credentials never reach
 /// the browser; a recording deleted by a privacy request is gone (404).
@@ -26,8 +27,12 @@ internal static partial class RecordingsApi
     }
 
     private static async Task<Results<EmptyHttpResult, ValidationProblem, ProblemHttpResult>> AudioAsync(
-        string site, string recordingSid, HttpContext context, ClickHouseClient clickHouse, SiteStore sites, TwilioApi twilio, CancellationToken cancellationToken)
+        string site, string recordingSid, HttpContext context, ClickHouseClient clickHouse, SiteStore sites, TwilioApi twilio, Accounts.AccountStore accounts,
+        CancellationToken cancellationToken)
     {
+        // A site that hides callers from its analysts hides their voices too (admins still hear them).
+        if (!(await accounts.GetAccessAsync(context.User.Identity!.Name!)).IsAdmin && (await sites.GetAsync(site))?.Calls.MaskCallersForAnalysts == true)
+            return Problem(StatusCodes.Status403Forbidden, $"Site '{site}' hides callers and their recordings from analysts.");
         if (!RecordingSidPattern().IsMatch(recordingSid))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["recordingSid"] = ["'RE' followed by 32 hexadecimal digits."] });
         var parameters = new ClickHouseParameterCollection();

@@ -7,6 +7,12 @@ namespace CustomerLab.Edge.Calls.Twilio;
 /// <summary>Reading a Twilio webhook's form and turning it into a <see cref="CallEvent"/>. Fields Twilio adds later are ignored.</summary>
 internal static class TwilioForm
 {
+    /// <summary>
+    /// The form field (<c>true</c>) that marks the demo's test call (<see cref="CallEvent.Simulated"/>). Twilio never sends
+    /// it; like every field it is covered by the signature, so only a holder of the auth token can set it.
+    /// </summary>
+    public const string TestCallField = "CustomerLabTestCall";
+
     /// <summary>The form, or the problem that stops the request (see <see cref="WebhookForm"/>).</summary>
     public static Task<(IFormCollection? Form, ProblemHttpResult? Problem)> ReadAsync(HttpContext context, CallOptions options) =>
         WebhookForm.ReadAsync(context, options, "Twilio");
@@ -20,11 +26,15 @@ internal static class TwilioForm
         new("twilio", form["CallSid"]!, form["From"].ToString(), route.Number, Status(form, "ringing"), Direction(form), receivedAt, null)
         {
             ForwardedTo = route.ForwardTo ?? "",
+            Simulated = Simulated(form),
         };
 
     /// <summary>A status callback of the caller's call (the number's status callback URL).</summary>
     public static CallEvent CallerStatus(IFormCollection form, DateTimeOffset receivedAt) =>
-        new("twilio", form["CallSid"]!, form["From"].ToString(), form["To"]!, Status(form, ""), Direction(form), At(form, receivedAt), Int(form, "CallDuration"));
+        new("twilio", form["CallSid"]!, form["From"].ToString(), form["To"]!, Status(form, ""), Direction(form), At(form, receivedAt), Int(form, "CallDuration"))
+        {
+            Simulated = Simulated(form),
+        };
 
     /// <summary>A status callback of the business leg (<c>&lt;Number statusCallback&gt;</c>), as news of its parent call.</summary>
     public static CallEvent BusinessStatus(IFormCollection form, string trackingNumber, DateTimeOffset receivedAt) =>
@@ -32,6 +42,7 @@ internal static class TwilioForm
         {
             Leg = CallEvent.BusinessLeg,
             ForwardedTo = form["To"].ToString(),
+            Simulated = Simulated(form),
         };
 
     /// <summary>The Dial's outcome (the <c>&lt;Dial action&gt;</c> request).</summary>
@@ -41,7 +52,10 @@ internal static class TwilioForm
             Leg = CallEvent.DialOutcome,
             DialStatus = form["DialCallStatus"].ToString().ToLowerInvariant(),
             TalkSeconds = Int(form, "DialCallDuration"),
+            Simulated = Simulated(form),
         };
+
+    private static bool Simulated(IFormCollection form) => form[TestCallField] == "true";
 
     private static string Status(IFormCollection form, string fallback) =>
         form["CallStatus"].ToString() is { Length: > 0 } status ? status.ToLowerInvariant() : fallback;
