@@ -101,9 +101,16 @@ internal static class Faults
                 var recent = shown.Where(e => now - e.Value.At is > 0.5 and < 20).ToList();
                 if (recent.Count == 0) continue;
                 var (number, (session, answeredAt)) = recent[random.Next(recent.Count)];
-                CallAnswer answer;
-                try { answer = await client.CallAsync(url, $"lt-fault-{i}", $"+1617555{random.Next(10000):D4}", number, DateTimeOffset.UtcNow); }
-                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException) { answer = new(false, 0, null, null); }
+                // A 503 asks the provider to send the webhook again (same call, same start time), as providers do: up to
+                // ten times, half a second apart. A call that never gets through counts as wrong.
+                var (callId, from, at) = ($"lt-fault-{i}", $"+1617555{random.Next(10000):D4}", DateTimeOffset.UtcNow);
+                var answer = new CallAnswer(false, 0, null, null);
+                for (var attempt = 0; attempt < 10 && (attempt == 0 || answer.Status == 503); attempt++)
+                {
+                    if (attempt > 0) await Task.Delay(500);
+                    try { answer = await client.CallAsync(url, callId, from, number, at); }
+                    catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException) { answer = new(false, 0, null, null); }
+                }
                 calls.Enqueue(new(number, session, answeredAt, now, answer.Ok ? answer.SessionId : null, answer.Ok ? answer.Attribution : $"failed {answer.Status}"));
             }
         });
@@ -183,7 +190,8 @@ internal static class Faults
         result.Settings["faultCallsAttributedCorrectly"] = all.Correct;
         result.Settings["faultCallsAcrossPlaced"] = across.Placed;
         result.Settings["faultCallsAcrossAttributedCorrectly"] = across.Correct;
-        result.Settings["faultCallsWrong"] = string.Join("; ", all.Wrong.Take(5));
+        result.Settings["faultCallsWrongByKind"] = string.Join(", ", all.Wrong.GroupBy(w => w.Kind).Select(g => $"{g.Key} {g.Count()}"));
+        result.Settings["faultCallsWrong"] = string.Join("; ", all.Wrong.Take(8).Select(w => w.Text));
         var fault = new FaultResult(kind, timeline, sent.Count, acked.Count, stored.Count, storedAcked, acked.Count - storedAcked,
             stored.Values.Sum(c => c - 1), raw, stored.Keys.Count(k => !acked.ContainsKey(k)),
             new Dictionary<string, long>(collectOutcomes), new Dictionary<string, long>(numberOutcomes), Math.Round(drain.Elapsed.TotalSeconds, 1));
@@ -194,7 +202,7 @@ internal static class Faults
 
     private sealed record PlacedCall(string Number, string Session, double ShownAt, double CalledAt, string? AttributedSession, string? Attribution);
 
-    private sealed record Tally(int Placed, int Correct, List<string> Wrong);
+    private sealed record Tally(int Placed, int Correct, List<(string Kind, string Text)> Wrong);
 
     /// <summary>
     /// Calls attributed to the session that was shown the number last: all of them, and those across the fault (the
@@ -215,7 +223,8 @@ internal static class Faults
             var crosses = call.ShownAt < faultAt && call.CalledAt >= faultAt;
             if (!correct)
             {
-                var wrong = $"{call.Number} at {call.CalledAt:0.0} s: {call.Attribution} {call.AttributedSession ?? "-"}";
+                var wrong = (call.AttributedSession is null ? call.Attribution ?? "" : "another session",
+                    $"{call.Number} at {call.CalledAt:0.0} s (shown at {call.ShownAt:0.0} s): {call.Attribution} {call.AttributedSession ?? "-"}");
                 all.Wrong.Add(wrong);
                 if (crosses) across.Wrong.Add(wrong);
             }

@@ -146,7 +146,8 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
     }
 
     /// <summary>
-    /// After Redis lost its leases: every free number of <paramref name="numbers"/> is held back (leased to no session)
+    /// After Redis lost its leases: every free number of <paramref name="numbers"/>, and every one not in the pool yet
+    /// (added in the same step), is held back (leased to no session)
     /// until <paramref name="until"/>, so a lease still live in a visitor's browser is not handed to someone else; its
     /// holder gets it back by naming it (see <see cref="AssignAsync"/>). Returns how many were held back.
     /// </summary>

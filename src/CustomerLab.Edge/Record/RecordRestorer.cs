@@ -135,8 +135,9 @@ public sealed partial class RecordRestorer(
         {
             var numbers = document.Numbers.TryGetValue(p.Id, out var n) ? n : [];
             foreach (var number in numbers) await claims.TryClaimAsync(number, siteKey, ClaimKind.Pool, p.Id);
-            await pool.AddNumbersAsync(siteKey, p.Id, numbers);
+            // After a loss the numbers join the pool already held back (one step), so no assignment can take one first.
             if (afterLoss) await pool.HoldBackAsync(siteKey, p.Id, numbers, until);
+            await pool.AddNumbersAsync(siteKey, p.Id, numbers);
             await index.AddAsync(siteKey, p.Id, numbers);
             if (p.OverflowNumber is { } overflow)
             {
