@@ -76,6 +76,13 @@ echo "==> seeding the demo site (admin key: dev-admin-key)"
 admin() { curl -fsS -o /dev/null -X PUT -H "X-Api-Key: ${ADMIN_KEY:-dev-admin-key}" -H "Content-Type: application/json" "$EDGE_URL$1" -d "$2"; }
 admin /admin/sites/demo '{"domains":["localhost","127.0.0.1"],"targets":["+12025550198","+442079460000"],"defaultNumber":"+12025550199","holdMinutes":30,"forwardTo":"+12025550150"}'
 admin /admin/sites/demo/pools/main "{\"numbers\":[$(for i in $(seq 100 119); do printf '"+1202555%04d"%s' "$i" "$([ "$i" -lt 119 ] && echo ,)"; done)]}"
+# A console admin, so the call log (and the demo's test call in it) is one sign-in away. Local development only: change
+# its password with `users add admin` again, or remove it with `users remove admin`.
+CONSOLE_PASSWORD=${CONSOLE_PASSWORD:-dev-console-password}
+echo "==> console user admin (password: $CONSOLE_PASSWORD)"
+CUSTOMERLAB_PASSWORD="$CONSOLE_PASSWORD" ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development} \
+  dotnet "$(bin CustomerLab.Edge)/CustomerLab.Edge.dll" users add admin --role admin --contentRoot="$(bin CustomerLab.Edge)" \
+  --ClickHouse:Url="$CLICKHOUSE_URL" --Redis:EmbeddedDataPath="$PWD/data/garnet" >/dev/null
 
 cat <<MSG
 
@@ -83,6 +90,7 @@ CustomerLab is running:
   edge            $EDGE_URL   (/healthz, /readyz, /openapi/v1.json)
   demo site       key "demo", 20 numbers:  curl -X POST $EDGE_URL/v1/number -d '{"k":"demo","u":"http://localhost/"}'
   demo page       $EDGE_URL/demo   ("Place a test call": a signed test call to the number it shows)
+  console         $EDGE_URL/console   (user admin, password $CONSOLE_PASSWORD): the call log, pools, sites, users
   admin API       $EDGE_URL/admin/sites   (header X-Api-Key: dev-admin-key)
   ClickHouse      $CLICKHOUSE_URL   (curl '$CLICKHOUSE_URL/?query=SELECT+1')
   Redis (Garnet)  redis://127.0.0.1:6380

@@ -75,7 +75,7 @@ public sealed class RestoreTests(FlushableRedis redis, ClickHouseHostFixture cli
         await using var edge = new EdgeApplication(redis.Server.Url, clickHouse.BaseUrl, database);
         using var admin = new EdgeClient(edge);
         var site = TestSites.NewSiteKey();
-        await admin.CreateSiteAsync(site, ["+12025550131", "+12025550132"]);
+        await admin.CreateSiteAsync(site, Numbers.NumbersEdgeFixture.Numbers(2));
         using var holder = new EdgeClient(edge);
         var number = (await EdgeClient.JsonAsync(await holder.RequestNumberAsync(site, "https://www.example.com/"))).GetProperty("number").GetString()!;
         var session = holder.Cookies[Edge.Cookies.VisitorCookies.SessionCookie].Split('~')[0];
