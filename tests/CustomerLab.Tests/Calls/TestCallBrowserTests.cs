@@ -83,6 +83,14 @@ public sealed partial class TestCallBrowserTests(DevelopmentBrowserFixture fixtu
         await using var _ = console;
         Assert.Equal(1, await log.Locator($"tr[data-call='{callId}']").CountAsync());
         Assert.Equal(1, await log.Locator($"tr[data-call='{real.CallSid}']").CountAsync());
+        Assert.Contains("test call", await log.Locator($"tr[data-call='{callId}']").InnerTextAsync());
+        Assert.DoesNotContain("test call", await log.Locator($"tr[data-call='{real.CallSid}']").InnerTextAsync());
+        // Its CSV flags it too: the last column, test_call.
+        var csv = (await (await console.APIRequest.GetAsync($"{fixture.BaseUrl}/console/calls.csv?site={site}")).TextAsync())
+            .Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.EndsWith(",test_call", csv[0]);
+        Assert.EndsWith(",yes", Assert.Single(csv, l => l.StartsWith(callId + ",", StringComparison.Ordinal)));
+        Assert.EndsWith(",no", Assert.Single(csv, l => l.StartsWith(real.CallSid + ",", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -58,7 +58,7 @@ internal static class CallLogPage
     [
         "call_id", "site_id", "started_at", "caller", "caller_region", "caller_country", "tracking_number", "pool_id", "duration_seconds", "talk_seconds",
         "answered", "attribution_status", "attribution_reason", "first_touch", "last_touch", "landing_page", "click_ids", "publisher_id", "recorded",
-        "qualified", "manual_verdict", "tags", "payout", "currency",
+        "qualified", "manual_verdict", "tags", "payout", "currency", "test_call",
     ];
 
     public static async Task<Results<FileContentHttpResult, ValidationProblem>> CsvAsync(
@@ -74,7 +74,7 @@ internal static class CallLogPage
                 r.CallId, r.Site, r.StartedAt, r.Caller, r.CallerRegion, r.CallerCountry, r.TrackingNumber, r.Pool, r.DurationSeconds, r.TalkSeconds,
                 r.Answered ? "yes" : "no", r.AttributionStatus, r.AttributionReason, r.FirstTouch, r.LastTouch, r.LandingPage, string.Join(' ', r.ClickIds),
                 r.Publisher, r.Recorded ? "yes" : "no", r.Qualified ? "yes" : "no", r.ManualQualified is null ? "" : r.ManualQualified.Value ? "qualified" : "not qualified",
-                string.Join(';', r.Tags), r.Payout, r.Currency,
+                string.Join(';', r.Tags), r.Payout, r.Currency, r.TestCall ? "yes" : "no",
             ]);
         context.Response.Headers.CacheControl = "private, no-store";
         return TypedResults.File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"calls-{filter.From}-{filter.To}.csv");

@@ -42,7 +42,7 @@ internal sealed class CallLogReader(ClickHouseClient clickHouse)
                c.gclid, c.gbraid, c.wbraid, c.msclkid, c.fbclid, c.ttclid, c.li_fat_id, c.publisher_id,
                c.recording_notice != '' OR r.recording_sid != '' AS recorded, r.recording_sid,
                {CallMarks.Qualified} AS judged, c.qualification_reason, m.tags, if(m.call_id = '', -1, m.manual_qualified) AS manual,
-               {CallMarks.Payout} AS paid, {CallMarks.Currency} AS currency, c.test_call, c.session_id, c.visitor_id, c.candidate_sessions
+               {CallMarks.Payout} AS paid, {CallMarks.Currency} AS currency, c.test_call OR c.simulated AS test_call, c.session_id, c.visitor_id, c.candidate_sessions
         FROM calls AS c FINAL
         {CallMarks.Join}
         LEFT JOIN (SELECT site_id, call_id, max(recording_sid) AS recording_sid FROM call_recordings FINAL
