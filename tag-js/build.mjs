@@ -1,4 +1,4 @@
-// Builds the tag's files and fails when one is over its size budget (gzip -9):
+// Builds the tag's files and fails when one is over its size budget (`gzip -9 -c` of the file, name included):
 //   dist/cl.js        the tag sites embed (swap, pageviews, SPA support): at most 2,048 B gzip
 //   dist/cl-more.js   its extension, loaded after the first answer (split numbers, shadow roots): at most 1,152 B gzip
 //   dist/cl-leads.js  form capture and the lead/conversion/visitor calls, loaded only where used: at most 1,344 B gzip
@@ -46,9 +46,10 @@ for (const { entry, name, budget } of FILES) {
   })
   writeFileSync(outfile, minified.code)
   const code = readFileSync(outfile)
-  // gzip(1) -9 is the budget's measure (its deflate differs from zlib's by a few bytes); zlib where gzip is missing.
+  // The budget's measure is `gzip -9 -c dist/NAME.js`: gzip(1)'s deflate (a few bytes off zlib's) with the file's name in
+  // its header, as a reviewer running gzip on the file counts it. zlib, plus that header field, where gzip is missing.
   const gzip = (() => {
-    try { return execFileSync('gzip', ['-9', '-n', '-c'], { input: code }).length } catch { return gzipSync(code, { level: 9 }).length }
+    try { return execFileSync('gzip', ['-9', '-c', outfile]).length } catch { return gzipSync(code, { level: 9 }).length + `${name}.js`.length + 1 }
   })()
   const brotli = brotliCompressSync(code, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length
   const hash = versions[name] = createHash('sha256').update(code).digest('hex').slice(0, 12)

@@ -93,7 +93,8 @@ if (initConfig()) {
     }
     timer = setTimeout(function () { late = hide; settle() }, config.timeout)
     ask(1)
-    if (document.readyState == 'loading') addEventListener('DOMContentLoaded', function () { api('swap') })
+    /* A page still loading gets a second look once parsed (after parsing, the event has fired and never comes). */
+    addEventListener('DOMContentLoaded', function () { api('swap') })
     if (COMPILE_SPA) initTrack(navigate)
   }
   queue.forEach(function (args) { api.apply(0, args) })

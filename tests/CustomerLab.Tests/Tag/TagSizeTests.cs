@@ -18,7 +18,7 @@ public sealed class TagSizeTests
     {
         await TagBuild.EnsureBuiltAsync();
         var file = Path.Combine(TagBuild.Directory, "dist", name + ".js");
-        var gzipped = await GzipLengthAsync(await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken));
+        var gzipped = await GzipLengthAsync(file);
 
         TestContext.Current.SendDiagnosticMessage($"{name}.js: {new FileInfo(file).Length} B raw, {gzipped} B gzip -9");
         Assert.True(gzipped <= budgetGzipBytes, $"{name}.js is {gzipped} B gzipped, over its {budgetGzipBytes} B budget");
@@ -32,25 +32,25 @@ public sealed class TagSizeTests
         var ct = TestContext.Current.CancellationToken;
         var file = Path.Combine(TagBuild.Directory, "dist", name + ".js");
         using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(TagBuild.Directory, "dist", name + ".json"), ct));
-        var gzipped = await GzipLengthAsync(await File.ReadAllBytesAsync(file, ct));
+        var gzipped = await GzipLengthAsync(file);
 
         Assert.Equal(budgetGzipBytes, report.RootElement.GetProperty("budget").GetInt32());
         Assert.Equal(new FileInfo(file).Length, report.RootElement.GetProperty("raw").GetInt64());
-        // The build measures with gzip(1) -9 -n too, so its budget check and this test agree to the byte.
+        // The build measures with `gzip -9 -c` of the file too, so its budget check and this test agree to the byte.
         Assert.Equal(gzipped, report.RootElement.GetProperty("gzip").GetInt64());
     }
 
-    /// <summary>The real gzip, as the issue measures it (-n: no file name or time in the header).</summary>
-    private static async Task<long> GzipLengthAsync(byte[] bytes)
+    /// <summary>
+    /// The real gzip of the file, as a reviewer measures it: `gzip -9 -c dist/NAME.js`, whose header carries the
+    /// file's name (a few bytes more than `-n`).
+    /// </summary>
+    private static async Task<long> GzipLengthAsync(string file)
     {
-        var psi = new ProcessStartInfo("gzip", "-9 -n -c") { RedirectStandardInput = true, RedirectStandardOutput = true };
+        var psi = new ProcessStartInfo("gzip", ["-9", "-c", file]) { RedirectStandardOutput = true };
         using var gzip = Process.Start(psi)!;
         var output = new MemoryStream();
         var ct = TestContext.Current.CancellationToken;
-        var copy = gzip.StandardOutput.BaseStream.CopyToAsync(output, ct);
-        await gzip.StandardInput.BaseStream.WriteAsync(bytes, ct);
-        gzip.StandardInput.Close();
-        await copy;
+        await gzip.StandardOutput.BaseStream.CopyToAsync(output, ct);
         await gzip.WaitForExitAsync(ct);
         Assert.Equal(0, gzip.ExitCode);
         return output.Length;
