@@ -105,6 +105,8 @@ internal static partial class TagEndpoints
         var html = DemoPage.Render(new Dictionary<string, string>
         {
             ["site"] = site,
+            // ?timeout=MS sets the tag's anti-flicker wait (digits only; a test on a loaded machine waits longer than 1.5 s).
+            ["timeout"] = context.Request.Query["timeout"].ToString() is { Length: > 0 and <= 5 } t && t.All(char.IsAsciiDigit) ? t : "1500",
             ["tagUrl"] = build is null ? "/cl.js" : VersionedUrl(build),
             ["tagStatus"] = build is null ? "not built: " + tag.MissingReason : $"{build.Version}, {build.Raw.Length} B, {build.Gzip.Length} B gzip",
             ["testCallPath"] = Calls.TestCalls.TestCallEndpoints.Path,
