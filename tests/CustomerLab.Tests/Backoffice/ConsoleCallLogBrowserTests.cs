@@ -210,16 +210,18 @@ public sealed class ConsoleCallLogBrowserTests(TagBrowserFixture fixture) : ICla
         {
             await using var visitor = await fixture.NewContextAsync();
             var page = await visitor.NewPageAsync();
+            var pageview = TagBrowserFixture.PageviewAcceptedAsync(page);
             await page.GotoAsync(await fixture.ServePageAsync(visitor, $"/ambiguous-{source}?utm_source={source}&utm_medium=email",
                 $"<!doctype html><html><head><title>{source}</title>{fixture.TagScript(site)}</head><body><p>Call <a href=\"tel:+12025550198\">(202) 555-0198</a></p></body></html>"));
             var shown = (await TagBrowserFixture.AnswerAsync(page))!.Value.GetProperty("number").GetString();
             Assert.Equal(source == "first" ? tracking : overflow, shown);
+            Assert.Equal(202, (await pageview).Status);
             if (source != "first") sessions.Add((await visitor.CookiesAsync()).Single(c => c.Name == "_clsid").Value.Split('~')[0]);
         }
         using var clickHouse = fixture.ClickHouse.CreateClient(fixture.Database);
         await Poll.UntilAsync(async () => Convert.ToUInt64(await clickHouse.ExecuteScalarAsync(
             $"SELECT uniqExact(session_id) FROM pageviews FINAL WHERE site_id = '{site}' AND session_id IN ('{sessions[0]}', '{sessions[1]}')", cancellationToken: Ct)) == 2,
-            TimeSpan.FromSeconds(30), "the overflow visitors' pageviews in ClickHouse");
+            TimeSpan.FromSeconds(60), "the overflow visitors' pageviews in ClickHouse");
         var callId = "ambiguous-" + Guid.NewGuid().ToString("N");
         Assert.True((await CallWebhooks.SendGenericAsync(fixture.Http, new { provider = "acme", callId, from = "+14045550180", to = overflow, status = "completed", direction = "inbound", durationSeconds = 40 })).IsSuccessStatusCode);
 

@@ -93,6 +93,13 @@ public class TagBrowserFixture(GarnetFixture garnet, ClickHouseHostFixture click
     public const string QueueStub =
         "<script>window.customerlab=window.customerlab||function(){(window.customerlab.q=window.customerlab.q||[]).push(arguments)}</script>";
 
+    /// <summary>
+    /// The edge's answer to the page's first <c>/v1/collect</c>; start waiting before the navigation. A test that closes
+    /// the browser context right after the number is shown must await this first: closing it cancels a beacon in flight.
+    /// </summary>
+    public static Task<IResponse> PageviewAcceptedAsync(IPage page) => page.WaitForResponseAsync(
+        r => r.Url.EndsWith("/v1/collect", StringComparison.Ordinal), new() { Timeout = 60_000 });
+
     /// <summary>The edge's answer as the tag saw it (null: none), once the tag has one (or gave up).</summary>
     public static async Task<System.Text.Json.JsonElement?> AnswerAsync(IPage page)
     {
