@@ -94,9 +94,9 @@ public sealed class TagLeadsTests(TagBrowserFixture fixture) : IClassFixture<Tag
         await page.FillAsync("#quote [name=zip]", Zip);
         await FillAndSubmitAsync(page, "#quote");
         // The next page's URL as soon as the browser commits to it; then its tag (the page's load may wait on a busy machine).
-        await page.WaitForURLAsync("**/lead-get-thanks?**", new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
+        await page.WaitForURLAsync("**/lead-get-thanks?**", new() { WaitUntil = WaitUntilState.Commit, Timeout = BrowserWorld.WaitTimeoutMs });
         Assert.Contains("zip=" + Zip, page.Url);
-        await page.WaitForFunctionAsync("() => typeof customerlab == 'function'", null, new() { Timeout = 60_000 });
+        await page.WaitForFunctionAsync("() => typeof customerlab == 'function'", null, new() { Timeout = BrowserWorld.WaitTimeoutMs });
         Assert.NotNull(await TagBrowserFixture.AnswerAsync(page));
 
         using var clickHouse = fixture.ClickHouse.CreateClient(fixture.Database);

@@ -21,7 +21,7 @@ public sealed class TagPageviewTests(TagBrowserFixture fixture) : IClassFixture<
         page.Request += (_, r) => { if (r.Url.EndsWith("/v1/collect", StringComparison.Ordinal)) collects.Enqueue(r.PostData ?? ""); };
         var start = $"{fixture.BaseUrl}/spa/{site}/start?utm_source=newsletter&utm_medium=email&gclid=TeSt123";
         await fixture.ServePageAsync(context, $"/spa/{site}/start?**",
-            $"<!doctype html><html><head><title>Start</title>{fixture.TagScript(site, "data-timeout=\"15000\"")}</head><body><p>(202) 555-0198</p></body></html>");
+            $"<!doctype html><html><head><title>Start</title>{fixture.TagScript(site)}</head><body><p>(202) 555-0198</p></body></html>");
         await page.GotoAsync(start);
         Assert.NotNull(await TagBrowserFixture.AnswerAsync(page));
 
