@@ -67,7 +67,7 @@ public sealed class TagLeadsTests(TagBrowserFixture fixture) : IClassFixture<Tag
         await page.FillAsync("#contact [name=secret]", "hunter2");
         await FillAndSubmitAsync(page, "#contact");
 
-        await Poll.UntilAsync(() => Task.FromResult(!leads.IsEmpty), TimeSpan.FromSeconds(15), "the lead request");
+        await Poll.UntilAsync(() => Task.FromResult(!leads.IsEmpty), TimeSpan.FromSeconds(60), "the lead request");
         var lead = leads.Single();
         var hash = MatchKeys.Hash("ada.lovelace@example.com");
         Assert.Equal("form", lead.GetProperty("o").GetString());
@@ -118,7 +118,7 @@ public sealed class TagLeadsTests(TagBrowserFixture fixture) : IClassFixture<Tag
         await page.EvaluateAsync("() => customerlab('lead', { form: 'chat-widget', email: 'Bob@Example.org' })");
         var token = await page.EvaluateAsync<string>("() => new Promise(r => customerlab('visitor', r))");
 
-        await Poll.UntilAsync(() => Task.FromResult(!leads.IsEmpty), TimeSpan.FromSeconds(15), "the lead request");
+        await Poll.UntilAsync(() => Task.FromResult(!leads.IsEmpty), TimeSpan.FromSeconds(60), "the lead request");
         var lead = leads.Single();
         Assert.Equal("page", lead.GetProperty("o").GetString());
         Assert.Equal("chat-widget", lead.GetProperty("f").GetString());
