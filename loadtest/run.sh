@@ -6,13 +6,14 @@
 #   loadtest/run.sh fault clickhouse|redis|redis-flush|redis-fresh|redis-hang|edge [--quick]
 #   loadtest/run.sh nginx [--quick]                 two edges behind nginx
 #   loadtest/run.sh calls [--quick]                 SIP calls through Kamailio and the edge (SIPp), at rising rates
+#   loadtest/run.sh model [--quick]                 the visitor model alone (attribution accuracy, pool invariants; grace 1 min)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
 
 args=("$@")
 case "${1:-}" in
-  baseline|number|new|collect|voice|signin|full|fault|nginx|calls) ;;
+  baseline|number|new|collect|voice|signin|full|fault|nginx|calls|model) ;;
   *) args=(full "$@") ;;
 esac
 
