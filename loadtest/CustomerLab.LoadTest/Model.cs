@@ -10,11 +10,14 @@ internal sealed record ModelOptions(int Sites, double ArrivalsPerSecondPerSite, 
 {
     public double MeanLeaseSeconds => (MeanPages - 1) * (MinGapSeconds + MaxGapSeconds) / 2 + HoldMinutes * 60;
 
-    /// <summary>Expected peak concurrent leases of a pool over the run (Poisson mean + 3σ), plus the edge's 20% headroom.</summary>
+    /// <summary>
+    /// Expected peak concurrent leases of a pool over the run (Poisson mean + 3σ) with the edge's 20% headroom, plus the
+    /// numbers released in one grace window (arrivals × grace), so a reused number rests through it (Numbers/PoolSizing.cs).
+    /// </summary>
     public int RecommendedPoolSize(double share)
     {
         var mean = ArrivalsPerSecondPerSite * share * Math.Min(MeanLeaseSeconds, ArrivalSeconds + 10);
-        return (int)Math.Ceiling(1.2 * (mean + 3 * Math.Sqrt(mean)));
+        return (int)Math.Ceiling(1.2 * (mean + 3 * Math.Sqrt(mean)) + ArrivalsPerSecondPerSite * share * GraceMinutes * 60);
     }
 }
 
