@@ -41,7 +41,7 @@ for (const { entry, name, budget } of FILES) {
   })
   const minified = await minify(readFileSync(outfile, 'utf8'), {
     ecma: 2017,
-    compress: { passes: 3, toplevel: true },
+    compress: { passes: 3, toplevel: true, unsafe_arrows: true },
     mangle: { toplevel: true },
   })
   writeFileSync(outfile, minified.code)
