@@ -30,7 +30,8 @@ touch "$pidfile"
 cleanup() {
   # The tool stops its servers itself; this catches them if the tool was killed.
   while read -r pid; do kill -KILL "$pid" 2>/dev/null || true; done < "$pidfile"
-  rm -rf "$work"
+  # LOADTEST_KEEP=1 keeps the servers' logs and data for a look afterwards.
+  if [ -n "${LOADTEST_KEEP:-}" ]; then echo "kept: $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT INT TERM
 
