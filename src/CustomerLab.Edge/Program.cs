@@ -31,7 +31,8 @@ var builder = WebApplication.CreateBuilder(EdgeHost.Arguments(args));
 // Shared infrastructure: one clock for everything that reads time (tests swap it).
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddOpenApi();
-builder.Services.AddProblemDetails();
+// Problem bodies for errors; a store failure no endpoint caught is a 503, not a 500.
+builder.Services.AddStoreFailureAnswers();
 // The hot answers serialize with source-generated metadata (no reflection per type).
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, NumberJson.Default));
 
@@ -74,6 +75,7 @@ builder.Services.AddEdgeHealthChecks();
 
 var app = builder.Build();
 
+app.UseStoreFailureAnswers();
 // The client address first, so rate limits, GeoIP and bot checks all see the same one.
 app.UseForwardedHeaders();
 app.UseEdgeSecurity();

@@ -14,8 +14,7 @@ internal sealed partial class ConsoleStoreFailureFilter(ILogger<ConsoleStoreFail
         {
             return await next(context);
         }
-        catch (Exception ex) when (ex is HttpRequestException or ClickHouseServerException or StackExchange.Redis.RedisException or TimeoutException or IOException
-                                   && !context.HttpContext.RequestAborted.IsCancellationRequested)
+        catch (Exception ex) when (Http.StoreFailures.IsStoreFailure(ex, context.HttpContext.RequestAborted))
         {
             LogStoreFailed(logger, context.HttpContext.Request.Method, context.HttpContext.Request.Path, ex.GetType().Name);
             context.HttpContext.Response.Headers.RetryAfter = "5";

@@ -56,7 +56,7 @@ internal static class CallsApi
             return TypedResults.Ok(new CallAccepted(call.CallId, state.Status, state.Attribution.Status,
                 state.Attribution.SessionId.Length > 0 ? state.Attribution.SessionId : null));
         }
-        catch (Exception ex) when (ex is RedisException or HttpRequestException or ClickHouseServerException or TimeoutException)
+        catch (Exception ex) when (Http.StoreFailures.IsStoreFailure(ex, cancellationToken))
         {
             // Not stored (a store is down, or the schema is still being migrated at start-up): say so, so the
             // provider retries, rather than acknowledge a call that is lost.

@@ -12,6 +12,20 @@ internal static class HttpServiceCollectionExtensions
     /// headers (the app calls <c>UseForwardedHeaders</c> first). The setting this replaces, <c>Events:ClientIpHeader</c>,
     /// still works with a warning: it names the header and, as it always did, believes its first address from any peer.
     /// </summary>
+    /// <summary>
+    /// A store failure no endpoint caught is answered 503, not 500 (<see cref="StoreFailureAnswer"/>); the app calls
+    /// <c>UseStoreFailureAnswers</c> first in its pipeline.
+    /// </summary>
+    public static IServiceCollection AddStoreFailureAnswers(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.AddExceptionHandler<StoreFailureAnswer>();
+        return services;
+    }
+
+    /// <summary>ASP.NET Core's exception handler, with <see cref="StoreFailureAnswer"/> in it.</summary>
+    public static IApplicationBuilder UseStoreFailureAnswers(this IApplicationBuilder app) => app.UseExceptionHandler();
+
     public static IServiceCollection AddForwardedClientAddress(this IServiceCollection services)
     {
         services.AddOptions<ForwardedHeadersSettings>().BindConfiguration(ForwardedHeadersSettings.Section)
