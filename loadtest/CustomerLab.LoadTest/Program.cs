@@ -15,6 +15,7 @@ if (options is null)
           full                baseline, /v1/number, Twilio voice, /v1/collect, then the visitor model (attribution, pools, freshness)
           fault clickhouse|redis|redis-flush|redis-fresh|redis-hang|edge   collect under a fault; sent/acknowledged/stored/lost/duplicated
           nginx               two edges behind nginx, beside one edge: throughput, invariants, accuracy
+          scale [--fresh] [--curve pool|leases|sites|pageviews|calls]   how cost grows (results/scale.json, scale-*.png; resumable)
           calls               SIP calls through Kamailio and the edge at rising rates (SIPp): connected ÷ offered, route and answer p99
         """);
     return 2;
@@ -25,6 +26,11 @@ AppDomain.CurrentDomain.ProcessExit += (_, _) => ManagedProcess.KillAll();
 Console.CancelKeyPress += (_, _) => ManagedProcess.KillAll();
 try
 {
+    if (options.Command == "scale")
+    {
+        await Scale.RunAsync(options);
+        return 0;
+    }
     var result = await Runner.RunAsync(options);
     Report.Write(options, result);
     return 0;

@@ -3,6 +3,7 @@ using ClickHouse.Driver.Utility;
 using CustomerLab.Edge.Calls;
 using CustomerLab.Tests.Fixtures;
 using CustomerLab.Tests.Numbers;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CustomerLab.Tests.ClickHouse;
 
@@ -62,6 +63,37 @@ public sealed class LookupIndexTests(NumbersEdgeFixture fixture) : IClassFixture
 
         Assert.True(total >= 12, $"the site's rows should span a dozen granules, found {total}");
         Assert.InRange(read, 1, 2);
+    }
+
+    [Fact]
+    public async Task TheEdgesQueriesUnderFinal_ReadOnlyThePartitionsOfTheirWindow()
+    {
+        using var seed = fixture.ClickHouse.CreateClient(fixture.Edge.Database);
+        var site = TestSites.NewSiteKey();
+        // A year of calls, one every 43 minutes: twelve monthly partitions.
+        await seed.ExecuteNonQueryAsync($"""
+            INSERT INTO calls (site_id, call_id, started_at, caller_number)
+            SELECT '{site}', concat('call', toString(number)), toDateTime64('2025-12-01 00:00:00', 3, 'UTC') + number * 2592, '+14155550100'
+            FROM numbers(12000)
+            """, cancellationToken: Ct);
+
+        // The export's filter (CallExportsApi), through the edge's own client: one month of the site.
+        var edgeClient = fixture.Edge.Services.GetRequiredService<global::ClickHouse.Driver.ClickHouseClient>();
+        var parameters = new ClickHouseParameterCollection();
+        parameters.AddParameter("site", site);
+        parameters.AddParameter("from", new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc));
+        parameters.AddParameter("to", new DateTime(2026, 10, 31, 0, 0, 0, DateTimeKind.Utc));
+        var lines = new List<string>();
+        using (var reader = await edgeClient.ExecuteReaderAsync($"EXPLAIN indexes = 1 SELECT count() FROM {fixture.Edge.Database}.calls FINAL WHERE site_id = {{site:String}} " +
+            "AND started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}", parameters, cancellationToken: Ct))
+            while (await reader.ReadAsync(Ct)) lines.Add(reader.GetString(0).Trim());
+
+        var partition = lines.FindIndex(l => l == "Min-Max");
+        Assert.True(partition >= 0, string.Join('\n', lines));
+        var section = lines.Skip(partition).ToList();
+        Assert.NotEqual("Condition: true", section.First(l => l.StartsWith("Condition:", StringComparison.Ordinal)));
+        var parts = section.First(l => l.StartsWith("Parts:", StringComparison.Ordinal))["Parts:".Length..].Trim().Split('/').Select(int.Parse).ToArray();
+        Assert.True(parts[0] < parts[1] && parts[1] >= 12, $"FINAL should keep to the window's partitions:\n{string.Join('\n', lines)}");
     }
 
     /// <summary>The granules left (and those it was given) by the named skip index, from the query's EXPLAIN indexes = 1.</summary>
