@@ -29,7 +29,7 @@ internal static partial class Scale
             ("pool", [10, 100, 1_000, 10_000, 50_000], [10, 100, 1_000, 5_000, 10_000, 25_000, 50_000], PoolCurveAsync),
             ("leases", [0, 10_000, 50_000, 100_000], [0, 10_000, 100_000, 250_000, 500_000], LeasesCurveAsync),
             ("sites", [1, 100, 1_000, 10_000, 100_000], [1, 100, 1_000, 10_000, 30_000, 100_000], SitesCurveAsync),
-            ("pageviews", [100_000, 1_000_000, 3_000_000], [100_000, 1_000_000, 3_000_000, 10_000_000], PageviewsCurveAsync),
+            ("pageviews", [100_000, 1_000_000, 3_000_000, 10_000_000], [100_000, 300_000, 1_000_000, 3_000_000, 10_000_000], PageviewsCurveAsync),
             ("calls", [1_000, 10_000, 100_000, 1_000_000], [1_000, 10_000, 100_000, 300_000, 1_000_000], CallsCurveAsync),
         };
         foreach (var (name, quickPoints, fullPoints, run) in curves)
@@ -65,17 +65,38 @@ internal static partial class Scale
     }
 
     private static Task PutSiteAsync(EdgeClient client, string url, string site, int index) =>
-        client.AdminPutAsync(url, $"/admin/sites/{site}", new
+        RetryAsync(() => client.AdminPutAsync(url, $"/admin/sites/{site}", new
         {
             domains = new[] { Host }, targets = new[] { NumberPlan.Target }, defaultNumber = NumberPlan.Default(index % 90), holdMinutes = 30, region = "US",
-        });
+        }));
+
+    /// <summary>
+    /// Set-up writes again after a 503 (Redis or the record did not answer in time: on a loaded machine) or a 409 (the
+    /// interrupted write's site lock, which runs out within 10 s). Adding numbers twice is harmless.
+    /// </summary>
+    private static async Task RetryAsync(Func<Task> write)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await write();
+                return;
+            }
+            catch (InvalidOperationException ex) when (attempt < 10 && (ex.Message.Contains(": 503", StringComparison.Ordinal) || ex.Message.Contains(": 409", StringComparison.Ordinal)))
+            {
+                Console.WriteLine($"    set-up write refused ({ex.Message.Split(' ')[2]}), again in 2 s");
+                await Task.Delay(TimeSpan.FromSeconds(2));
+            }
+        }
+    }
 
     /// <summary>A pool filled through the admin API, 5,000 numbers a request.</summary>
     private static async Task PutPoolAsync(EdgeClient client, string url, string site, IReadOnlyList<string> numbers)
     {
-        await client.AdminPutAsync(url, $"/admin/sites/{site}/pools/main", new { numbers = Array.Empty<string>() });
+        await RetryAsync(() => client.AdminPutAsync(url, $"/admin/sites/{site}/pools/main", new { numbers = Array.Empty<string>() }));
         foreach (var chunk in numbers.Chunk(5000))
-            await client.AdminPostAsync(url, $"/admin/sites/{site}/pools/main/numbers", new { numbers = chunk });
+            await RetryAsync(() => client.AdminPostAsync(url, $"/admin/sites/{site}/pools/main/numbers", new { numbers = chunk }));
     }
 
     /// <summary>Runs <paramref name="work"/> for 0…count-1 on a few workers (admin set-up: many small requests).</summary>
@@ -138,7 +159,7 @@ internal static partial class Scale
             var size = (int)x;
             var pools = Math.Max(1, (int)Math.Ceiling(2.0 * samples / size));
             var sites = Enumerable.Range(0, pools).Select(i => $"sp{size}-{i}").ToArray();
-            await ParallelAsync(pools, 4, async i =>
+            await ParallelAsync(pools, 2, async i =>
             {
                 await PutSiteAsync(client, url, sites[i], i);
                 await PutPoolAsync(client, url, sites[i], plan.Take(size));

@@ -31,7 +31,7 @@ internal static partial class Scale
 
     /// <summary>The attributor's touches read as it filters (the site's key range, the visitor, up to the call, the visitor index under FINAL).</summary>
     private const string TouchesWhere = "FROM pageviews FINAL WHERE site_id = {site:String} AND visitor_id = {visitor:String} AND timestamp <= now64(3) " +
-                                        "SETTINGS use_skip_indexes_if_final = 1";
+                                        "SETTINGS use_skip_indexes_if_final = 1, use_skip_indexes_if_final_exact_mode = 0";
 
     private static async Task PageviewsCurveAsync(Context c, double[] points)
     {
@@ -97,22 +97,17 @@ internal static partial class Scale
             values["touchesReadRowsMedian"] = ScaleProbes.Median(readRows);
             var explain = (await probes.ClickHouseAsync("EXPLAIN indexes = 1 SELECT count() " + TouchesWhere,
                 new Dictionary<string, string> { ["site"] = "sp-0", ["visitor"] = "v0" })).Text;
-            var granules = GranulesRegex().Matches(explain).Select(m => (long.Parse(m.Groups[1].Value), long.Parse(m.Groups[2].Value))).ToList();
-            var parts = PartsRegex().Matches(explain).Select(m => (long.Parse(m.Groups[1].Value), long.Parse(m.Groups[2].Value))).ToList();
-            if (granules.Count > 0)
+            // Granules of the table before any index, then what is read in the end (every index step done).
+            if (GranulesRegex().Match(explain) is { Success: true } all) values["explainGranulesTotal"] = long.Parse(all.Groups[2].Value, CultureInfo.InvariantCulture);
+            if (ReadRegex().Match(explain) is { Success: true } read)
             {
-                values["explainGranulesTotal"] = granules[0].Item2;
-                values["explainGranulesAfterPrimaryKey"] = granules.Count > 1 ? granules[^2].Item1 : granules[0].Item1;
-                values["explainGranulesRead"] = granules[^1].Item1;
-            }
-            if (parts.Count > 0)
-            {
-                values["explainPartsTotal"] = parts[0].Item2;
-                values["explainPartsRead"] = parts[^1].Item1;
+                values["explainPartsRead"] = long.Parse(read.Groups[1].Value, CultureInfo.InvariantCulture);
+                values["explainGranulesRead"] = long.Parse(read.Groups[2].Value, CultureInfo.InvariantCulture);
             }
             c.Results.Notes["pageviewsExplainAt" + target.ToString(CultureInfo.InvariantCulture)] = explain;
             // The report page's data, and two analyst views, for one of 20 sites.
             values["reportDataMs"] = (await ScaleProbes.AdminGetTimedAsync(http, $"{url}/admin/reports/sp-0?days=30", 3)).MedianMs;
+            await ReportReadsAsync(probes, "sp-0", values);
             var sessionsMs = new List<double>();
             var conversionMs = new List<double>();
             long sessionsRows = 0, conversionRows = 0;
@@ -178,17 +173,45 @@ internal static partial class Scale
             var rows = long.Parse((await probes.ClickHouseAsync("SELECT count() FROM calls FINAL WHERE site_id = 'sc-0' AND started_at >= today() - 30 FORMAT TabSeparated")).Text.Trim(),
                 CultureInfo.InvariantCulture);
             var report = await ScaleProbes.AdminGetTimedAsync(http, $"{url}/admin/reports/sc-0?days=30", 3);
-            c.Results.Add(c.Path, "calls", Point(c, x, new()
+            var values = new Dictionary<string, double>
             {
-                ["exportMs"] = exportMs, ["exportBytes"] = exportBytes, ["exportRows"] = rows, ["exportReadRows"] = exported,
+                ["exportMs"] = exportMs, ["exportBytes"] = exportBytes, ["exportRows"] = rows, ["siteRowsInWindowReadRows"] = exported,
                 ["exportUsPerRow"] = rows == 0 ? 0 : exportMs * 1000 / rows, ["reportDataMs"] = report.MedianMs,
-            }));
+            };
+            await ReportReadsAsync(probes, "sc-0", values);
+            c.Results.Add(c.Path, "calls", Point(c, x, values));
+        }
+    }
+
+    /// <summary>
+    /// The report page's five queries and the calls export's, as <c>ReportsEndpoints</c> and <c>CallExportsApi</c> run
+    /// them (site and 30 days as parameters): their read_rows say whether a report reads one site's recent rows or all of them.
+    /// </summary>
+    private static readonly (string Name, string Sql)[] ReportQueries =
+    [
+        ("callsByChannel", "SELECT toString(day), channel, sum(calls) FROM calls_by_channel_daily WHERE site_id = {site:String} AND day >= today() - {days:UInt16} GROUP BY day, channel ORDER BY day"),
+        ("conversionBySource", "SELECT source, channel, sessions, sessions_with_call, conversion_rate FROM conversion_by_source WHERE site_id = {site:String} AND {days:UInt16} > 0 ORDER BY sessions DESC LIMIT 20"),
+        ("poolUsage", "SELECT toString(hour), pool_id, leases_started, numbers_used, exhaustions FROM pool_usage_hourly WHERE site_id = {site:String} AND hour >= now() - INTERVAL {days:UInt16} DAY ORDER BY hour"),
+        ("attributionRate", "SELECT toString(day), calls, attributed, attribution_rate FROM attribution_rate_daily WHERE site_id = {site:String} AND day >= today() - {days:UInt16} ORDER BY day"),
+        ("conversions", "SELECT if(attribution_status = 'attributed', if(last_channel = '', 'unknown', last_channel), 'unattributed') AS channel, type, verified, count() " +
+                        "FROM conversions WHERE site_id = {site:String} AND occurred_at >= now() - INTERVAL {days:UInt16} DAY GROUP BY channel, type, verified ORDER BY channel, type, verified"),
+        ("export", "SELECT call_id, started_at FROM calls FINAL WHERE site_id = {site:String} AND NOT simulated AND started_at >= today() - {days:UInt16} ORDER BY started_at"),
+    ];
+
+    /// <summary>read_rows and ms of each report query for one site and 30 days, into <paramref name="values"/>.</summary>
+    private static async Task ReportReadsAsync(ScaleProbes probes, string site, Dictionary<string, double> values)
+    {
+        foreach (var (name, sql) in ReportQueries)
+        {
+            var (_, ms, rows) = await probes.ClickHouseAsync(sql, new Dictionary<string, string> { ["site"] = site, ["days"] = "30" });
+            values[$"readRows_{name}"] = rows;
+            values[$"ms_{name}"] = ms;
         }
     }
 
     [GeneratedRegex(@"Granules: (\d+)/(\d+)")]
     private static partial Regex GranulesRegex();
 
-    [GeneratedRegex(@"Parts: (\d+)/(\d+)")]
-    private static partial Regex PartsRegex();
+    [GeneratedRegex(@"Parts: (\d+) \| Granules: (\d+)")]
+    private static partial Regex ReadRegex();
 }
