@@ -47,9 +47,10 @@ internal static class Faults
         var leases = new ConcurrentQueue<(string Number, string Session, double At)>();
         // Who was shown each number last, and when (s): what a call to it is expected to be attributed to.
         var shown = new ConcurrentDictionary<string, (string Session, double At)>();
-        var defaults = new ConcurrentQueue<(double At, double Ms)>();
-        var numberLatencies = new ConcurrentQueue<(double At, double Ms)>();
-        double faultStartedAt = double.MaxValue;
+        var defaults = new ConcurrentQueue<(double At, double Ms, string Reason)>();
+        var numberLatencies = new ConcurrentQueue<(double At, double Ms, string Answer)>();
+        var collectLatencies = new ConcurrentQueue<(double At, double Ms)>();
+        double faultStartedAt = double.MaxValue, faultEndedAt = double.MaxValue;
         var clock = Stopwatch.StartNew();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(total));
         var workers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
@@ -69,16 +70,18 @@ internal static class Faults
                         var asked = clock.Elapsed.TotalSeconds;
                         var n = await client.NumberAsync(url, visitor, Site, $"https://{Host}/", "");
                         var answeredAt = clock.Elapsed.TotalSeconds;
-                        numberLatencies.Enqueue((asked, (answeredAt - asked) * 1000));
+                        numberLatencies.Enqueue((asked, (answeredAt - asked) * 1000, n.Ok ? $"{n.Kind}{(n.Reason is null ? "" : ":" + n.Reason)}" : n.Status.ToString()));
                         if (n.Ok && n.Kind is "assigned" or "renewed")
                         {
                             leases.Enqueue((n.Number!, visitor.SessionId, answeredAt));
                             shown[n.Number!] = (visitor.SessionId, answeredAt);
                         }
-                        else if (n.Ok) defaults.Enqueue((asked, (answeredAt - asked) * 1000));
+                        else if (n.Ok) defaults.Enqueue((asked, (answeredAt - asked) * 1000, n.Reason ?? ""));
                         numberOutcomes.AddOrUpdate(n.Ok ? $"{n.Kind}{(n.Reason is null ? "" : ":" + n.Reason)}" : n.Status.ToString(), 1, (_, c) => c + 1);
                     }
+                    var collectAsked = clock.Elapsed.TotalSeconds;
                     var (ok, status) = await client.CollectAsync(url, visitor, Site, events);
+                    collectLatencies.Enqueue((collectAsked, (clock.Elapsed.TotalSeconds - collectAsked) * 1000));
                     if (ok) foreach (var e in events) acked[Token(e.Item1)] = 0;
                     outcome = status.ToString();
                 }
@@ -147,7 +150,8 @@ internal static class Faults
                 await stack.StartEdgeAsync(0, port);
                 break;
         }
-        Console.WriteLine($"    fault done at {clock.Elapsed.TotalSeconds:0} s");
+        faultEndedAt = clock.Elapsed.TotalSeconds;
+        Console.WriteLine($"    fault done at {faultEndedAt:0} s");
         await Task.WhenAll(workers);
         await caller;
 
@@ -178,8 +182,37 @@ internal static class Faults
         var twoSessions = LiveInTwoSessions(leases, HoldSeconds);
         var after = defaults.Where(d => d.At >= faultStartedAt).ToList();
         var lastDefault = after.Count == 0 ? 0 : after.Max(d => d.At) - faultStartedAt;
+        // By reason: pool_exhausted is also the run's steady state (a 300-number pool, visitors arriving faster than
+        // a hold), so each reason gets its count and how long after the fault's start it was last answered.
+        var afterByReason = string.Join(", ", after.GroupBy(d => d.Reason).OrderBy(g => g.Key)
+            .Select(g => $"{g.Key} {g.Count()} (the last {g.Max(d => d.At) - faultStartedAt:0.0} s after)"));
+        result.Settings["faultDefaultsAfterByReason"] = afterByReason;
         var slowest = numberLatencies.IsEmpty ? 0 : numberLatencies.Max(l => l.Ms);
         Console.WriteLine($"    numbers live in two sessions {twoSessions}; default answers after the fault {after.Count}, the last {lastDefault:0.0} s after it; slowest /v1/number {slowest:0} ms");
+        // /v1/number while the fault lasts and after it ends, apart: the bound holds during a hang; after it, how soon
+        // Redis answers again (the last redis_unavailable answer) and how slow the answers are while it catches up.
+        var during = numberLatencies.Where(l => l.At >= faultStartedAt && l.At < faultEndedAt).ToList();
+        var afterEnd = numberLatencies.Where(l => l.At >= faultEndedAt).ToList();
+        foreach (var (name, window) in new[] { ("During", during), ("After", afterEnd) })
+        {
+            var ms = window.Select(l => l.Ms).Order().ToList();
+            var slow = window.OrderByDescending(l => l.Ms).FirstOrDefault();
+            result.Settings[$"faultNumber{name}Count"] = ms.Count.ToString();
+            result.Settings[$"faultNumber{name}P99Ms"] = (ms.Count == 0 ? 0 : ms[(int)Math.Ceiling(0.99 * ms.Count) - 1]).ToString("0");
+            result.Settings[$"faultNumber{name}SlowestMs"] = (ms.Count == 0 ? 0 : ms[^1]).ToString("0");
+            result.Settings[$"faultNumber{name}Slowest"] = slow.Answer is null ? "" : $"{slow.Ms:0} ms at {slow.At - faultStartedAt:+0.0;-0.0} s from the fault's start, answered {slow.Answer}";
+            Console.WriteLine($"    /v1/number {name.ToLowerInvariant()} the fault: {ms.Count} answers, p99 {result.Settings[$"faultNumber{name}P99Ms"]} ms, slowest {result.Settings[$"faultNumber{name}Slowest"]}");
+        }
+        // Recovery: the first number request after the fault ends that Redis answers (assigned or renewed), end to end.
+        var firstTracking = afterEnd.Where(l => l.Answer is "assigned" or "renewed").Select(l => l.At + l.Ms / 1000 - faultEndedAt).DefaultIfEmpty(double.NaN).Min();
+        var unavailableAfter = afterEnd.Where(l => l.Answer == "default:redis_unavailable").ToList();
+        result.Settings["faultRecoverySeconds"] = firstTracking.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+        result.Settings["faultUnavailableAfter"] = unavailableAfter.Count == 0 ? "none"
+            : $"{unavailableAfter.Count}, the last {unavailableAfter.Max(l => l.At) - faultEndedAt:0.0} s after it ended";
+        Console.WriteLine($"    recovered: first tracking answer {firstTracking:0.00} s after the fault ended; redis_unavailable answers after it: {result.Settings["faultUnavailableAfter"]}");
+        var collectDuring = collectLatencies.Where(l => l.At >= faultStartedAt && l.At < faultEndedAt).Select(l => l.Ms).DefaultIfEmpty(0).Max();
+        result.Settings["faultCollectDuringSlowestMs"] = collectDuring.ToString("0");
+        Console.WriteLine($"    slowest /v1/collect while the fault lasted: {collectDuring:0} ms");
         result.Settings["faultNumbersLiveInTwoSessions"] = twoSessions.ToString();
         result.Settings["faultDefaultAnswersAfter"] = after.Count.ToString();
         result.Settings["faultLastDefaultSecondsAfter"] = lastDefault.ToString("0.0");

@@ -94,8 +94,13 @@ internal static class Report
             sb.AppendLine();
             sb.AppendLine($"Collect answers: {string.Join(", ", f.CollectOutcomes.Select(o => $"{o.Key} {o.Value}"))}. /v1/number answers: {string.Join(", ", f.NumberOutcomes.Select(o => $"{o.Key} {o.Value}"))}.");
             if (r.Settings.TryGetValue("faultDefaultAnswersAfter", out var defaultsAfter))
-                sb.AppendLine($"After the fault: {defaultsAfter} default-number answers, the last {r.Settings.GetValueOrDefault("faultLastDefaultSecondsAfter")} s after it; " +
+                sb.AppendLine($"After the fault: {defaultsAfter} default-number answers, the last {r.Settings.GetValueOrDefault("faultLastDefaultSecondsAfter")} s after it ({r.Settings.GetValueOrDefault("faultDefaultsAfterByReason")}); " +
                               $"numbers live in two sessions: {r.Settings.GetValueOrDefault("faultNumbersLiveInTwoSessions")}; slowest /v1/number: {r.Settings.GetValueOrDefault("faultSlowestNumberMs")} ms.");
+            if (r.Settings.ContainsKey("faultNumberDuringCount"))
+                sb.AppendLine($"/v1/number while the fault lasted: {r.Settings["faultNumberDuringCount"]} answers, p99 {r.Settings["faultNumberDuringP99Ms"]} ms, slowest {r.Settings["faultNumberDuringSlowest"]}. " +
+                              $"After it ended: {r.Settings["faultNumberAfterCount"]} answers, p99 {r.Settings["faultNumberAfterP99Ms"]} ms, slowest {r.Settings["faultNumberAfterSlowest"]}; " +
+                              $"first tracking answer {r.Settings["faultRecoverySeconds"]} s after the fault ended; redis_unavailable answers after it: {r.Settings["faultUnavailableAfter"]}. " +
+                              $"Slowest /v1/collect while the fault lasted: {r.Settings["faultCollectDuringSlowestMs"]} ms.");
             sb.AppendLine();
         }
         if (r.Resources.Count > 0)

@@ -38,7 +38,7 @@ internal static class ConsoleTesting
         await page.FillAsync("input[name=password]", Password);
         await page.ClickAsync("button[type=submit]");
         // The sign-in spends PBKDF2's 100,000 iterations on purpose: on a busy machine that is more than the default wait.
-        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/console", StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = 60_000 });
+        await page.WaitForURLAsync(url => new Uri(url).AbsolutePath.StartsWith("/console", StringComparison.Ordinal), new PageWaitForURLOptions { Timeout = BrowserWorld.WaitTimeoutMs });
         await page.WaitForFunctionAsync("() => document.documentElement.dataset.console === 'ready'");
         return (context, page);
     }

@@ -40,7 +40,7 @@ public sealed partial class TestCallBrowserTests(DevelopmentBrowserFixture fixtu
         var number = answer.Value.GetProperty("number").GetString()!;
         await page.GetByRole(AriaRole.Button, new() { Name = "Place a test call" }).ClickAsync();
         var result = page.Locator("#test-call-result");
-        await Assertions.Expect(result).ToContainTextAsync("flagged as a test call", new() { Timeout = 30_000 });
+        await Assertions.Expect(result).ToContainTextAsync("flagged as a test call");
         var callId = CallSid().Match(await result.InnerTextAsync()).Value;
         Assert.NotEmpty(callId);
         var shot = Path.Combine(AppContext.BaseDirectory, "screenshots", "demo-test-call.png");

@@ -223,7 +223,7 @@ public sealed class DeliveryTests(GarnetFixture garnet, ClickHouseHostFixture sh
             await Poll.UntilAsync(async () => await ScalarAsync(sharedClickHouse, database, "SELECT count() FROM pageviews") == 1,
                 TimeSpan.FromSeconds(30), "the first event shipped");
             await Poll.UntilAsync(() => Task.FromResult(File.ReadAllText(Path.Combine(spool, database, "shipper.state")).Split(' ')[1] != "0"),
-                TimeSpan.FromSeconds(10), "the shipper's position saved");
+                TimeSpan.FromSeconds(60), "the shipper's position saved");
         }
 
         // Second life: the shipped segment, now sealed, is deleted; the new active one is empty and deleted at stop.
@@ -232,7 +232,7 @@ public sealed class DeliveryTests(GarnetFixture garnet, ClickHouseHostFixture sh
             using var http = NoCookies(second);
             await Poll.UntilReadyAsync(http);
             await Poll.UntilAsync(() => Task.FromResult(!File.Exists(Path.Combine(spool, database, "000000000001.seg"))),
-                TimeSpan.FromSeconds(10), "the shipped segment deleted");
+                TimeSpan.FromSeconds(60), "the shipped segment deleted");
         }
         Assert.Empty(Directory.GetFiles(Path.Combine(spool, database), "*.seg"));
 
@@ -313,7 +313,7 @@ public sealed class DeliveryTests(GarnetFixture garnet, ClickHouseHostFixture sh
         await Poll.UntilAsync(async () => await ScalarAsync(sharedClickHouse, edge.Database, "SELECT count() FROM pageviews FINAL") >= 6,
             TimeSpan.FromSeconds(30), "the good events");
         var deadLetters = Path.Combine(spool, edge.Database, "dead-letter");
-        await Poll.UntilAsync(() => Task.FromResult(Directory.Exists(deadLetters) && Directory.EnumerateFiles(deadLetters).Any()), TimeSpan.FromSeconds(10), "a dead-letter file");
+        await Poll.UntilAsync(() => Task.FromResult(Directory.Exists(deadLetters) && Directory.EnumerateFiles(deadLetters).Any()), TimeSpan.FromSeconds(60), "a dead-letter file");
         var lines = Directory.EnumerateFiles(deadLetters).SelectMany(File.ReadAllLines).ToList();
         var line = Assert.Single(lines);
         Assert.Contains("/poison", line);

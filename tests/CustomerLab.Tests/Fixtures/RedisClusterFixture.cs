@@ -75,7 +75,7 @@ public sealed class RedisClusterFixture : IAsyncLifetime
             {
                 foreach (var node in _nodes)
                 {
-                    var info = await RunCliAsync(["-h", "127.0.0.1", "-p", node.Port.ToString(), "cluster", "info"], TimeSpan.FromSeconds(5));
+                    var info = await RunCliAsync(["-h", "127.0.0.1", "-p", node.Port.ToString(), "cluster", "info"], TimeSpan.FromSeconds(60));
                     if (!info.Output.Contains("cluster_state:ok", StringComparison.Ordinal) ||
                         !info.Output.Contains($"cluster_known_nodes:{NodeCount}", StringComparison.Ordinal))
                         return false;

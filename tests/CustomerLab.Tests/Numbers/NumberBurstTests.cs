@@ -114,7 +114,7 @@ public sealed class NumberBurstTests(GarnetFixture garnet, ClickHouseHostFixture
         // A ping on the edge's connection returns after the server has run every command queued before it.
         var pools = edge.Services.GetRequiredService<NumberPool>();
         await edge.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().PingAsync();
-        await Poll.UntilAsync(async () => (await pools.SnapshotAsync(site, "main")).Holders.Count == 1, TimeSpan.FromSeconds(10),
+        await Poll.UntilAsync(async () => (await pools.SnapshotAsync(site, "main")).Holders.Count == 1, TimeSpan.FromSeconds(60),
             "the leases committed after the fallback to be released (only the first visitor's lease stays)");
     }
 }

@@ -88,7 +88,7 @@ public sealed class NumberClaimApiTests(NumbersEdgeFixture fixture) : IClassFixt
         var holder = (await pools.SnapshotAsync(a, "main")).Holders[numbers[0]];
         Assert.NotNull(await pools.ReleaseAsync(a, "main", numbers[0], holder));
         await Poll.UntilAsync(async () => (await EdgeClient.JsonAsync(await client.AdminAsync(HttpMethod.Get, $"/admin/sites/{a}/pools/main/stats")))
-            .GetProperty("size").GetInt32() == 0, TimeSpan.FromSeconds(10), "the retired number's lease to end");
+            .GetProperty("size").GetInt32() == 0, TimeSpan.FromSeconds(60), "the retired number's lease to end");
         var afterLease = await client.AdminAsync(HttpMethod.Post, $"/admin/sites/{b}/pools/main/numbers", new { numbers = new[] { numbers[0] } });
 
         Assert.Equal("retiring", retire.GetProperty("outcome").GetString());

@@ -26,6 +26,9 @@ public sealed class BrowserWorld : IAsyncDisposable
         "--disable-component-update", "--disable-sync",
     ];
 
+    /// <summary>How long a browser test waits for a page or an element before failing.</summary>
+    public const int WaitTimeoutMs = 60_000;
+
     private readonly SemaphoreSlim _start = new(1, 1);
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -41,6 +44,9 @@ public sealed class BrowserWorld : IAsyncDisposable
             if (!File.Exists(ChromiumPath))
                 throw new InvalidOperationException($"Chromium is not installed at {ChromiumPath} (./test.sh installs Debian's chromium); the tag tests need a real browser.");
             _playwright = await Playwright.CreateAsync();
+            // Waits are for conditions, not deadlines: on a loaded 2-core machine a console page or a web-first
+            // assertion can take well over Playwright's defaults (30 s, 5 s) while still being correct.
+            Assertions.SetDefaultExpectTimeout(WaitTimeoutMs);
             return _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = ChromiumPath, Headless = true, Args = ChromiumArgs });
         }
         finally { _start.Release(); }

@@ -45,7 +45,7 @@ public sealed class FirstPartySubdomainTests(TagBrowserFixture fixture) : IClass
         Assert.True(pool.IsSuccessStatusCode, await pool.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
 
         await using var context = await _browser!.NewContextAsync();
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(BrowserWorld.WaitTimeoutMs);
         var html = $"""<!doctype html><html><head><title>Shop</title>{TagBrowserFixture.QueueStub}<script async src="{EdgeOrigin}/cl.js" data-site="{site}"></script></head><body><p>Call <a href="tel:+12025550198">(202) 555-0198</a></p></body></html>""";
         _pages.Html = html;
         var page = await context.NewPageAsync();

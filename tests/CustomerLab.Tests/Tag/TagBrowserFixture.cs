@@ -70,7 +70,7 @@ public class TagBrowserFixture(GarnetFixture garnet, ClickHouseHostFixture click
     public async Task<IBrowserContext> NewContextAsync(BrowserNewContextOptions? options = null)
     {
         var context = await Browser.NewContextAsync(options ?? new BrowserNewContextOptions());
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(BrowserWorld.WaitTimeoutMs);
         return context;
     }
 
@@ -85,9 +85,13 @@ public class TagBrowserFixture(GarnetFixture garnet, ClickHouseHostFixture click
         return url;
     }
 
-    /// <summary>The tag's script element for a site (optionally with more attributes).</summary>
-    public string TagScript(string siteKey, string attributes = "") =>
-        $"""<script async src="{BaseUrl}/cl.js" data-site="{siteKey}" {attributes}></script>""";
+    /// <summary>
+    /// The tag's script element for a site (optionally with more attributes). Unless the attributes set their own, the
+    /// tag waits up to a minute for the edge, so a slow answer on a loaded machine is not mistaken for none; a test of
+    /// the tag's own default wait asks for it with <paramref name="defaultTimeout"/>.
+    /// </summary>
+    public string TagScript(string siteKey, string attributes = "", bool defaultTimeout = false) =>
+        $"""<script async src="{BaseUrl}/cl.js" data-site="{siteKey}" {attributes}{(defaultTimeout || attributes.Contains("data-timeout") ? "" : $" data-timeout=\"{BrowserWorld.WaitTimeoutMs}\"")}></script>""";
 
     /// <summary>The queue stub (web-snippet.js) that keeps customerlab() calls made before the tag loads.</summary>
     public const string QueueStub =
@@ -98,7 +102,7 @@ public class TagBrowserFixture(GarnetFixture garnet, ClickHouseHostFixture click
     /// the browser context right after the number is shown must await this first: closing it cancels a beacon in flight.
     /// </summary>
     public static Task<IResponse> PageviewAcceptedAsync(IPage page) => page.WaitForResponseAsync(
-        r => r.Url.EndsWith("/v1/collect", StringComparison.Ordinal), new() { Timeout = 60_000 });
+        r => r.Url.EndsWith("/v1/collect", StringComparison.Ordinal), new() { Timeout = BrowserWorld.WaitTimeoutMs });
 
     /// <summary>The edge's answer as the tag saw it (null: none), once the tag has one (or gave up).</summary>
     public static async Task<System.Text.Json.JsonElement?> AnswerAsync(IPage page)

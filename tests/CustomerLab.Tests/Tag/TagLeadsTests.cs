@@ -67,7 +67,7 @@ public sealed class TagLeadsTests(TagBrowserFixture fixture) : IClassFixture<Tag
         await page.FillAsync("#contact [name=secret]", "hunter2");
         await FillAndSubmitAsync(page, "#contact");
 
-        await Poll.UntilAsync(() => Task.FromResult(!leads.IsEmpty), TimeSpan.FromSeconds(15), "the lead request");
+        await Poll.UntilAsync(() => Task.FromResult(!leads.IsEmpty), TimeSpan.FromSeconds(60), "the lead request");
         var lead = leads.Single();
         var hash = MatchKeys.Hash("ada.lovelace@example.com");
         Assert.Equal("form", lead.GetProperty("o").GetString());
@@ -94,9 +94,9 @@ public sealed class TagLeadsTests(TagBrowserFixture fixture) : IClassFixture<Tag
         await page.FillAsync("#quote [name=zip]", Zip);
         await FillAndSubmitAsync(page, "#quote");
         // The next page's URL as soon as the browser commits to it; then its tag (the page's load may wait on a busy machine).
-        await page.WaitForURLAsync("**/lead-get-thanks?**", new() { WaitUntil = WaitUntilState.Commit, Timeout = 60_000 });
+        await page.WaitForURLAsync("**/lead-get-thanks?**", new() { WaitUntil = WaitUntilState.Commit, Timeout = BrowserWorld.WaitTimeoutMs });
         Assert.Contains("zip=" + Zip, page.Url);
-        await page.WaitForFunctionAsync("() => typeof customerlab == 'function'", null, new() { Timeout = 60_000 });
+        await page.WaitForFunctionAsync("() => typeof customerlab == 'function'", null, new() { Timeout = BrowserWorld.WaitTimeoutMs });
         Assert.NotNull(await TagBrowserFixture.AnswerAsync(page));
 
         using var clickHouse = fixture.ClickHouse.CreateClient(fixture.Database);
@@ -118,7 +118,7 @@ public sealed class TagLeadsTests(TagBrowserFixture fixture) : IClassFixture<Tag
         await page.EvaluateAsync("() => customerlab('lead', { form: 'chat-widget', email: 'Bob@Example.org' })");
         var token = await page.EvaluateAsync<string>("() => new Promise(r => customerlab('visitor', r))");
 
-        await Poll.UntilAsync(() => Task.FromResult(!leads.IsEmpty), TimeSpan.FromSeconds(15), "the lead request");
+        await Poll.UntilAsync(() => Task.FromResult(!leads.IsEmpty), TimeSpan.FromSeconds(60), "the lead request");
         var lead = leads.Single();
         Assert.Equal("page", lead.GetProperty("o").GetString());
         Assert.Equal("chat-widget", lead.GetProperty("f").GetString());

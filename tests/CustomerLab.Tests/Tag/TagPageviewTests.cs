@@ -21,7 +21,7 @@ public sealed class TagPageviewTests(TagBrowserFixture fixture) : IClassFixture<
         page.Request += (_, r) => { if (r.Url.EndsWith("/v1/collect", StringComparison.Ordinal)) collects.Enqueue(r.PostData ?? ""); };
         var start = $"{fixture.BaseUrl}/spa/{site}/start?utm_source=newsletter&utm_medium=email&gclid=TeSt123";
         await fixture.ServePageAsync(context, $"/spa/{site}/start?**",
-            $"<!doctype html><html><head><title>Start</title>{fixture.TagScript(site, "data-timeout=\"15000\"")}</head><body><p>(202) 555-0198</p></body></html>");
+            $"<!doctype html><html><head><title>Start</title>{fixture.TagScript(site)}</head><body><p>(202) 555-0198</p></body></html>");
         await page.GotoAsync(start);
         Assert.NotNull(await TagBrowserFixture.AnswerAsync(page));
 
@@ -43,7 +43,7 @@ public sealed class TagPageviewTests(TagBrowserFixture fixture) : IClassFixture<
         await page.WaitForURLAsync($"**/spa/{site}/a");
 
         string[] expected = [start, $"{fixture.BaseUrl}/spa/{site}/a", $"{fixture.BaseUrl}/spa/{site}/b#top", $"{fixture.BaseUrl}/spa/{site}/a"];
-        await Poll.UntilAsync(() => Task.FromResult(collects.Count >= expected.Length), TimeSpan.FromSeconds(10), "the tag's pageview requests");
+        await Poll.UntilAsync(() => Task.FromResult(collects.Count >= expected.Length), TimeSpan.FromSeconds(60), "the tag's pageview requests");
         var sent = collects.Select(body => JsonDocument.Parse(body).RootElement.GetProperty("u").GetString()).ToArray();
         Assert.Equal(expected, sent);
 
@@ -66,7 +66,7 @@ public sealed class TagPageviewTests(TagBrowserFixture fixture) : IClassFixture<
         var seen = false;
         page.Request += (_, r) => { if (r.Url == sentinel) seen = true; };
         await page.EvaluateAsync($"() => new Promise(r => setTimeout(r, 0)).then(() => fetch('{sentinel}')).catch(() => 0)");
-        await Poll.UntilAsync(() => Task.FromResult(Volatile.Read(ref seen)), TimeSpan.FromSeconds(10), "the sentinel request");
+        await Poll.UntilAsync(() => Task.FromResult(Volatile.Read(ref seen)), TimeSpan.FromSeconds(60), "the sentinel request");
         Assert.Equal(expected.Length, collects.Count);
         // And ClickHouse holds each once, without FINAL's merging: no batch was inserted twice.
         var raw = await fixture.ClickHouse.Http.PostAsync("/", new StringContent($"SELECT count() FROM `{fixture.Database}`.pageviews WHERE site_id = '{site}'"),

@@ -175,7 +175,7 @@ public sealed class TagPrivacyTests(TagBrowserFixture fixture) : IClassFixture<T
         page.RequestFailed += (_, r) => { if (r.Url.EndsWith("/v1/number", StringComparison.Ordinal)) answered.TrySetResult("failed: " + r.Failure); };
         var watch = new Watch(page);
         await page.GotoAsync(await fixture.ServePageAsync(context, "/slow",
-            $"<!doctype html><html><head>{fixture.TagScript(site, "data-hide")}</head><body>{Body}</body></html>"));
+            $"<!doctype html><html><head>{fixture.TagScript(site, "data-hide", defaultTimeout: true)}</head><body>{Body}</body></html>"));
         var ct = TestContext.Current.CancellationToken;
         await requested.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
 

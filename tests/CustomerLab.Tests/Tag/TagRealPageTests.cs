@@ -65,7 +65,7 @@ public sealed class TagRealPageTests(TagBrowserFixture fixture) : IClassFixture<
         // A split number the page adds later (an SPA rendering) is swapped by the observer.
         await page.EvaluateAsync($$"""() => { const p = document.createElement('p'); p.id = 'late'; p.innerHTML = '<i>{{t[..3]}}</i> <i>{{t[3..6]}}</i> <i>{{t[6..]}}</i>'; document.body.append(p); }""");
         await Poll.UntilAsync(async () => await page.InnerHTMLAsync("#late") == $"<i>{l[..3]}</i> <i>{l[3..6]}</i> <i>{l[6..]}</i>",
-            TimeSpan.FromSeconds(10), "the late split number to be swapped");
+            TimeSpan.FromSeconds(60), "the late split number to be swapped");
     }
 
     private static async Task<string> InnerHtmlAfterAsync(IPage page, string selector, string prefix)
@@ -113,7 +113,7 @@ public sealed class TagRealPageTests(TagBrowserFixture fixture) : IClassFixture<
         // What the page changes inside an open root later is swapped too.
         await page.EvaluateAsync($"() => document.querySelector('#at-load').shadowRoot.querySelector('p').append(' or {t[..3]}.{t[3..6]}.{t[6..]}')");
         await Poll.UntilAsync(async () => (await page.EvaluateAsync<string>(OuterText)).EndsWith($" or {l[..3]}.{l[3..6]}.{l[6..]}", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(10), "the text added inside the shadow root to be swapped");
+            TimeSpan.FromSeconds(60), "the text added inside the shadow root to be swapped");
     }
 
     [Fact]
@@ -136,10 +136,10 @@ public sealed class TagRealPageTests(TagBrowserFixture fixture) : IClassFixture<
         await page.Clock.RunForAsync(1000);
         const string later = "() => document.getElementById('later').shadowRoot";
         await Poll.UntilAsync(async () => await page.EvaluateAsync<string>($"() => ({later})().querySelector('p').textContent") == $"Call ({l[..3]}) {l[3..6]}-{l[6..]}",
-            TimeSpan.FromSeconds(10), "the root attached later to be swapped");
+            TimeSpan.FromSeconds(60), "the root attached later to be swapped");
         await Poll.UntilAsync(async () => await page.EvaluateAsync<string>(
                 $"() => ({later})().querySelector('cl-phone').shadowRoot.querySelector('cl-inner').shadowRoot.textContent") == $"{l[..3]}.{l[3..6]}.{l[6..]}",
-            TimeSpan.FromSeconds(10), "the roots nested in it to be swapped");
+            TimeSpan.FromSeconds(60), "the roots nested in it to be swapped");
     }
 
     /// <summary>

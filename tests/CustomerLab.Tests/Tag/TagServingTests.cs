@@ -153,6 +153,6 @@ public sealed class TagServingTests(TagServingFixture fixture, GarnetFixture gar
 
         // Built later: picked up without a restart (the file is looked at again every 2 s).
         await File.WriteAllTextAsync(missing, "/* tag */", Ct);
-        await Poll.UntilAsync(async () => (await client.GetAsync("/cl.js", Ct)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(10), "the late tag build");
+        await Poll.UntilAsync(async () => (await client.GetAsync("/cl.js", Ct)).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the late tag build");
     }
 }

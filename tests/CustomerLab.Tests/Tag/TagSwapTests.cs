@@ -199,7 +199,7 @@ public sealed class TagSwapTests(TagBrowserFixture fixture) : IClassFixture<TagB
         // Hold the edge's answer until the test has looked at the hidden state.
         await page.RouteAsync("**/v1/number", async route =>
         {
-            await release.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(60));
             await route.ContinueAsync();
         });
         await page.GotoAsync(await fixture.ServePageAsync(context, "/hide",
