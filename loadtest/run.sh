@@ -7,13 +7,14 @@
 #   loadtest/run.sh nginx [--quick]                 two edges behind nginx
 #   loadtest/run.sh calls [--quick]                 SIP calls through Kamailio and the edge (SIPp), at rising rates
 #   loadtest/run.sh scale [--quick] [--fresh] [--curve NAME]   scale curves, resumable (results/scale.json, scale-*.png)
+#   loadtest/run.sh disk [--quick]                  the spool's fdatasync per commit on this disk (results/disk.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
 
 args=("$@")
 case "${1:-}" in
-  baseline|number|new|collect|voice|signin|full|fault|nginx|calls|scale) ;;
+  baseline|number|new|collect|voice|signin|full|fault|nginx|calls|scale|disk) ;;
   *) args=(full "$@") ;;
 esac
 

@@ -16,6 +16,7 @@ if (options is null)
           fault clickhouse|redis|redis-flush|redis-fresh|redis-hang|edge   collect under a fault; sent/acknowledged/stored/lost/duplicated
           nginx               two edges behind nginx, beside one edge: throughput, invariants, accuracy
           scale [--fresh] [--curve pool|leases|sites|pageviews|calls]   how cost grows (results/scale.json, scale-*.png; resumable)
+          disk                what the spool's fdatasync per group commit costs on this disk (results/disk.md)
           calls               SIP calls through Kamailio and the edge at rising rates (SIPp): connected ÷ offered, route and answer p99
         """);
     return 2;
@@ -26,6 +27,11 @@ AppDomain.CurrentDomain.ProcessExit += (_, _) => ManagedProcess.KillAll();
 Console.CancelKeyPress += (_, _) => ManagedProcess.KillAll();
 try
 {
+    if (options.Command == "disk")
+    {
+        DiskReport.Write(options, DiskSync.Measure(options.WorkDirectory, TimeSpan.FromSeconds(options.Quick ? 2 : 5)));
+        return 0;
+    }
     if (options.Command == "scale")
     {
         await Scale.RunAsync(options);

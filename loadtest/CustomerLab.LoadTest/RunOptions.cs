@@ -24,7 +24,7 @@ internal sealed record RunOptions(string Command, string? FaultKind, bool Quick,
             fault = rest[0];
             rest.RemoveAt(0);
         }
-        if (command is not ("baseline" or "number" or "new" or "collect" or "voice" or "signin" or "full" or "fault" or "nginx" or "calls" or "scale")) return null;
+        if (command is not ("baseline" or "number" or "new" or "collect" or "voice" or "signin" or "full" or "fault" or "nginx" or "calls" or "scale" or "disk")) return null;
         var root = FindRoot();
         string Value(string name, string fallback)
         {
