@@ -7,7 +7,7 @@ var options = RunOptions.Parse(args);
 if (options is null)
 {
     Console.Error.WriteLine("""
-        usage: CustomerLab.LoadTest <command> [--quick] [--out DIR] [--work DIR] [--pidfile FILE] [--grace MINUTES]
+        usage: CustomerLab.LoadTest <command> [--quick] [--out DIR] [--work DIR] [--pidfile FILE] [--grace MINUTES] [--spool-fsync Always|Interval]
           baseline            the bare Kestrel endpoint alone
           number | collect    that endpoint (and the baseline, for the ratio)
           signin              /v1/number alone, then beside a sign-in flood (its rate must stay within 80%)

@@ -90,10 +90,8 @@ public sealed class LookupIndexTests(NumbersEdgeFixture fixture) : IClassFixture
         parameters.AddParameter("site", site);
         parameters.AddParameter("from", new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc));
         parameters.AddParameter("to", new DateTime(2026, 10, 31, 0, 0, 0, DateTimeKind.Utc));
-        var lines = new List<string>();
-        using (var reader = await edgeClient.ExecuteReaderAsync($"EXPLAIN indexes = 1 SELECT count() FROM {fixture.Edge.Database}.calls FINAL WHERE site_id = {{site:String}} " +
-            "AND started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}", parameters, cancellationToken: Ct))
-            while (await reader.ReadAsync(Ct)) lines.Add(reader.GetString(0).Trim());
+        var lines = await ExplainAsync(edgeClient, $"SELECT count() FROM {fixture.Edge.Database}.calls FINAL WHERE site_id = {{site:String}} " +
+            "AND started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}", parameters);
 
         var partition = lines.FindIndex(l => l == "Min-Max");
         Assert.True(partition >= 0, string.Join('\n', lines));
@@ -109,13 +107,20 @@ public sealed class LookupIndexTests(NumbersEdgeFixture fixture) : IClassFixture
     /// </summary>
     private static async Task<(int Read, int Total)> SkipIndexGranulesAsync(global::ClickHouse.Driver.ClickHouseClient clickHouse, string query, ClickHouseParameterCollection parameters, string index)
     {
-        var lines = new List<string>();
-        using (var reader = await clickHouse.ExecuteReaderAsync("EXPLAIN indexes = 1 " + query, parameters, cancellationToken: Ct))
-            while (await reader.ReadAsync(Ct)) lines.Add(reader.GetString(0).Trim());
+        var lines = await ExplainAsync(clickHouse, query, parameters);
         var at = lines.FindIndex(l => l == $"Name: {index}");
         Assert.True(at >= 0, $"EXPLAIN does not use {index}:\n{string.Join('\n', lines)}");
         var given = lines.Skip(at).First(l => l.StartsWith("Granules:", StringComparison.Ordinal))["Granules:".Length..].Trim().Split('/')[1];
         var read = lines.First(l => l.StartsWith("Parts:", StringComparison.Ordinal) && l.Contains("| Granules:", StringComparison.Ordinal)).Split("Granules:")[1].Trim();
         return (int.Parse(read), int.Parse(given));
+    }
+
+    /// <summary>The lines of the query's EXPLAIN indexes = 1, trimmed.</summary>
+    private static async Task<List<string>> ExplainAsync(global::ClickHouse.Driver.ClickHouseClient clickHouse, string query, ClickHouseParameterCollection parameters)
+    {
+        var lines = new List<string>();
+        using var reader = await clickHouse.ExecuteReaderAsync("EXPLAIN indexes = 1 " + query, parameters, cancellationToken: Ct);
+        while (await reader.ReadAsync(Ct)) lines.Add(reader.GetString(0).Trim());
+        return lines;
     }
 }
