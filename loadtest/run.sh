@@ -6,6 +6,7 @@
 #   loadtest/run.sh fault clickhouse|redis|redis-flush|redis-fresh|redis-hang|edge [--quick]
 #   loadtest/run.sh nginx [--quick]                 two edges behind nginx
 #   loadtest/run.sh calls [--quick]                 SIP calls through Kamailio and the edge (SIPp), at rising rates
+#   loadtest/run.sh model [--quick]                 the visitor model alone (attribution accuracy, pool invariants; grace 1 min)
 #   loadtest/run.sh scale [--quick] [--fresh] [--curve NAME]   scale curves, resumable (results/scale.json, scale-*.png)
 #   loadtest/run.sh disk [--quick]                  the spool's fdatasync per commit on this disk (results/disk.md)
 set -euo pipefail
@@ -14,7 +15,7 @@ source scripts/common.sh
 
 args=("$@")
 case "${1:-}" in
-  baseline|number|new|collect|voice|signin|full|fault|nginx|calls|scale|disk) ;;
+  baseline|number|new|collect|voice|signin|full|fault|nginx|calls|model|scale|disk) ;;
   *) args=(full "$@") ;;
 esac
 

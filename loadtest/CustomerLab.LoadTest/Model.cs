@@ -6,15 +6,18 @@ namespace CustomerLab.LoadTest;
 
 /// <summary>Sizes of the visitor model; times are compressed (hold 1 min, pages seconds apart).</summary>
 internal sealed record ModelOptions(int Sites, double ArrivalsPerSecondPerSite, int ArrivalSeconds, double PaidShare, double CallShare,
-    double MeanPages, double MinGapSeconds, double MaxGapSeconds, double FullLoadShare, int HoldMinutes)
+    double MeanPages, double MinGapSeconds, double MaxGapSeconds, double FullLoadShare, int HoldMinutes, int GraceMinutes)
 {
     public double MeanLeaseSeconds => (MeanPages - 1) * (MinGapSeconds + MaxGapSeconds) / 2 + HoldMinutes * 60;
 
-    /// <summary>Expected peak concurrent leases of a pool over the run (Poisson mean + 3σ), plus the edge's 20% headroom.</summary>
+    /// <summary>
+    /// Expected peak concurrent leases of a pool over the run (Poisson mean + 3σ) with the edge's 20% headroom, plus the
+    /// numbers released in one grace window (arrivals × grace), so a reused number rests through it (Numbers/PoolSizing.cs).
+    /// </summary>
     public int RecommendedPoolSize(double share)
     {
         var mean = ArrivalsPerSecondPerSite * share * Math.Min(MeanLeaseSeconds, ArrivalSeconds + 10);
-        return (int)Math.Ceiling(1.2 * (mean + 3 * Math.Sqrt(mean)));
+        return (int)Math.Ceiling(1.2 * (mean + 3 * Math.Sqrt(mean)) + ArrivalsPerSecondPerSite * share * GraceMinutes * 60);
     }
 }
 
@@ -29,10 +32,27 @@ internal sealed class NumberPlan
 
 internal sealed record NumberObservation(string Site, string Session, string Number, string Kind, double SendS, double RecvS);
 
-internal sealed record CallTruth(string CallId, string Site, string Number, string ExpectedSession, bool WhileBrowsing, double AtS,
+/// <summary>When a session calls: while browsing, after its last page inside the lease, or after the lease ended (grace window).</summary>
+internal enum CallTiming { WhileBrowsing, AfterPages, AfterLease }
+
+internal sealed record CallTruth(string CallId, string Site, string Number, string ExpectedSession, CallTiming Timing, double AtS,
     string? Attribution, string? AttributedSession, int Status)
 {
-    public bool Correct => Attribution == "attributed" && AttributedSession == ExpectedSession;
+    /// <summary>Another session was answered this number after this session's last answer and before the call.</summary>
+    public bool ChangedHands { get; init; }
+
+    /// <summary>The sessions the edge named for an ambiguous call (from the calls table).</summary>
+    public IReadOnlyList<string> Candidates { get; init; } = [];
+
+    /// <summary>
+    /// Credited to the right session: attributed to it; or, when the number changed hands within the grace window, marked
+    /// ambiguous with it among the candidates, the only truthful answer the edge can give.
+    /// </summary>
+    public bool Correct => Attribution == "attributed" && AttributedSession == ExpectedSession
+                           || ChangedHands && Attribution == "ambiguous" && Candidates.Contains(ExpectedSession);
+
+    public string Outcome => Correct ? (Attribution == "ambiguous" ? "correct_ambiguous" : "correct")
+        : Attribution == "attributed" ? "wrong_session" : Attribution ?? $"http_{Status}";
 }
 
 internal sealed record PoolSample(double T, string Site, string Pool, int Size, int Leased, double Utilisation, long Exhausted, long PeakDemand, int Recommended);
@@ -42,7 +62,7 @@ internal sealed record ModelResult(
     Dictionary<string, int> CallOutcomes, int CallsStoredWithRightSession, int InvariantViolationsSharedNumber, int InvariantViolationsTwoNumbers,
     long DefaultAnswers, Dictionary<string, int> DefaultReasons, double AccuracyOfCallsToTrackingNumbers, Dictionary<string, int> PoolSizes, Dictionary<string, int> PoolRecommendedAtEnd, Dictionary<string, int> PoolPeakDemand,
     double FreshnessP50Ms, double FreshnessP95Ms, int FreshnessSamples, int FreshnessNeverSeen, List<PoolSample> PoolSeries,
-    List<CallTruth> Misattributed);
+    List<CallTruth> Misattributed, Dictionary<string, Dictionary<string, int>> OutcomesByTiming);
 
 /// <summary>
 /// Realistic traffic with ground truth: visitors arrive (Poisson) on several sites, paid (gclid) or organic; each session
@@ -127,9 +147,17 @@ internal sealed class VisitorModel(ModelOptions model, string edgeUrl, Stack sta
         var pages = 1;
         while (random.NextDouble() > 1 / model.MeanPages && pages < 20) pages++;
         var calls = random.NextDouble() < model.CallShare;
-        var callAfterPage = calls && random.NextDouble() < 0.5 ? random.Next(pages) : -1;
+        // 40% call while browsing, 30% after their last page inside the lease, 30% after the lease ended (within the
+        // grace window, where a number may have changed hands); without a grace window those call inside the lease.
+        var timing = random.NextDouble() switch
+        {
+            < 0.4 => CallTiming.WhileBrowsing,
+            < 0.7 => CallTiming.AfterPages,
+            _ => model.GraceMinutes > 0 ? CallTiming.AfterLease : CallTiming.AfterPages,
+        };
+        var callAfterPage = calls && timing == CallTiming.WhileBrowsing ? random.Next(pages) : -1;
         string? shown = null;
-        double lastNumberSend = 0;
+        double lastNumberSend = 0, lastNumberRecv = 0;
         var url = paid ? $"https://{host}/landing?gclid=lt{random.NextInt64():x}" : $"https://{host}/";
         var referrer = paid ? "https://www.google.com/" : new[] { "https://www.bing.com/", "", "https://news.example.org/story" }[random.Next(3)];
         try
@@ -151,19 +179,24 @@ internal sealed class VisitorModel(ModelOptions model, string edgeUrl, Stack sta
                     {
                         shown = answer.Number;
                         lastNumberSend = send;
+                        lastNumberRecv = Now;
                         if (answer.Kind == "default") { Interlocked.Increment(ref _defaults); _defaultReasons.AddOrUpdate(answer.Reason ?? "", 1, (_, c) => c + 1); }
                         _observations.Add(new(key, visitor.SessionId, answer.Number ?? "", answer.Kind ?? "", send, Now));
                     }
                 }
                 await PageviewAsync(visitor, key, url, referrer, random);
-                if (p == callAfterPage && shown is not null) await CallAsync(key, shown, visitor.SessionId, true, random);
+                if (p == callAfterPage && shown is not null) await CallAsync(key, shown, visitor.SessionId, CallTiming.WhileBrowsing, random);
             }
             if (calls && callAfterPage < 0 && shown is not null)
             {
-                // After the last page, before the lease (hold after the last number request) runs out.
-                var due = lastNumberSend + 2 + random.NextDouble() * (model.HoldMinutes * 60 * 0.5 - 2);
+                var hold = model.HoldMinutes * 60;
+                // After the last page: before the lease (a hold after the last number request) runs out, or after it
+                // ended (3 s of slack past the edge's expiry) and before the grace window closes (5 s of slack).
+                var due = timing == CallTiming.AfterLease
+                    ? lastNumberRecv + hold + 3 + random.NextDouble() * Math.Max(0, lastNumberSend + hold + model.GraceMinutes * 60 - 5 - (lastNumberRecv + hold + 3))
+                    : lastNumberSend + 2 + random.NextDouble() * (hold * 0.5 - 2);
                 if (due > Now) await Task.Delay(TimeSpan.FromSeconds(due - Now));
-                await CallAsync(key, shown, visitor.SessionId, false, random);
+                await CallAsync(key, shown, visitor.SessionId, timing, random);
             }
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or IOException) { }
@@ -181,7 +214,7 @@ internal sealed class VisitorModel(ModelOptions model, string edgeUrl, Stack sta
         _fresh[token] = (sent, Now);
     }
 
-    private async Task CallAsync(string site, string number, string session, bool whileBrowsing, Random random)
+    private async Task CallAsync(string site, string number, string session, CallTiming timing, Random random)
     {
         var callId = "lt-" + Guid.NewGuid().ToString("N");
         var at = DateTimeOffset.UtcNow;
@@ -189,7 +222,7 @@ internal sealed class VisitorModel(ModelOptions model, string edgeUrl, Stack sta
         CallAnswer answer;
         try { answer = await client.CallAsync(edgeUrl, callId, $"+1312555{random.Next(1000, 9999)}", number, at); }
         catch (HttpRequestException) { answer = new(false, 0, null, null); }
-        _calls.Add(new(callId, site, number, session, whileBrowsing, t, answer.Attribution, answer.SessionId, answer.Status));
+        _calls.Add(new(callId, site, number, session, timing, t, answer.Attribution, answer.SessionId, answer.Status));
     }
 
     private async Task SamplePoolsAsync(CancellationToken cancellationToken)
@@ -249,17 +282,37 @@ internal sealed class VisitorModel(ModelOptions model, string edgeUrl, Stack sta
         var twoNumbers = _observations.Where(o => o.Kind is "assigned" or "renewed").GroupBy(o => (o.Site, o.Session))
             .Count(g => g.Select(o => o.Number).Distinct().Count() > 1);
 
-        var calls = _calls.ToList();
-        var outcomes = calls.GroupBy(c => c.Correct ? "correct" : c.Attribution == "attributed" ? "wrong_session" : c.Attribution ?? $"http_{c.Status}")
-            .ToDictionary(g => g.Key, g => g.Count());
-        var stored = 0;
+        // Ground truth for calls after the lease: did another session get the number between this session's last
+        // answer and the call? Then the number changed hands inside the grace window.
+        var answers = _observations.Where(o => o.Kind is "assigned" or "renewed").GroupBy(o => (o.Site, o.Number)).ToDictionary(g => g.Key, g => g.ToList());
+        bool ChangedHands(CallTruth c)
+        {
+            var history = answers.GetValueOrDefault((c.Site, c.Number)) ?? [];
+            var ownLast = history.Where(o => o.Session == c.ExpectedSession).Select(o => o.SendS).DefaultIfEmpty(double.MaxValue).Max();
+            return history.Any(o => o.Session != c.ExpectedSession && o.RecvS > ownLast && o.SendS < c.AtS);
+        }
+        Dictionary<string, (string Session, string[] Candidates)> stored = [];
         try
         {
-            var rows = await client.QueryAsync(stack.ClickHouseUrl, stack.Database, "SELECT call_id, session_id FROM calls FINAL WHERE provider = 'lt'");
-            var bySession = rows.Where(r => r.Length >= 2).ToDictionary(r => r[0], r => r[1]);
-            stored = calls.Count(c => bySession.TryGetValue(c.CallId, out var s) && s == c.ExpectedSession);
+            var rows = await client.QueryAsync(stack.ClickHouseUrl, stack.Database,
+                "SELECT call_id, session_id, arrayStringConcat(candidate_sessions, ' ') FROM calls FINAL WHERE provider = 'lt'");
+            stored = rows.Where(r => r.Length >= 3).ToDictionary(r => r[0], r => (r[1], r[2].Split(' ', StringSplitOptions.RemoveEmptyEntries)));
         }
         catch (HttpRequestException ex) { Console.Error.WriteLine($"calls table: {ex.Message}"); }
+        var calls = _calls.Select(c => c with
+        {
+            ChangedHands = ChangedHands(c),
+            Candidates = stored.TryGetValue(c.CallId, out var row) ? row.Candidates : [],
+        }).ToList();
+        var outcomes = calls.GroupBy(c => c.Outcome).ToDictionary(g => g.Key, g => g.Count());
+        var byTiming = calls.GroupBy(c => c.Timing switch
+            {
+                CallTiming.WhileBrowsing => "while browsing",
+                CallTiming.AfterPages => "after the last page, inside the lease",
+                _ => c.ChangedHands ? "after the lease, the number changed hands" : "after the lease, nobody else had the number",
+            })
+            .ToDictionary(g => g.Key, g => g.GroupBy(c => c.Outcome).ToDictionary(o => o.Key, o => o.Count()));
+        var storedRight = calls.Count(c => stored.TryGetValue(c.CallId, out var row) && row.Session == c.ExpectedSession);
 
         var latencies = _fresh.Where(f => _seen.ContainsKey(f.Key)).Select(f => (_seen[f.Key] - f.Value.Sent) * 1000).OrderBy(x => x).ToList();
         double Pct(double p) => latencies.Count == 0 ? 0 : Math.Round(latencies[(int)Math.Min(latencies.Count - 1, Math.Ceiling(p / 100 * latencies.Count) - 1)], 0);
@@ -268,9 +321,9 @@ internal sealed class VisitorModel(ModelOptions model, string edgeUrl, Stack sta
         var last = pools.GroupBy(p => $"{p.Site}/{p.Pool}").ToDictionary(g => g.Key, g => g.Last());
         var correct = calls.Count(c => c.Correct);
         return new ModelResult(_sessions, _paid, _sent, _acked, calls.Count, correct, calls.Count == 0 ? 0 : Math.Round(100.0 * correct / calls.Count, 2),
-            outcomes, stored, shared, twoNumbers, _defaults, new Dictionary<string, int>(_defaultReasons),
+            outcomes, storedRight, shared, twoNumbers, _defaults, new Dictionary<string, int>(_defaultReasons),
             Math.Round(100.0 * correct / Math.Max(1, calls.Count(c => c.Attribution != "not_tracking_number")), 2), PoolSizes,
             last.ToDictionary(l => l.Key, l => l.Value.Recommended), last.ToDictionary(l => l.Key, l => (int)l.Value.PeakDemand),
-            Pct(50), Pct(95), latencies.Count, _fresh.Count - latencies.Count, pools, calls.Where(c => !c.Correct).Take(20).ToList());
+            Pct(50), Pct(95), latencies.Count, _fresh.Count - latencies.Count, pools, calls.Where(c => !c.Correct).Take(20).ToList(), byTiming);
     }
 }

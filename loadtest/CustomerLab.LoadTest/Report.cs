@@ -78,6 +78,16 @@ internal static class Report
                 $"Ingest freshness (sent → queryable, {m.FreshnessSamples} events): p50 {F(m.FreshnessP50Ms, "0")} ms, p95 {F(m.FreshnessP95Ms, "0")} ms" +
                 (m.FreshnessNeverSeen > 0 ? $", {m.FreshnessNeverSeen} not seen within the wait" : "") + ".");
             sb.AppendLine();
+            if (m.OutcomesByTiming is { Count: > 0 })
+            {
+                sb.AppendLine($"Calls by when they were placed (grace window {r.Settings.GetValueOrDefault("graceMinutes")} min; `correct_ambiguous`: the number changed hands inside the grace window and the call names the true session among its candidates):");
+                sb.AppendLine();
+                sb.AppendLine("| calls placed | outcomes |");
+                sb.AppendLine("|---|---|");
+                foreach (var (timing, byOutcome) in m.OutcomesByTiming.OrderBy(t => t.Key))
+                    sb.AppendLine($"| {timing} | {string.Join(", ", byOutcome.OrderBy(o => o.Key).Select(o => $"{o.Key} {o.Value}"))} |");
+                sb.AppendLine();
+            }
             sb.AppendLine("| pool | size (model's recommendation) | peak demand (edge) | edge's recommended size at end |");
             sb.AppendLine("|---|---|---|---|");
             foreach (var (pool, size) in m.PoolSizes)

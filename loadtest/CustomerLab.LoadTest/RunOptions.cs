@@ -24,7 +24,7 @@ internal sealed record RunOptions(string Command, string? FaultKind, bool Quick,
             fault = rest[0];
             rest.RemoveAt(0);
         }
-        if (command is not ("baseline" or "number" or "new" or "collect" or "voice" or "signin" or "full" or "fault" or "nginx" or "calls" or "scale" or "disk")) return null;
+        if (command is not ("baseline" or "number" or "new" or "collect" or "voice" or "signin" or "full" or "fault" or "nginx" or "calls" or "model" or "scale" or "disk")) return null;
         var root = FindRoot();
         string Value(string name, string fallback)
         {
@@ -35,7 +35,7 @@ internal sealed record RunOptions(string Command, string? FaultKind, bool Quick,
             Path.GetFullPath(Value("--out", Path.Combine(root, "loadtest", "results"))),
             Path.GetFullPath(Value("--work", Path.Combine(Path.GetTempPath(), "customerlab-loadtest"))),
             rest.Contains("--pidfile") ? Value("--pidfile", "") : null,
-            int.Parse(Value("--grace", "0")), rest.Contains("--fresh"), rest.Contains("--curve") ? Value("--curve", "") : null,
+            int.Parse(Value("--grace", command is "full" or "nginx" or "model" ? "1" : "0")), rest.Contains("--fresh"), rest.Contains("--curve") ? Value("--curve", "") : null,
             rest.Contains("--spool-fsync") ? Value("--spool-fsync", "Always") : null);
     }
 

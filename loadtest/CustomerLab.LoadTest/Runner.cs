@@ -66,6 +66,26 @@ internal static class Runner
             return result;
         }
 
+        var model = new ModelOptions(Sites: 3, ArrivalsPerSecondPerSite: quick ? 3 : 5, ArrivalSeconds: quick ? 45 : 150, PaidShare: 0.4,
+            CallShare: 0.3, MeanPages: 4, MinGapSeconds: 2, MaxGapSeconds: 6, FullLoadShare: 0.5, HoldMinutes: 1, GraceMinutes: options.GraceMinutes);
+        if (options.Command == "model")
+        {
+            // The visitor model alone: attribution accuracy and the pool invariants, without the throughput phases.
+            result.Settings["model"] = model;
+            await stack.StartClickHouseAsync();
+            await stack.StartRedisAsync();
+            var port = await stack.StartEdgeAsync(0);
+            Console.WriteLine($"==> visitor model ({model.ArrivalSeconds} s of arrivals at {model.ArrivalsPerSecondPerSite * model.Sites}/s)");
+            var alone = new VisitorModel(model, $"http://127.0.0.1:{port}", stack, new EdgeClient(512));
+            await alone.SetUpAsync(new NumberPlan());
+            result.Model = await alone.RunAsync();
+            Console.WriteLine($"    {result.Model.Calls} calls, accuracy {result.Model.Accuracy}%");
+            Evaluate(result);
+            result.Settings["loadAverageAtEnd"] = File.ReadAllText("/proc/loadavg").Trim();
+            result.TotalSeconds = Math.Round((DateTime.UtcNow - started).TotalSeconds, 1);
+            return result;
+        }
+
         using var client = new EdgeClient(256);
         Console.WriteLine($"==> servers (ClickHouse host, redis-server, edge, baseline) in {stack.RunDirectory}");
         var needsEdge = options.Command != "baseline";
@@ -172,8 +192,6 @@ internal static class Runner
             result.Settings["collectEventsPerSpoolCommit"] = commits == 0 ? 0 : Math.Round((collect.Requests + collect.RequestsPerSecond * warmup.TotalSeconds) / commits, 1);
             result.Settings["collectBytesPerSpoolCommit"] = commits == 0 ? 0 : Math.Round((commitsAfter.Bytes - commitsBefore.Bytes) / commits);
         }
-        var model = new ModelOptions(Sites: 3, ArrivalsPerSecondPerSite: quick ? 3 : 5, ArrivalSeconds: quick ? 45 : 150, PaidShare: 0.4,
-            CallShare: 0.3, MeanPages: 4, MinGapSeconds: 2, MaxGapSeconds: 6, FullLoadShare: 0.5, HoldMinutes: 1);
         if (options.Command is "full" or "nginx") result.Settings["model"] = model;
         if (options.Command == "full")
         {

@@ -36,7 +36,7 @@ internal static class AdminEndpoints
         if (await store.GetFreshAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
         var pools = new List<PoolView>(site.Pools.Count);
         foreach (var p in site.Pools)
-            pools.Add(new PoolView(p.Id, p.Match, p.OverflowNumber, await pool.GetStatsAsync(siteKey, p.Id), p.ForwardTo));
+            pools.Add(new PoolView(p.Id, p.Match, p.OverflowNumber, await pool.GetStatsAsync(siteKey, p.Id, site.Hold), p.ForwardTo));
         return TypedResults.Ok(new SiteView(Redacted(site), pools));
     }
 
@@ -92,7 +92,7 @@ internal static class AdminEndpoints
         var config = new PoolConfig { Id = poolId, Match = request.Match, OverflowNumber = overflow, ForwardTo = forwardTo, ForwardSip = forwardSip, Recording = recording };
         if (Refusal(await siteNumbers.PutPoolAsync(siteKey, config, numbers)) is { } refused) return refused;
         await NotifyAsync(observers);
-        return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId), config.ForwardTo, config.ForwardSip));
+        return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId, site.Hold), config.ForwardTo, config.ForwardSip));
     }
 
     internal static async Task<Results<Ok<PoolView>, ValidationProblem, ProblemHttpResult>> AddNumbersAsync(
@@ -108,7 +108,7 @@ internal static class AdminEndpoints
         if (await conflicts.CheckTrackingNumbersAsync("numbers", numbers) is { } taken) return taken;
         if (Refusal(await siteNumbers.AddNumbersAsync(siteKey, poolId, numbers)) is { } refused) return refused;
         await NotifyAsync(observers);
-        return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId), config.ForwardTo));
+        return TypedResults.Ok(new PoolView(poolId, config.Match, config.OverflowNumber, await pool.GetStatsAsync(siteKey, poolId, site.Hold), config.ForwardTo));
     }
 
     internal static async Task<Results<Ok<RetireResponse>, ProblemHttpResult, ValidationProblem>> RetireNumberAsync(
@@ -148,7 +148,7 @@ internal static class AdminEndpoints
     {
         if (await store.GetFreshAsync(siteKey) is not { } site) return SiteNotFound(siteKey);
         if (site.Pools.All(p => p.Id != poolId)) return PoolNotFound(siteKey, poolId);
-        return TypedResults.Ok(await pool.GetStatsAsync(siteKey, poolId));
+        return TypedResults.Ok(await pool.GetStatsAsync(siteKey, poolId, site.Hold));
     }
 
     /// <summary>The site as the admin API shows it: a Twilio auth token is never sent back.</summary>

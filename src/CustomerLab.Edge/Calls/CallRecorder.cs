@@ -101,14 +101,33 @@ internal sealed partial class CallRecorder(CallAttributor attributor, IConnectio
         var tracking = PhoneNumberParsing.DescribeCaller(e.To).Number;
         // The business leg's From is the caller id shown to the business, not necessarily the caller.
         var (caller, region, country) = PhoneNumberParsing.DescribeCaller(e.Leg == CallEvent.CallerLeg ? e.From : "");
+        // No state, yet the call is past ringing: Redis lost it mid-call (emptied, or restarted without persistence). The
+        // call began before this event: when its stored row says, so its start and its attribution stay what they were.
+        var startedAt = e.Rank >= 2 ? await StoredStartAsync(e, cancellationToken) ?? e.EventAt : e.EventAt;
         var attribution = e.Direction.StartsWith("inbound", StringComparison.OrdinalIgnoreCase) || e.Direction.Length == 0
-            ? await attributor.AttributeAsync(tracking, e.EventAt, cancellationToken)
+            ? await attributor.AttributeAsync(tracking, startedAt, cancellationToken)
             : new Attribution { Status = "not_tracking_number", Reason = $"{e.Direction} call" };
-        var (previous, firstCallId, latest) = await PreviousCallsAsync(attribution.SiteKey, caller, e.EventAt, e.CallId, cancellationToken);
-        return new CallState(e.EventAt, tracking, caller, region, country, attribution, previous, firstCallId, Rank: 0, Status: "", Duration: 0)
+        var (previous, firstCallId, latest) = await PreviousCallsAsync(attribution.SiteKey, caller, startedAt, e.CallId, cancellationToken);
+        return new CallState(startedAt, tracking, caller, region, country, attribution, previous, firstCallId, Rank: 0, Status: "", Duration: 0)
         {
             PreviousCallMs = latest,
         };
+    }
+
+    /// <summary>
+    /// When a call already stored began (null: no row yet). Every row of a call carries its start, so the earliest of
+    /// them is it, read without FINAL. Calls through the call-event spool (Twilio) are stored only once they end, so
+    /// their start is found only when Redis lost the state after that.
+    /// </summary>
+    private async Task<DateTimeOffset?> StoredStartAsync(CallEvent e, CancellationToken cancellationToken)
+    {
+        var parameters = new ClickHouseParameterCollection();
+        parameters.AddParameter("provider", e.Provider);
+        parameters.AddParameter("call", e.CallId);
+        using var reader = await clickHouse.ExecuteReaderAsync(
+            "SELECT count(), min(started_at) FROM calls WHERE provider = {provider:String} AND call_id = {call:String}", parameters, cancellationToken: cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return Convert.ToUInt64(reader.GetValue(0)) == 0 ? null : new DateTimeOffset(DateTime.SpecifyKind(reader.GetDateTime(1), DateTimeKind.Utc));
     }
 
     /// <summary>The caller's earlier calls to the site: how many, the first one's id, and when the latest started (Unix ms);

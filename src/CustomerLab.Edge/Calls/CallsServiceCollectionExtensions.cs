@@ -12,6 +12,8 @@ internal static class CallsServiceCollectionExtensions
     {
         services.AddOptions<CallOptions>().BindConfiguration(CallOptions.Section).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CallOptions>, CallOptionsValidator>());
+        // Pools are sized for the grace window the attribution uses (Numbers cannot read the calls' options itself).
+        services.TryAddSingleton(sp => new Numbers.PoolSizing(TimeSpan.FromMinutes(sp.GetRequiredService<IOptions<CallOptions>>().Value.GraceMinutes)));
         services.TryAddSingleton<CallAttributor>();
         services.TryAddSingleton<CallRecorder>();
         // Recordings: their rows, their audio through the edge, their deletion at Twilio.

@@ -65,7 +65,7 @@ public sealed record PoolSnapshot(
 /// <param name="ExhaustedLastHour">Sessions that found no free number in the last 60 minutes.</param>
 /// <param name="ExhaustedLastDay">… in the last 24 hours.</param>
 /// <param name="PeakConcurrentDemand">Highest concurrent demand (leases plus sessions left without a number) in the last 24 hours.</param>
-/// <param name="RecommendedSize">Peak demand plus 20% headroom, so a session rarely finds the pool empty.</param>
+/// <param name="RecommendedSize">Peak demand plus 20% headroom, so a session rarely finds the pool empty, plus room for released numbers to rest through the calls' grace window (<see cref="PoolSizing"/>).</param>
 public sealed record PoolStats(
     int Size, int LeasedNow, int Free, int Retiring, long ExhaustedLastHour, long ExhaustedLastDay,
     long PeakConcurrentDemand, int RecommendedSize, double Utilisation);

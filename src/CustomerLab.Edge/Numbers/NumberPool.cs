@@ -13,7 +13,7 @@ namespace CustomerLab.Edge.Numbers;
 /// most one live session at any instant; a session holds at most one number per pool; no number is lost from
 /// or duplicated in a pool.
 /// </summary>
-public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
+public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time, PoolSizing? sizing = null)
 {
     /// <summary>How long a visitor's last number is remembered for stickiness: 30 days.</summary>
     public static readonly TimeSpan VisitorMemory = TimeSpan.FromDays(30);
@@ -190,8 +190,8 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
             (await retired).Select(v => (string)v!).ToHashSet());
     }
 
-    /// <summary>Size, use, exhaustion and the recommended size. Also drops counters older than a week.</summary>
-    public async Task<PoolStats> GetStatsAsync(string siteKey, string poolId)
+    /// <summary>Size, use, exhaustion and the recommended size for the site's <paramref name="hold"/> (default 30 minutes). Also drops counters older than a week.</summary>
+    public async Task<PoolStats> GetStatsAsync(string siteKey, string poolId, TimeSpan? hold = null)
     {
         var keys = KeysFor(siteKey, poolId);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -230,7 +230,7 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
         var sizeNow = (int)await size;
         var leased = (int)await live;
         return new PoolStats(sizeNow, leased, (int)await free, (int)await retiring, lastHour, lastDay, peakDemand,
-            RecommendedSize(peakDemand), sizeNow == 0 ? 0 : Math.Round((double)leased / sizeNow, 4));
+            (sizing ?? PoolSizing.WithoutGrace).RecommendedSize(peakDemand, hold ?? TimeSpan.FromMinutes(30)), sizeNow == 0 ? 0 : Math.Round((double)leased / sizeNow, 4));
     }
 
     /// <summary>
@@ -245,9 +245,6 @@ public sealed class NumberPool(IConnectionMultiplexer redis, TimeProvider time)
         return Enumerable.Range(0, 24).Select(i => hourNow - 23 + i)
             .Select(hour => (DateTimeOffset.FromUnixTimeMilliseconds(hour * 3_600_000), peaks.GetValueOrDefault(hour))).ToList();
     }
-
-    /// <summary>Peak concurrent demand plus 20% headroom, at least one number.</summary>
-    public static int RecommendedSize(long peakDemand) => (int)Math.Max(1, Math.Ceiling(peakDemand * 1.2));
 
     private static List<EndedLease> ReadEnded(PoolKeys keys, RedisResult[] raw, int start, string reason)
     {

@@ -149,7 +149,7 @@ public sealed class ConsoleSetupBrowserTests(DevelopmentBrowserFixture fixture) 
 
         Assert.Equal(1, await page.Locator($"#pool-{site}-main").CountAsync());
         var warning = await page.Locator($"#pool-{site}-main [role=alert]").InnerTextAsync();
-        Assert.Equal("Too small: peak demand was 2 in the last 24 hours, and the pool has 1. Add at least 2 to reach the recommended size of 3.", warning);
+        Assert.Equal("Too small: peak demand was 2 in the last 24 hours, and the pool has 1. Add at least 3 to reach the recommended size of 4.", warning);
         Assert.Equal("too small", await page.Locator($"#pool-{site}-main h3 .badge").InnerTextAsync());
         await ConsoleTesting.ScreenshotAsync(page, "console-pool-too-small");
         Assert.Equal(0, await page.Locator($"#pool-{other}-main").CountAsync());

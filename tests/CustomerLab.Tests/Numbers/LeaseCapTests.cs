@@ -61,7 +61,7 @@ public sealed class LeaseCapTests(LeaseCapEdgeFixture fixture) : IClassFixture<L
         Assert.All(answers.Skip(10), a => Assert.Equal(("default", "lease_cap", Default), (a.Status, a.Reason, a.Number)));
         var stats = await fixture.Edge.Services.GetRequiredService<NumberPool>().GetStatsAsync(site, "main");
         Assert.Equal((10, 10L, 0L), (stats.LeasedNow, stats.PeakConcurrentDemand, stats.ExhaustedLastHour));
-        Assert.Equal(12, stats.RecommendedSize);
+        Assert.Equal(16, stats.RecommendedSize); // ceil(10 × 1.2 + 10 × 10 min grace ÷ 30 min hold)
 
         // Another network still gets a number.
         Assert.Equal("assigned", (await CookielessAsync(site, otherNetwork)).Status);

@@ -118,7 +118,7 @@ public sealed class NumbersApiTests(NumbersEdgeFixture fixture) : IClassFixture<
         Assert.Equal(overflow, json.GetProperty("number").GetString());
         Assert.Equal(1, stats.GetProperty("exhaustedLastHour").GetInt64());
         Assert.Equal(2, stats.GetProperty("peakConcurrentDemand").GetInt64());
-        Assert.Equal(3, stats.GetProperty("recommendedSize").GetInt32());
+        Assert.Equal(4, stats.GetProperty("recommendedSize").GetInt32()); // ceil(2 × 1.2 + 2 × 10 min grace ÷ 30 min hold)
         Assert.Equal(1, stats.GetProperty("leasedNow").GetInt32());
     }
 

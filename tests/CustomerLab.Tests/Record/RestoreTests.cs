@@ -71,17 +71,9 @@ public sealed class RestoreTests(FlushableRedis redis, ClickHouseHostFixture cli
     [Fact]
     public async Task CallsAcrossTheLoss_AreAttributedToTheSessionThatHeldTheNumber()
     {
-        var database = EdgeApplication.DatabaseFor(nameof(CallsAcrossTheLoss_AreAttributedToTheSessionThatHeldTheNumber));
-        await using var edge = new EdgeApplication(redis.Server.Url, clickHouse.BaseUrl, database);
-        using var admin = new EdgeClient(edge);
-        var site = TestSites.NewSiteKey();
-        await admin.CreateSiteAsync(site, Numbers.NumbersEdgeFixture.Numbers(2));
+        await using var edge = new EdgeApplication(redis.Server.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor(nameof(CallsAcrossTheLoss_AreAttributedToTheSessionThatHeldTheNumber)));
         using var holder = new EdgeClient(edge);
-        var number = (await EdgeClient.JsonAsync(await holder.RequestNumberAsync(site, "https://www.example.com/"))).GetProperty("number").GetString()!;
-        var session = holder.Cookies[Edge.Cookies.VisitorCookies.SessionCookie].Split('~')[0];
-        using var history = clickHouse.CreateClient(database);
-        await Poll.UntilAsync(async () => await Calls.CallsTesting.CountAsync(history, $"SELECT count() FROM lease_history WHERE site_id = '{site}'") == 1,
-            Patience, "the lease's start row in ClickHouse");
+        var (site, number, session) = await LeaseRecordedAsync(edge, holder);
 
         await redis.FlushAllAsync();
         using var http = edge.CreateClient();
@@ -99,6 +91,50 @@ public sealed class RestoreTests(FlushableRedis redis, ClickHouseHostFixture cli
         // After the holder took its number back (a second lease row of the same session): still that session, not ambiguous.
         Assert.Equal(number, (await EdgeClient.JsonAsync(await holder.RequestNumberAsync(site, "https://www.example.com/next"))).GetProperty("number").GetString());
         Assert.Equal(("attributed", session), await CallAsync("after-"));
+    }
+
+    [Fact]
+    public async Task ACallInProgress_KeepsItsStartAndAttribution_IfRedisLosesItsStateMidCall()
+    {
+        await using var edge = new EdgeApplication(redis.Server.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor(nameof(ACallInProgress_KeepsItsStartAndAttribution_IfRedisLosesItsStateMidCall)));
+        using var holder = new EdgeClient(edge);
+        var (_, number, session) = await LeaseRecordedAsync(edge, holder);
+        using var store = clickHouse.CreateClient(edge.Database);
+        using var http = edge.CreateClient();
+        var callId = "mid-call-" + Guid.NewGuid().ToString("N");
+        var rang = DateTimeOffset.UtcNow;
+        Task<HttpResponseMessage> EventAsync(string status, DateTimeOffset at, int? duration = null) => Calls.CallWebhooks.SendGenericAsync(http,
+            new { provider = "acme", callId, from = "+16175550124", to = number, status, direction = "inbound", at, durationSeconds = duration });
+        Assert.True((await EventAsync("ringing", rang)).IsSuccessStatusCode);
+
+        // Redis forgets the call between its ringing and its end, 50 minutes later: past the lease and its grace window,
+        // so attributing the call anew at its end would find nobody.
+        await redis.FlushAllAsync();
+        var ended = await EventAsync("completed", rang.AddMinutes(50), 2990);
+        Assert.True(ended.IsSuccessStatusCode, await ended.Content.ReadAsStringAsync(Ct));
+
+        // One call, with the start it rang at and the session that held the number then; no second row with the end as its start.
+        using var reader = await store.ExecuteReaderAsync(
+            $"SELECT toUnixTimestamp64Milli(started_at), status, attribution_status, session_id, duration_seconds FROM calls FINAL WHERE call_id = '{callId}'", cancellationToken: Ct);
+        Assert.True(await reader.ReadAsync(Ct));
+        Assert.Equal((rang.ToUnixTimeMilliseconds(), "completed", "attributed", session, 2990u),
+            (Convert.ToInt64(reader.GetValue(0)), reader.GetString(1), reader.GetString(2), reader.GetString(3), Convert.ToUInt32(reader.GetValue(4))));
+        Assert.False(await reader.ReadAsync(Ct));
+        Assert.Equal(0ul, await Calls.CallsTesting.CountAsync(store, $"SELECT count() FROM calls WHERE call_id = '{callId}' AND started_at != fromUnixTimestamp64Milli({rang.ToUnixTimeMilliseconds()})"));
+    }
+
+    /// <summary>A new site of two numbers whose first number <paramref name="holder"/> leases; returns once the lease's start row is in ClickHouse.</summary>
+    private async Task<(string Site, string Number, string Session)> LeaseRecordedAsync(EdgeApplication edge, EdgeClient holder)
+    {
+        using var admin = new EdgeClient(edge);
+        var site = TestSites.NewSiteKey();
+        await admin.CreateSiteAsync(site, Numbers.NumbersEdgeFixture.Numbers(2));
+        var number = (await EdgeClient.JsonAsync(await holder.RequestNumberAsync(site, "https://www.example.com/"))).GetProperty("number").GetString()!;
+        var session = holder.Cookies[Edge.Cookies.VisitorCookies.SessionCookie].Split('~')[0];
+        using var history = clickHouse.CreateClient(edge.Database);
+        await Poll.UntilAsync(async () => await Calls.CallsTesting.CountAsync(history, $"SELECT count() FROM lease_history WHERE site_id = '{site}'") == 1,
+            Patience, "the lease's start row in ClickHouse");
+        return (site, number, session);
     }
 
     [Fact]

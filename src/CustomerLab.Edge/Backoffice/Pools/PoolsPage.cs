@@ -58,7 +58,7 @@ internal static class PoolsPage
     {
         var cards = new StringBuilder();
         foreach (var config in site.Pools)
-            cards.Append(await PoolHtmlAsync(site.SiteKey, config, pool, admin, csrf, state));
+            cards.Append(await PoolHtmlAsync(site, config, pool, admin, csrf, state));
         var creating = state is not null && state.Is("create", site.SiteKey, "");
         var flags = new HashSet<string>();
         if (admin) flags.Add("admin");
@@ -73,9 +73,10 @@ internal static class PoolsPage
         return ConsoleLayout.Fill(html, "<!--createRule-->", RuleHtml(creating ? state!.Values : null, null));
     }
 
-    private static async Task<string> PoolHtmlAsync(string site, PoolConfig config, NumberPool pool, bool admin, string csrf, PoolFormState? state)
+    private static async Task<string> PoolHtmlAsync(SiteConfig siteConfig, PoolConfig config, NumberPool pool, bool admin, string csrf, PoolFormState? state)
     {
-        var stats = await pool.GetStatsAsync(site, config.Id);
+        var site = siteConfig.SiteKey;
+        var stats = await pool.GetStatsAsync(site, config.Id, siteConfig.Hold);
         var peaks = await pool.GetHourlyPeaksAsync(site, config.Id);
         var snapshot = await pool.SnapshotAsync(site, config.Id);
         string N(long n) => n.ToString(CultureInfo.InvariantCulture);
