@@ -35,7 +35,7 @@ internal sealed class Visitor
     }
 }
 
-internal sealed record NumberAnswer(bool Ok, int Status, string? Number, string? Kind, string? Reason);
+internal sealed record NumberAnswer(bool Ok, int Status, string? Number, string? Kind, string? Reason, DateTimeOffset? ExpiresAt = null);
 
 internal sealed record CallAnswer(bool Ok, int Status, string? Attribution, string? SessionId);
 
@@ -89,27 +89,28 @@ internal sealed class EdgeClient : IDisposable
         var bytes = await response.Content.ReadAsByteArrayAsync();
         visitor.Absorb(response);
         if (!response.IsSuccessStatusCode) return new(false, (int)response.StatusCode, null, null, null);
-        var (number, status, reason) = ReadNumberAnswer(bytes);
-        return new(true, 200, number, status, reason);
+        var (number, status, reason, expiresAt) = ReadNumberAnswer(bytes);
+        return new(true, 200, number, status, reason, expiresAt is null ? null : DateTimeOffset.Parse(expiresAt, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static string JsonString(string value) => JsonSerializer.Serialize(value);
 
-    /// <summary>The answer's top-level <c>number</c>, <c>status</c> and <c>reason</c>, read without building a tree.</summary>
-    private static (string? Number, string? Status, string? Reason) ReadNumberAnswer(ReadOnlySpan<byte> json)
+    /// <summary>The answer's top-level <c>number</c>, <c>status</c>, <c>reason</c> and <c>expiresAt</c>, read without building a tree.</summary>
+    private static (string? Number, string? Status, string? Reason, string? ExpiresAt) ReadNumberAnswer(ReadOnlySpan<byte> json)
     {
         var reader = new Utf8JsonReader(json);
-        string? number = null, status = null, reason = null;
+        string? number = null, status = null, reason = null, expiresAt = null;
         while (reader.Read())
         {
             if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1) continue;
-            var field = reader.ValueTextEquals("number"u8) ? 1 : reader.ValueTextEquals("status"u8) ? 2 : reader.ValueTextEquals("reason"u8) ? 3 : 0;
+            var field = reader.ValueTextEquals("number"u8) ? 1 : reader.ValueTextEquals("status"u8) ? 2 : reader.ValueTextEquals("reason"u8) ? 3
+                : reader.ValueTextEquals("expiresAt"u8) ? 4 : 0;
             reader.Read();
             if (field == 0) { reader.Skip(); continue; }
             var value = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-            if (field == 1) number = value; else if (field == 2) status = value; else reason = value;
+            if (field == 1) number = value; else if (field == 2) status = value; else if (field == 3) reason = value; else expiresAt = value;
         }
-        return (number, status, reason);
+        return (number, status, reason, expiresAt);
     }
 
     /// <summary>Pageviews (an array of up to 50 events): true when the edge answered 202 (durable in its spool).</summary>

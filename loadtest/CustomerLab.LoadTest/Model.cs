@@ -157,7 +157,7 @@ internal sealed class VisitorModel(ModelOptions model, string edgeUrl, Stack sta
         };
         var callAfterPage = calls && timing == CallTiming.WhileBrowsing ? random.Next(pages) : -1;
         string? shown = null;
-        double lastNumberSend = 0, lastNumberRecv = 0;
+        double lastNumberSend = 0, leaseEnd = 0;
         var url = paid ? $"https://{host}/landing?gclid=lt{random.NextInt64():x}" : $"https://{host}/";
         var referrer = paid ? "https://www.google.com/" : new[] { "https://www.bing.com/", "", "https://news.example.org/story" }[random.Next(3)];
         try
@@ -179,7 +179,9 @@ internal sealed class VisitorModel(ModelOptions model, string edgeUrl, Stack sta
                     {
                         shown = answer.Number;
                         lastNumberSend = send;
-                        lastNumberRecv = Now;
+                        // When the lease ends, as the edge told the page (a renewal answered from the signed cookie
+                        // keeps the expiry Redis has, which may be up to a quarter of a hold earlier than send + hold).
+                        leaseEnd = answer.ExpiresAt is { } expires ? Now + (expires - DateTimeOffset.UtcNow).TotalSeconds : send + model.HoldMinutes * 60;
                         if (answer.Kind == "default") { Interlocked.Increment(ref _defaults); _defaultReasons.AddOrUpdate(answer.Reason ?? "", 1, (_, c) => c + 1); }
                         _observations.Add(new(key, visitor.SessionId, answer.Number ?? "", answer.Kind ?? "", send, Now));
                     }
@@ -190,10 +192,10 @@ internal sealed class VisitorModel(ModelOptions model, string edgeUrl, Stack sta
             if (calls && callAfterPage < 0 && shown is not null)
             {
                 var hold = model.HoldMinutes * 60;
-                // After the last page: before the lease (a hold after the last number request) runs out, or after it
-                // ended (3 s of slack past the edge's expiry) and before the grace window closes (5 s of slack).
+                // After the last page: before the lease runs out (within half a hold of the last number request), or
+                // after it ended (3 s of slack past its expiry) and before the grace window closes (5 s of slack).
                 var due = timing == CallTiming.AfterLease
-                    ? lastNumberRecv + hold + 3 + random.NextDouble() * Math.Max(0, lastNumberSend + hold + model.GraceMinutes * 60 - 5 - (lastNumberRecv + hold + 3))
+                    ? leaseEnd + 3 + random.NextDouble() * (model.GraceMinutes * 60 - 8)
                     : lastNumberSend + 2 + random.NextDouble() * (hold * 0.5 - 2);
                 if (due > Now) await Task.Delay(TimeSpan.FromSeconds(due - Now));
                 await CallAsync(key, shown, visitor.SessionId, timing, random);

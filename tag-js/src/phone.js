@@ -47,7 +47,7 @@ export function replace(text, m, lease) {
     for (i = 0; (t = m.t[i]); i++) {
       if (d.slice(-t[1].length) != t[1]) continue
       if (lease[0] != t[0] || lease[2] != t[2] || lease[1].length != t[1].length)
-        return before + lease[lease[0] != t[0] || num.indexOf('+') >= 0 ? 5 : 4]
+        return before + lease[lease[0] != t[0] || num.includes('+') ? 5 : 4]
       /* Same country, shape and length: swap the NSN digits from the right, keep everything else. */
       for (out = '', j = lease[1].length, i = num.length; i--;)
         out = (j && num[i] >= '0' && num[i] <= '9' ? lease[1][--j] : num[i]) + out
