@@ -182,8 +182,15 @@ internal static class Runner
         }
         if (options.Command is "collect" or "full" or "nginx")
         {
+            var commitsBefore = await SpoolCommitsAsync(client, edgeUrl);
             var collect = await Phase("collect", () => Bench.CollectClosedAsync(client, edgeUrl, bench!, "collect", Concurrency, warmup, phase));
             result.Ratios["collect/baseline"] = Math.Round(collect.RequestsPerSecond / baseline.RequestsPerSecond, 3);
+            // Group commits (one fdatasync each) during the phase and its warm-up, from the edge's /metrics.
+            var commitsAfter = await SpoolCommitsAsync(client, edgeUrl);
+            var commits = commitsAfter.Commits - commitsBefore.Commits;
+            result.Settings["collectSpoolCommitsPerSecond"] = Math.Round(commits / (phase + warmup).TotalSeconds);
+            result.Settings["collectEventsPerSpoolCommit"] = commits == 0 ? 0 : Math.Round((collect.Requests + collect.RequestsPerSecond * warmup.TotalSeconds) / commits, 1);
+            result.Settings["collectBytesPerSpoolCommit"] = commits == 0 ? 0 : Math.Round((commitsAfter.Bytes - commitsBefore.Bytes) / commits);
         }
         if (options.Command is "full" or "nginx") result.Settings["model"] = model;
         if (options.Command == "full")
@@ -211,6 +218,20 @@ internal static class Runner
     }
 
     /// <summary>The edge's renewal counter by <c>answered_by</c> (cookie, redis), from its Prometheus text.</summary>
+    /// <summary>The spool's commits so far and the bytes they wrote (customerlab_spool_commits_total, customerlab_spool_commit_bytes).</summary>
+    private static async Task<(double Commits, double Bytes)> SpoolCommitsAsync(EdgeClient client, string edgeUrl)
+    {
+        double commits = 0, bytes = 0;
+        foreach (var line in (await client.GetTextAsync(edgeUrl + "/metrics")).Split('\n'))
+        {
+            var value = line.StartsWith('#') ? null : line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).FirstOrDefault();
+            if (value is null || !double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var x)) continue;
+            if (line.StartsWith("customerlab_spool_commits_total", StringComparison.Ordinal)) commits += x;
+            else if (line.StartsWith("customerlab_spool_commit_bytes_sum", StringComparison.Ordinal)) bytes += x;
+        }
+        return (commits, bytes);
+    }
+
     private static async Task<Dictionary<string, long>> RenewalsByAnswerAsync(EdgeClient client, string edgeUrl)
     {
         var counts = new Dictionary<string, long>();

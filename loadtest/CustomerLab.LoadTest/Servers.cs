@@ -229,6 +229,8 @@ internal sealed class Stack : IAsyncDisposable
              "--Security:PermitsPerIp=1000000000", "--Security:PermitsPerSite=1000000000", "--Numbers:LeaseCapPerNetwork=0",
              // The sign-in phase floods from one address with new names: only the hash cap stands between it and the tag.
              "--Login:AttemptsPerPrefix=1000000000", "--Login:FreeFailures=1000000000",
+             // What the spool's fsync per group commit costs: the same run with Delivery:Fsync=Interval (--spool-fsync Interval).
+             $"--Delivery:Fsync={_options.SpoolFsync ?? "Always"}",
              "--Logging:LogLevel:Default=Warning"],
             _dir, _options.PidFile, new Dictionary<string, string> { ["ASPNETCORE_ENVIRONMENT"] = "Production" }));
         var slot = Edges.FindIndex(e => e.Port == edgePort);

@@ -120,7 +120,9 @@ internal sealed class CallAttributor(NumberIndex index, NumberPool pools, SiteSt
     /// <summary>
     /// The visitor's touches up to the call: the site's key range, and only the granules the visitor lookup index
     /// (migration 0040) says may hold the visitor. The index may be used under FINAL because every version of a pageview
-    /// carries the same visitor: no newer version can hide in a granule the index skips.
+    /// carries the same visitor: no newer version can hide in a granule the index skips. So the exact mode is off: in it,
+    /// ClickHouse widens the index's choice again to every granule whose key range meets a chosen one, which with many
+    /// parts is the site's whole key range (the visitor index then saves nothing).
     /// </summary>
     internal const string TouchesQuery = """
             SELECT
@@ -139,7 +141,7 @@ internal sealed class CallAttributor(NumberIndex index, NumberPool pools, SiteSt
                 argMaxIf(extractURLParameter(url, {pub:String}), timestamp, extractURLParameter(url, {pub:String}) != '')
             FROM pageviews FINAL
             WHERE site_id = {site:String} AND visitor_id = {visitor:String} AND timestamp <= {at:DateTime64(3, 'UTC')}
-            SETTINGS use_skip_indexes_if_final = 1
+            SETTINGS use_skip_indexes_if_final = 1, use_skip_indexes_if_final_exact_mode = 0
         """;
 
     private async Task<Attribution> AddTouchesAsync(Attribution attribution, DateTimeOffset at, CancellationToken cancellationToken)

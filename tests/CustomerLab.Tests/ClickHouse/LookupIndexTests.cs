@@ -3,6 +3,7 @@ using ClickHouse.Driver.Utility;
 using CustomerLab.Edge.Calls;
 using CustomerLab.Tests.Fixtures;
 using CustomerLab.Tests.Numbers;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CustomerLab.Tests.ClickHouse;
 
@@ -27,6 +28,13 @@ public sealed class LookupIndexTests(NumbersEdgeFixture fixture) : IClassFixture
             SELECT generateUUIDv7(number), '{site}', 'pageview', toDateTime64('2026-11-01 00:00:00', 3, 'UTC') + number,
                    concat('v', toString(intDiv(number, 100))), concat('s', toString(intDiv(number, 100))), 'https://example.com/'
             FROM numbers({Rows})
+            """, cancellationToken: Ct);
+        // A second part, as a site's history has many: one more pageview of the visitor whose key sorts first. Its granule's
+        // key range runs to the end of the site, so under FINAL ClickHouse's exact mode would widen the index's choice to
+        // every granule of the first part.
+        await clickHouse.ExecuteNonQueryAsync($"""
+            INSERT INTO pageviews (event_id, site_id, event_name, timestamp, visitor_id, session_id, url)
+            VALUES ('00000000-0000-7000-8000-000000000001', '{site}', 'pageview', '2026-11-01 00:00:00', 'v500', 's500', 'https://example.com/')
             """, cancellationToken: Ct);
 
         var parameters = new ClickHouseParameterCollection();
@@ -64,15 +72,55 @@ public sealed class LookupIndexTests(NumbersEdgeFixture fixture) : IClassFixture
         Assert.InRange(read, 1, 2);
     }
 
-    /// <summary>The granules left (and those it was given) by the named skip index, from the query's EXPLAIN indexes = 1.</summary>
+    [Fact]
+    public async Task TheEdgesQueriesUnderFinal_ReadOnlyThePartitionsOfTheirWindow()
+    {
+        using var seed = fixture.ClickHouse.CreateClient(fixture.Edge.Database);
+        var site = TestSites.NewSiteKey();
+        // A year of calls, one every 43 minutes: twelve monthly partitions.
+        await seed.ExecuteNonQueryAsync($"""
+            INSERT INTO calls (site_id, call_id, started_at, caller_number)
+            SELECT '{site}', concat('call', toString(number)), toDateTime64('2025-12-01 00:00:00', 3, 'UTC') + number * 2592, '+14155550100'
+            FROM numbers(12000)
+            """, cancellationToken: Ct);
+
+        // The export's filter (CallExportsApi), through the edge's own client: one month of the site.
+        var edgeClient = fixture.Edge.Services.GetRequiredService<global::ClickHouse.Driver.ClickHouseClient>();
+        var parameters = new ClickHouseParameterCollection();
+        parameters.AddParameter("site", site);
+        parameters.AddParameter("from", new DateTime(2026, 10, 1, 0, 0, 0, DateTimeKind.Utc));
+        parameters.AddParameter("to", new DateTime(2026, 10, 31, 0, 0, 0, DateTimeKind.Utc));
+        var lines = await ExplainAsync(edgeClient, $"SELECT count() FROM {fixture.Edge.Database}.calls FINAL WHERE site_id = {{site:String}} " +
+            "AND started_at >= {from:DateTime64(3, 'UTC')} AND started_at < {to:DateTime64(3, 'UTC')}", parameters);
+
+        var partition = lines.FindIndex(l => l == "Min-Max");
+        Assert.True(partition >= 0, string.Join('\n', lines));
+        var section = lines.Skip(partition).ToList();
+        Assert.NotEqual("Condition: true", section.First(l => l.StartsWith("Condition:", StringComparison.Ordinal)));
+        var parts = section.First(l => l.StartsWith("Parts:", StringComparison.Ordinal))["Parts:".Length..].Trim().Split('/').Select(int.Parse).ToArray();
+        Assert.True(parts[0] < parts[1] && parts[1] >= 12, $"FINAL should keep to the window's partitions:\n{string.Join('\n', lines)}");
+    }
+
+    /// <summary>
+    /// The granules the query reads in the end (ReadFromMergeTree's <c>Granules:</c>, after every index step, FINAL's
+    /// widening included) and those the named skip index was given, from the query's EXPLAIN indexes = 1.
+    /// </summary>
     private static async Task<(int Read, int Total)> SkipIndexGranulesAsync(global::ClickHouse.Driver.ClickHouseClient clickHouse, string query, ClickHouseParameterCollection parameters, string index)
     {
-        var lines = new List<string>();
-        using (var reader = await clickHouse.ExecuteReaderAsync("EXPLAIN indexes = 1 " + query, parameters, cancellationToken: Ct))
-            while (await reader.ReadAsync(Ct)) lines.Add(reader.GetString(0).Trim());
+        var lines = await ExplainAsync(clickHouse, query, parameters);
         var at = lines.FindIndex(l => l == $"Name: {index}");
         Assert.True(at >= 0, $"EXPLAIN does not use {index}:\n{string.Join('\n', lines)}");
-        var granules = lines.Skip(at).First(l => l.StartsWith("Granules:", StringComparison.Ordinal))["Granules:".Length..].Trim().Split('/');
-        return (int.Parse(granules[0]), int.Parse(granules[1]));
+        var given = lines.Skip(at).First(l => l.StartsWith("Granules:", StringComparison.Ordinal))["Granules:".Length..].Trim().Split('/')[1];
+        var read = lines.First(l => l.StartsWith("Parts:", StringComparison.Ordinal) && l.Contains("| Granules:", StringComparison.Ordinal)).Split("Granules:")[1].Trim();
+        return (int.Parse(read), int.Parse(given));
+    }
+
+    /// <summary>The lines of the query's EXPLAIN indexes = 1, trimmed.</summary>
+    private static async Task<List<string>> ExplainAsync(global::ClickHouse.Driver.ClickHouseClient clickHouse, string query, ClickHouseParameterCollection parameters)
+    {
+        var lines = new List<string>();
+        using var reader = await clickHouse.ExecuteReaderAsync("EXPLAIN indexes = 1 " + query, parameters, cancellationToken: Ct);
+        while (await reader.ReadAsync(Ct)) lines.Add(reader.GetString(0).Trim());
+        return lines;
     }
 }

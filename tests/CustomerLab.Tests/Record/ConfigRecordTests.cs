@@ -86,6 +86,30 @@ public sealed class ConfigRecordTests(GarnetFixture garnet, ClickHouseHostFixtur
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
     }
 
+    [Fact]
+    public async Task AdminWrites_Answer503Problem_WhileRedisHangs()
+    {
+        await using var redis = new RedisServerProcess();
+        await redis.StartAsync();
+        var database = EdgeApplication.DatabaseFor(nameof(AdminWrites_Answer503Problem_WhileRedisHangs));
+        await using var edge = new EdgeApplication(redis.Url, clickHouse.BaseUrl, database);
+        using var admin = new EdgeClient(edge);
+        var site = TestSites.NewSiteKey();
+        await admin.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(1));
+
+        // A hung Redis (SIGSTOP): the write times out inside the edge; the client is told to try again, never a 500.
+        redis.Pause();
+        var changed = await admin.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}", new { domains = new[] { "example.com" }, defaultNumber = "+12025550188" });
+        redis.Resume();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, changed.StatusCode);
+        Assert.Equal("application/problem+json", changed.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(changed.Headers.RetryAfter);
+
+        // Redis back: a retry is acknowledged (409 until the interrupted write's site lock runs out, 10 s at most).
+        await Poll.UntilAsync(async () => (await admin.AdminAsync(HttpMethod.Put, $"/admin/sites/{site}",
+            new { domains = new[] { "example.com" }, defaultNumber = "+12025550188" })).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(60), "the retried write");
+    }
+
     internal static async Task<List<object?[]>> QueryAsync(global::ClickHouse.Driver.ClickHouseClient client, string sql)
     {
         var rows = new List<object?[]>();
