@@ -26,7 +26,9 @@ internal static class SiteCors
     public static IResult Preflight(HttpContext context)
     {
         var origin = context.Request.Headers.Origin.ToString();
-        if (origin.Length > 0)
+        // Echoed only when it can be a header value again: Kestrel refuses to send non-ASCII or control characters, and
+        // a browser's Origin never has them (international domains travel as punycode).
+        if (origin.Length > 0 && origin.All(c => c is > ' ' and < '\x7f'))
         {
             Allow(context.Response, origin);
             context.Response.Headers.AccessControlAllowMethods = "POST";

@@ -70,6 +70,16 @@ public sealed class SocketFuzzTests(SocketEdgeFixture fixture) : IClassFixture<S
         await FuzzTests.AssertTheSpoolStillShipsAsync(client, fixture.ClickHouse, fixture.Edge.Database);
     }
 
+    [Theory]
+    [InlineData("http://ex\u00e4mple.com")]
+    [InlineData("\ufffd")]
+    public async Task APreflightWithANonAsciiOrigin_Is204WithoutCors_Not500(string origin)
+    {
+        var (status, headers, _) = await SendRawAsync(new FuzzTests.FuzzRequest("OPTIONS", "/v1/collect", "application/json", [], [("Origin", origin)], false));
+        Assert.Equal(204, status);
+        Assert.False(headers.ContainsKey("access-control-allow-origin"));
+    }
+
     /// <summary>Writes the request as raw HTTP/1.1 (Connection: close) and reads the whole answer.</summary>
     private async Task<(int Status, Dictionary<string, string> Headers, string Body)> SendRawAsync(FuzzTests.FuzzRequest request)
     {
