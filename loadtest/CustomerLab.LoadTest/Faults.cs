@@ -47,7 +47,6 @@ internal static class Faults
         var leases = new ConcurrentQueue<(string Number, string Session, double At)>();
         // Who was shown each number last, and when (s): what a call to it is expected to be attributed to.
         var shown = new ConcurrentDictionary<string, (string Session, double At)>();
-        var defaults = new ConcurrentQueue<(double At, double Ms, string Reason)>();
         var numberLatencies = new ConcurrentQueue<(double At, double Ms, string Answer)>();
         var collectLatencies = new ConcurrentQueue<(double At, double Ms)>();
         double faultStartedAt = double.MaxValue, faultEndedAt = double.MaxValue;
@@ -70,14 +69,14 @@ internal static class Faults
                         var asked = clock.Elapsed.TotalSeconds;
                         var n = await client.NumberAsync(url, visitor, Site, $"https://{Host}/", "");
                         var answeredAt = clock.Elapsed.TotalSeconds;
-                        numberLatencies.Enqueue((asked, (answeredAt - asked) * 1000, n.Ok ? $"{n.Kind}{(n.Reason is null ? "" : ":" + n.Reason)}" : n.Status.ToString()));
+                        var answer = n.Ok ? $"{n.Kind}{(n.Reason is null ? "" : ":" + n.Reason)}" : n.Status.ToString();
+                        numberLatencies.Enqueue((asked, (answeredAt - asked) * 1000, answer));
                         if (n.Ok && n.Kind is "assigned" or "renewed")
                         {
                             leases.Enqueue((n.Number!, visitor.SessionId, answeredAt));
                             shown[n.Number!] = (visitor.SessionId, answeredAt);
                         }
-                        else if (n.Ok) defaults.Enqueue((asked, (answeredAt - asked) * 1000, n.Reason ?? ""));
-                        numberOutcomes.AddOrUpdate(n.Ok ? $"{n.Kind}{(n.Reason is null ? "" : ":" + n.Reason)}" : n.Status.ToString(), 1, (_, c) => c + 1);
+                        numberOutcomes.AddOrUpdate(answer, 1, (_, c) => c + 1);
                     }
                     var collectAsked = clock.Elapsed.TotalSeconds;
                     var (ok, status) = await client.CollectAsync(url, visitor, Site, events);
@@ -180,7 +179,8 @@ internal static class Faults
 
         var storedAcked = acked.Keys.Count(stored.ContainsKey);
         var twoSessions = LiveInTwoSessions(leases, HoldSeconds);
-        var after = defaults.Where(d => d.At >= faultStartedAt).ToList();
+        var after = numberLatencies.Where(l => l.At >= faultStartedAt && l.Answer.StartsWith("default", StringComparison.Ordinal))
+            .Select(l => (l.At, Reason: l.Answer.Split(':', 2) is [_, var reason] ? reason : "")).ToList();
         var lastDefault = after.Count == 0 ? 0 : after.Max(d => d.At) - faultStartedAt;
         // By reason: pool_exhausted is also the run's steady state (a 300-number pool, visitors arriving faster than
         // a hold), so each reason gets its count and how long after the fault's start it was last answered.
@@ -190,7 +190,7 @@ internal static class Faults
         var slowest = numberLatencies.IsEmpty ? 0 : numberLatencies.Max(l => l.Ms);
         Console.WriteLine($"    numbers live in two sessions {twoSessions}; default answers after the fault {after.Count}, the last {lastDefault:0.0} s after it; slowest /v1/number {slowest:0} ms");
         // /v1/number while the fault lasts and after it ends, apart: the bound holds during a hang; after it, how soon
-        // Redis answers again (the last redis_unavailable answer) and how slow the answers are while it catches up.
+        // Redis answers again and how slow the answers are while it catches up.
         var during = numberLatencies.Where(l => l.At >= faultStartedAt && l.At < faultEndedAt).ToList();
         var afterEnd = numberLatencies.Where(l => l.At >= faultEndedAt).ToList();
         foreach (var (name, window) in new[] { ("During", during), ("After", afterEnd) })

@@ -20,7 +20,6 @@ internal static class BackofficeServiceCollectionExtensions
         });
         services.AddOptions<AntiforgeryOptions>().Configure<IOptions<CookieSettings>>((options, cookies) =>
             options.Cookie.SecurePolicy = cookies.Value.Secure ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest);
-        services.AddSingleton<ConsoleStoreFailureFilter>();
         services.AddSingleton<ConsoleUserFilter>();
         services.AddSingleton<ConsoleAntiforgeryFilter>();
         services.AddSingleton<AdminOnlyFilter>();

@@ -1,12 +1,11 @@
 using CustomerLab.Edge.Http;
-using StackExchange.Redis;
 
 namespace CustomerLab.Edge.Record;
 
 /// <summary>
 /// An admin write whose record (ClickHouse) did not answer is not acknowledged: 503 with <c>Retry-After</c>, never a 200.
-/// Whatever Redis already holds of it is put back to the record by reconcile. The same holds when Redis itself does not
-/// answer in time (hung, overloaded, failing over): the change is not acknowledged, and the client is told to try again.
+/// Whatever Redis already holds of it is put back to the record by reconcile. When Redis itself does not answer in time
+/// (hung, overloaded, failing over), the app-wide <see cref="StoreFailureAnswer"/> answers 503 the same way.
 /// </summary>
 internal sealed partial class RecordUnavailableFilter(ILogger<RecordUnavailableFilter> logger) : IEndpointFilter
 {
@@ -26,17 +25,7 @@ internal sealed partial class RecordUnavailableFilter(ILogger<RecordUnavailableF
             return Problems.Problem(StatusCodes.Status503ServiceUnavailable,
                 "The configuration record (ClickHouse) is unreachable, so the change was not acknowledged; try again.");
         }
-        catch (Exception ex) when (ex is RedisTimeoutException or RedisConnectionException)
-        {
-            LogRedisUnavailable(logger, context.HttpContext.Request.Method, context.HttpContext.Request.Path, ex.Message);
-            context.HttpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return Problems.Problem(StatusCodes.Status503ServiceUnavailable,
-                "Redis did not answer in time, so the change was not acknowledged; try again.");
-        }
     }
-
-    [LoggerMessage(9640, LogLevel.Error, "Admin change {Method} {Path} not acknowledged: Redis did not answer: {Error}", EventName = "AdminRedisUnavailable")]
-    private static partial void LogRedisUnavailable(ILogger logger, string method, string path, string error);
 
     [LoggerMessage(7406, LogLevel.Error, "Admin change {Method} {Path} not acknowledged: the record is unreachable: {Error}", EventName = "RecordWriteRefused")]
     private static partial void LogNotAcknowledged(ILogger logger, string method, string path, string error);
