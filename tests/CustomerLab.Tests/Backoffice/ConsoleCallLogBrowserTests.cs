@@ -13,6 +13,7 @@ namespace CustomerLab.Tests.Backoffice;
 /// holds the filtered rows; a post without the antiforgery token changes nothing; the admin reads the audit.
 /// Every page passes axe-core and fits 375 px.
 /// </summary>
+[LongRunning]
 public sealed class ConsoleCallLogBrowserTests(TagBrowserFixture fixture) : IClassFixture<TagBrowserFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

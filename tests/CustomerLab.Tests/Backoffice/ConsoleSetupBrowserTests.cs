@@ -13,6 +13,7 @@ namespace CustomerLab.Tests.Backoffice;
 /// beside their error), edits a pool and retires a number, and adds a user; an analyst changes nothing, direct posts
 /// included. Every page passes axe-core and fits 375 px; screenshots go under the test output.
 /// </summary>
+[LongRunning]
 public sealed class ConsoleSetupBrowserTests(DevelopmentBrowserFixture fixture) : IClassFixture<DevelopmentBrowserFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -11,6 +11,7 @@ namespace CustomerLab.Tests.Calls;
 /// snapshot, after a restart), every callback is acknowledged once spooled, and the call's row arrives once the
 /// stores are back, exactly once.
 /// </summary>
+[LongRunning]
 public sealed class CallOutageTests(GarnetFixture garnet, ClickHouseHostFixture sharedClickHouse)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -14,6 +14,7 @@ namespace CustomerLab.Tests.Delivery;
 /// test edges give Redis seconds, not production's 40 ms, so the load they make cannot fail another test.
 /// </summary>
 [CollectionDefinition(nameof(DeliveryCollection))]
+[LongRunning]
 public sealed class DeliveryCollection;
 
 /// <summary>Every acknowledged event reaches ClickHouse exactly once: at volume, with ClickHouse restarted, with the edge killed.</summary>

@@ -22,8 +22,15 @@ public sealed class EdgeApplication(string redisUrl, string clickHouseUrl, strin
     /// <summary>The Redis the edge uses.</summary>
     public string RedisUrl { get; } = redisUrl;
 
-    /// <summary>The edge's stores as command-line settings, for the CLIs (users, privacy) run against this edge.</summary>
-    public string[] StoreArguments => [$"--Redis:Url={RedisUrl}", $"--ClickHouse:Url={clickHouseUrl}", $"--ClickHouse:Database={Database}"];
+    /// <summary>
+    /// The edge's stores as command-line settings, for the CLIs (users, privacy) run against this edge, with the test
+    /// edge's Redis timeout: the CLIs run inside the busy test host, where production's 1 s can pass without an answer.
+    /// </summary>
+    public string[] StoreArguments =>
+        [$"--Redis:Url={RedisUrl}", $"--ClickHouse:Url={clickHouseUrl}", $"--ClickHouse:Database={Database}", $"--Redis:CommandTimeoutMs={RedisCommandTimeoutMs}"];
+
+    /// <summary>How long a test edge (and a CLI run against it) waits for a Redis answer.</summary>
+    private const string RedisCommandTimeoutMs = "5000";
 
     /// <summary>The admin API key the test edge accepts (its SHA-256 is what is configured).</summary>
     public const string AdminKey = "test-admin-key";
@@ -82,7 +89,7 @@ public sealed class EdgeApplication(string redisUrl, string clickHouseUrl, strin
                 // Tests share two noisy cores: a 40 ms Redis bound would turn slow moments into default numbers.
                 // The fallback test still sees Redis fail fast once it is down.
                 ["Numbers:RedisTimeoutMs"] = "2000",
-                ["Redis:CommandTimeoutMs"] = "5000",
+                ["Redis:CommandTimeoutMs"] = RedisCommandTimeoutMs,
                 ["Calls:TwilioAuthToken"] = TwilioAuthToken,
                 ["Calls:WebhookSecret"] = WebhookSecret,
             };

@@ -1,3 +1,4 @@
+using CustomerLab.Tests.Fixtures;
 using System.Collections.Concurrent;
 using CsCheck;
 using CustomerLab.Edge.Numbers;
@@ -10,6 +11,7 @@ namespace CustomerLab.Tests.Numbers;
 /// instant a number is leased to at most one live session; a session holds at most one number per pool; no number
 /// is lost from or duplicated in a pool; a retired number is never handed out again.
 /// </summary>
+[LongRunning]
 public sealed class PoolInvariantTests(PoolServers servers) : IClassFixture<PoolServers>
 {
     private const string PoolId = "default";

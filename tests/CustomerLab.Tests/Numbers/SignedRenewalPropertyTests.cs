@@ -33,6 +33,7 @@ public sealed class SignedRenewalEdgeFixture(GarnetFixture garnet, ClickHouseHos
 /// jumps and deletion requests that end leases behind the browser's back. Every answer is checked against the lease
 /// Redis has for that number at that moment.
 /// </summary>
+[LongRunning]
 public sealed class SignedRenewalPropertyTests(SignedRenewalEdgeFixture fixture) : IClassFixture<SignedRenewalEdgeFixture>
 {
     private static readonly TimeSpan Hold = TimeSpan.FromMinutes(30);

@@ -1,3 +1,4 @@
+using CustomerLab.Tests.Fixtures;
 using CsCheck;
 using CustomerLab.Edge.Numbers;
 using CustomerLab.Edge.Admin;
@@ -14,6 +15,7 @@ namespace CustomerLab.Tests.Numbers;
 /// two sites' pools, no number is ever leased live in two sites, and no site's overflow number is another site's
 /// tracking or overflow number.
 /// </summary>
+[LongRunning]
 public sealed class SiteNumbersPropertyTests(PoolServers servers) : IClassFixture<PoolServers>
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);

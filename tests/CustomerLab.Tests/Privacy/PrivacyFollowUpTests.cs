@@ -65,8 +65,7 @@ public sealed class PrivacyFollowUpTests(PrivacyFollowUpFixture fixture) : IClas
     {
         var visitorId = "cli" + Guid.NewGuid().ToString("N")[..16];
         var queue = fixture.Edge.Services.GetRequiredService<PrivacyFollowUpQueue>();
-        string[] config = [$"--Redis:Url={fixture.RedisUrl}", $"--ClickHouse:Url={fixture.ClickHouse.BaseUrl}", $"--ClickHouse:Database={fixture.Edge.Database}",
-            $"--Cookies:SigningKey={EdgeApplication.CookieSigningKey}", "--Privacy:FollowUpDelaySeconds=600"];
+        string[] config = [.. fixture.Edge.StoreArguments, $"--Cookies:SigningKey={EdgeApplication.CookieSigningKey}", "--Privacy:FollowUpDelaySeconds=600"];
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
 

@@ -101,8 +101,7 @@ public sealed class PrivacyRequestsTests(SecurityEdgeFixture fixture) : IClassFi
     {
         var (client, _, visitorId, _, _) = await VisitWithPageviewsAsync();
         using var _ = client;
-        string[] config = [$"--Redis:Url={fixture.RedisUrl}", $"--ClickHouse:Url={fixture.ClickHouse.BaseUrl}", $"--ClickHouse:Database={fixture.Edge.Database}",
-            $"--Cookies:SigningKey={EdgeApplication.CookieSigningKey}"];
+        string[] config = [.. fixture.Edge.StoreArguments, $"--Cookies:SigningKey={EdgeApplication.CookieSigningKey}"];
 
         var (exportCode, exportOut, exportErr) = await RunCliAsync(["privacy", "export", "--visitor", visitorId, .. config]);
         var (deleteCode, deleteOut, _) = await RunCliAsync(["privacy", "delete", "--visitor", visitorId, .. config]);

@@ -8,6 +8,7 @@ namespace CustomerLab.Tests.Record;
 /// Every admin change is written to the record (ClickHouse, versioned) before it is acknowledged; provider tokens only
 /// in the secrets database; with the record down an admin write answers 503 and changes nothing.
 /// </summary>
+[LongRunning]
 public sealed class ConfigRecordTests(GarnetFixture garnet, ClickHouseHostFixture clickHouse)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

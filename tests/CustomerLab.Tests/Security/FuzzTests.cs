@@ -15,6 +15,7 @@ namespace CustomerLab.Tests.Security;
 /// injection, path tricks) at /v1/number, /v1/collect, /v1/calls, /v1/calls/twilio and the admin API. Every answer
 /// must be below 500, a 4xx body must be problem+json, and afterwards the spool still takes and ships an event.
 /// </summary>
+[LongRunning]
 public sealed class FuzzTests(SecurityEdgeFixture fixture) : IClassFixture<SecurityEdgeFixture>
 {
     /// <summary>Requests thrown per run.</summary>

@@ -1,3 +1,4 @@
+using CustomerLab.Tests.Fixtures;
 using CustomerLab.Tests.Numbers;
 using System.Globalization;
 using System.Text;
@@ -13,6 +14,7 @@ namespace CustomerLab.Tests.Tag;
 /// With <c>TAG_PERF_BASELINE</c> naming another build of the tag (an earlier version), the same pages are also loaded
 /// with that one, in the same run, so a busy machine slows both alike.
 /// </summary>
+[LongRunning]
 public sealed class TagPerformanceTests(TagBrowserFixture fixture) : IClassFixture<TagBrowserFixture>
 {
     /// <summary>

@@ -6,6 +6,7 @@ using Microsoft.Playwright;
 namespace CustomerLab.Tests.Tag;
 
 /// <summary>Opted-out browsers (cookie, Global Privacy Control) and an unreachable or slow edge.</summary>
+[LongRunning]
 public sealed class TagPrivacyTests(TagBrowserFixture fixture) : IClassFixture<TagBrowserFixture>
 {
     private const string Body = """

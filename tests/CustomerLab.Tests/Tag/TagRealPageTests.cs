@@ -11,6 +11,7 @@ namespace CustomerLab.Tests.Tag;
 /// Issue 20 in a real Chromium against the real edge: numbers split across inline elements, open shadow roots (at
 /// load, attached later, nested), and the exact shapes of each country, written back in the shape they were found in.
 /// </summary>
+[LongRunning]
 public sealed class TagRealPageTests(TagBrowserFixture fixture) : IClassFixture<TagBrowserFixture>
 {
     private const string UsTarget = "+12025550198";

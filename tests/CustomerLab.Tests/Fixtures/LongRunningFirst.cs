@@ -1,0 +1,43 @@
+using System.Reflection;
+using CustomerLab.Tests.Fixtures;
+using Xunit.Sdk;
+using Xunit.v3;
+
+[assembly: TestCollectionOrderer(typeof(LongRunningFirst))]
+
+namespace CustomerLab.Tests.Fixtures;
+
+/// <summary>
+/// Marks a test class (or a collection definition) whose tests take long together: a property test, a browser
+/// walk-through, a kill-and-restart series. Its collection starts first, so the run does not end with one long class
+/// working alone on two cores.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class LongRunningAttribute : Attribute;
+
+/// <summary>
+/// Orders test collections longest-first (the [LongRunning] classes, then the rest in xunit's own order), the
+/// classic way to shorten a parallel run: each class is one collection and runs its tests one after another.
+/// </summary>
+public sealed class LongRunningFirst : ITestCollectionOrderer
+{
+    private const string DefaultCollectionPrefix = "Test collection for ";
+
+    private static readonly HashSet<string> LongRunningClasses = typeof(LongRunningFirst).Assembly.GetTypes()
+        .Where(type => type.GetCustomAttribute<LongRunningAttribute>() is not null)
+        .Select(type => type.FullName!)
+        .ToHashSet(StringComparer.Ordinal);
+
+    public IReadOnlyCollection<TTestCollection> OrderTestCollections<TTestCollection>(IReadOnlyCollection<TTestCollection> testCollections)
+        where TTestCollection : ITestCollection =>
+        testCollections.OrderBy(collection => IsLongRunning(collection) ? 0 : 1).ToArray();
+
+    /// <summary>A named collection by its definition class; a class's own collection by the class its name gives.</summary>
+    private static bool IsLongRunning(ITestCollection collection)
+    {
+        if (collection.TestCollectionClassName is { } definition) return LongRunningClasses.Contains(definition);
+        var name = collection.TestCollectionDisplayName;
+        return name.StartsWith(DefaultCollectionPrefix, StringComparison.Ordinal)
+               && LongRunningClasses.Contains(name[DefaultCollectionPrefix.Length..].Split(' ')[0]);
+    }
+}
