@@ -65,6 +65,24 @@ public sealed class MigrationTests(ClickHouseHostFixture clickHouse)
         Assert.Contains("0001_t.sql was changed after it was applied", error.Message);
     }
 
+    [Fact]
+    public async Task AFailingMigration_StopsTheRun_AndTheFilesBeforeItStayRecorded()
+    {
+        var database = EdgeApplication.DatabaseFor(nameof(AFailingMigration_StopsTheRun_AndTheFilesBeforeItStayRecorded));
+        using var client = ClickHouseTestClient.Create(clickHouse.BaseUrl, database);
+        var migrator = ClickHouseTestClient.Migrator(client, clickHouse.BaseUrl, database);
+        var one = Migration.Parse("0001_first.sql", "CREATE TABLE IF NOT EXISTS first (a UInt8) ENGINE = MergeTree ORDER BY a;");
+        var two = Migration.Parse("0002_second.sql", "CREATE TABLE IF NOT EXISTS second (b UInt8) ENGINE = MergeTree ORDER BY b;");
+        var broken = Migration.Parse("0003_broken.sql", "ALTER TABLE no_such_table ADD COLUMN IF NOT EXISTS c String;");
+
+        await Assert.ThrowsAnyAsync<Exception>(() => migrator.MigrateAsync([one, two, broken], Ct));
+
+        Assert.Equal(2UL, await ScalarAsync<ulong>(client, "SELECT count() FROM schema_migrations FINAL WHERE version IN (1, 2)"));
+        Assert.Equal(0UL, await ScalarAsync<ulong>(client, "SELECT count() FROM schema_migrations FINAL WHERE version = 3"));
+        var fixedThree = Migration.Parse("0003_broken.sql", "ALTER TABLE first ADD COLUMN IF NOT EXISTS c String;");
+        Assert.Equal(3u, await migrator.MigrateAsync([one, two, fixedThree], Ct));
+    }
+
     private static async Task<Dictionary<string, string>> SchemaAsync(ClickHouseClient client, string database)
     {
         var schema = new Dictionary<string, string>();

@@ -3,14 +3,22 @@ namespace CustomerLab.Tests.Fixtures;
 /// <summary>
 /// The one shape of an edge fixture: a test edge on the shared Garnet and the local ClickHouse host, in a database of
 /// its own, built from the <c>virtual</c> settings below and ready (schema migrated) before any test runs. Tests keep
-/// apart by site key (<see cref="TestSites.NewSiteKey"/>).
+/// apart by site key (<see cref="TestSites.NewSiteKey"/>). A fixture built with <see cref="SharedEdges"/> gives every
+/// class that uses it the same edge for the whole run.
 /// </summary>
-public abstract class GarnetEdgeFixture(GarnetFixture garnet, ClickHouseHostFixture clickHouse) : IAsyncLifetime
+public abstract class GarnetEdgeFixture(GarnetFixture garnet, ClickHouseHostFixture clickHouse, SharedEdges? shared = null) : IAsyncLifetime
 {
     private EdgeApplication? _edge;
 
     /// <summary>The edge, built on first use from <see cref="DatabaseName"/>, <see cref="Settings"/> and <see cref="Clock"/>.</summary>
-    public EdgeApplication Edge => _edge ??= new(garnet.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor(DatabaseName), Settings)
+    public EdgeApplication Edge => _edge ??= SharedAcrossClasses
+        ? throw new InvalidOperationException($"{GetType().Name}'s shared edge is started by InitializeAsync")
+        : NewEdge();
+
+    /// <summary>Whether every class using this fixture type shares one edge (see <see cref="SharedEdges"/>).</summary>
+    public bool SharedAcrossClasses => shared is not null;
+
+    private EdgeApplication NewEdge() => new(garnet.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor(DatabaseName), Settings)
     {
         Clock = Clock,
         TestServices = TestServices,
@@ -34,9 +42,15 @@ public abstract class GarnetEdgeFixture(GarnetFixture garnet, ClickHouseHostFixt
 
     public virtual async ValueTask InitializeAsync()
     {
+        if (shared is not null)
+        {
+            _edge = await shared.GetAsync(GetType(), NewEdge, $"the shared {DatabaseName} test edge");
+            return;
+        }
         using var http = Edge.CreateClient();
         await Poll.UntilReadyAsync(http, $"the {DatabaseName} test edge");
     }
 
-    public virtual ValueTask DisposeAsync() => Edge.DisposeAsync();
+    /// <summary>Stops the edge, unless it is shared: <see cref="SharedEdges"/> stops that one when the run ends.</summary>
+    public virtual ValueTask DisposeAsync() => shared is null && _edge is not null ? _edge.DisposeAsync() : ValueTask.CompletedTask;
 }

@@ -2,8 +2,12 @@ using CustomerLab.Tests.Fixtures;
 
 namespace CustomerLab.Tests.Numbers;
 
-/// <summary>One test edge on Garnet and the local ClickHouse host, shared by a test class; tests keep apart by site key.</summary>
-public sealed class NumbersEdgeFixture(GarnetFixture garnet, ClickHouseHostFixture clickHouse) : GarnetEdgeFixture(garnet, clickHouse)
+/// <summary>
+/// The general-purpose test edge on Garnet and the local ClickHouse host with the test defaults, one for the whole run:
+/// every class using this fixture shares it (<see cref="SharedEdges"/>) and keeps apart by site key.
+/// </summary>
+public sealed class NumbersEdgeFixture(SharedEdges shared, GarnetFixture garnet, ClickHouseHostFixture clickHouse)
+    : GarnetEdgeFixture(garnet, clickHouse, shared)
 {
     protected override string DatabaseName => "numbersapi";
 

@@ -41,28 +41,44 @@ internal sealed partial class ClickHouseMigrator(ClickHouseClient client, IOptio
 
         var applied = await ReadAppliedAsync(cancellationToken);
         uint version = 0;
-        foreach (var migration in migrations)
+        // Applied files are recorded in one insert at the end (or when one fails): a fresh database then costs one
+        // insert, not one per file. A run stopped before recording repeats those files next time, which is harmless
+        // because every statement is idempotent.
+        var newlyApplied = new List<object[]>();
+        try
         {
-            if (applied.TryGetValue(migration.Version, out var checksum))
+            foreach (var migration in migrations)
             {
-                if (!string.Equals(checksum, migration.Checksum, StringComparison.Ordinal))
-                    throw new MigrationException(
-                        $"migration {migration.Name} was changed after it was applied (recorded checksum {checksum[..12]}…, file {migration.Checksum[..12]}…); add a new migration instead.");
-                // Replay the statements of applied files through the rewriter so later ALTERs know the tables.
-                foreach (var statement in migration.Statements) rewriter?.Rewrite(statement);
+                if (applied.TryGetValue(migration.Version, out var checksum))
+                {
+                    if (!string.Equals(checksum, migration.Checksum, StringComparison.Ordinal))
+                        throw new MigrationException(
+                            $"migration {migration.Name} was changed after it was applied (recorded checksum {checksum[..12]}…, file {migration.Checksum[..12]}…); add a new migration instead.");
+                    // Replay the statements of applied files through the rewriter so later ALTERs know the tables.
+                    foreach (var statement in migration.Statements) rewriter?.Rewrite(statement);
+                    version = migration.Version;
+                    continue;
+                }
+                foreach (var statement in migration.Statements)
+                    await ExecuteAsync(rewriter, statement, cancellationToken);
+                newlyApplied.Add([migration.Version, migration.Name, migration.Checksum, time.GetUtcNow().UtcDateTime, Environment.MachineName]);
+                LogApplied(logger, migration.Name, _options.Database);
                 version = migration.Version;
-                continue;
             }
-            foreach (var statement in migration.Statements)
-                await ExecuteAsync(rewriter, statement, cancellationToken);
-            await client.InsertBinaryAsync(MigrationsTable, ["version", "name", "checksum", "applied_at", "applied_by"],
-                [[migration.Version, migration.Name, migration.Checksum, time.GetUtcNow().UtcDateTime, Environment.MachineName]],
-                cancellationToken: cancellationToken);
-            LogApplied(logger, migration.Name, _options.Database);
-            version = migration.Version;
         }
+        catch when (newlyApplied.Count > 0)
+        {
+            // Keep what did apply; the failure that stopped the run is the one to report, so a failed record is dropped.
+            try { await RecordAsync(newlyApplied, CancellationToken.None); }
+            catch (Exception recordFailure) when (recordFailure is not OutOfMemoryException) { }
+            throw;
+        }
+        if (newlyApplied.Count > 0) await RecordAsync(newlyApplied, cancellationToken);
         return version;
     }
+
+    private Task RecordAsync(List<object[]> rows, CancellationToken cancellationToken) =>
+        client.InsertBinaryAsync(MigrationsTable, ["version", "name", "checksum", "applied_at", "applied_by"], rows, cancellationToken: cancellationToken);
 
     /// <summary>Every statement a migration run would execute, for review by a DBA (<c>--print-migrations</c>).</summary>
     public IEnumerable<string> Plan(IReadOnlyList<Migration> migrations)
