@@ -12,9 +12,8 @@ public sealed class MigrationTests(ClickHouseHostFixture clickHouse)
     [Fact]
     public async Task MigrationsAppliedTwice_LeaveTheSameSchema()
     {
-        var database = EdgeApplication.DatabaseFor(nameof(MigrationsAppliedTwice_LeaveTheSameSchema));
-        using var client = ClickHouseTestClient.Create(clickHouse.BaseUrl, database);
-        var migrator = ClickHouseTestClient.Migrator(client, clickHouse.BaseUrl, database);
+        var (database, client, migrator) = FreshDatabase(nameof(MigrationsAppliedTwice_LeaveTheSameSchema));
+        using var _ = client;
         var embedded = Migration.LoadEmbedded();
 
         var first = await migrator.MigrateAsync(Ct);
@@ -37,9 +36,8 @@ public sealed class MigrationTests(ClickHouseHostFixture clickHouse)
     [Fact]
     public async Task NewMigration_IsApplied_AfterTheOnesAlreadyRecorded()
     {
-        var database = EdgeApplication.DatabaseFor(nameof(NewMigration_IsApplied_AfterTheOnesAlreadyRecorded));
-        using var client = ClickHouseTestClient.Create(clickHouse.BaseUrl, database);
-        var migrator = ClickHouseTestClient.Migrator(client, clickHouse.BaseUrl, database);
+        var (database, client, migrator) = FreshDatabase(nameof(NewMigration_IsApplied_AfterTheOnesAlreadyRecorded));
+        using var _ = client;
         var one = Migration.Parse("0001_first.sql", "CREATE TABLE IF NOT EXISTS first (a UInt8) ENGINE = MergeTree ORDER BY a;");
         var two = Migration.Parse("0002_second.sql", "-- a comment line\nCREATE TABLE IF NOT EXISTS second (b UInt8)\nENGINE = MergeTree ORDER BY b;\nALTER TABLE first ADD COLUMN IF NOT EXISTS c String;");
 
@@ -54,9 +52,8 @@ public sealed class MigrationTests(ClickHouseHostFixture clickHouse)
     [Fact]
     public async Task Migrator_RefusesToContinue_IfAnAppliedFileChanged()
     {
-        var database = EdgeApplication.DatabaseFor(nameof(Migrator_RefusesToContinue_IfAnAppliedFileChanged));
-        using var client = ClickHouseTestClient.Create(clickHouse.BaseUrl, database);
-        var migrator = ClickHouseTestClient.Migrator(client, clickHouse.BaseUrl, database);
+        var (_, client, migrator) = FreshDatabase(nameof(Migrator_RefusesToContinue_IfAnAppliedFileChanged));
+        using var _ = client;
         await migrator.MigrateAsync([Migration.Parse("0001_t.sql", "CREATE TABLE IF NOT EXISTS t (a UInt8) ENGINE = MergeTree ORDER BY a;")], Ct);
 
         var changed = Migration.Parse("0001_t.sql", "CREATE TABLE IF NOT EXISTS t (a UInt16) ENGINE = MergeTree ORDER BY a;");
@@ -68,9 +65,8 @@ public sealed class MigrationTests(ClickHouseHostFixture clickHouse)
     [Fact]
     public async Task AFailingMigration_StopsTheRun_AndTheFilesBeforeItStayRecorded()
     {
-        var database = EdgeApplication.DatabaseFor(nameof(AFailingMigration_StopsTheRun_AndTheFilesBeforeItStayRecorded));
-        using var client = ClickHouseTestClient.Create(clickHouse.BaseUrl, database);
-        var migrator = ClickHouseTestClient.Migrator(client, clickHouse.BaseUrl, database);
+        var (_, client, migrator) = FreshDatabase(nameof(AFailingMigration_StopsTheRun_AndTheFilesBeforeItStayRecorded));
+        using var _ = client;
         var one = Migration.Parse("0001_first.sql", "CREATE TABLE IF NOT EXISTS first (a UInt8) ENGINE = MergeTree ORDER BY a;");
         var two = Migration.Parse("0002_second.sql", "CREATE TABLE IF NOT EXISTS second (b UInt8) ENGINE = MergeTree ORDER BY b;");
         var broken = Migration.Parse("0003_broken.sql", "ALTER TABLE no_such_table ADD COLUMN IF NOT EXISTS c String;");
@@ -81,6 +77,14 @@ public sealed class MigrationTests(ClickHouseHostFixture clickHouse)
         Assert.Equal(0UL, await ScalarAsync<ulong>(client, "SELECT count() FROM schema_migrations FINAL WHERE version = 3"));
         var fixedThree = Migration.Parse("0003_broken.sql", "ALTER TABLE first ADD COLUMN IF NOT EXISTS c String;");
         Assert.Equal(3u, await migrator.MigrateAsync([one, two, fixedThree], Ct));
+    }
+
+    /// <summary>A database of the test's own (created by the first migration run), its client and a migrator for it.</summary>
+    private (string Database, ClickHouseClient Client, ClickHouseMigrator Migrator) FreshDatabase(string test)
+    {
+        var database = EdgeApplication.DatabaseFor(test);
+        var client = ClickHouseTestClient.Create(clickHouse.BaseUrl, database);
+        return (database, client, ClickHouseTestClient.Migrator(client, clickHouse.BaseUrl, database));
     }
 
     private static async Task<Dictionary<string, string>> SchemaAsync(ClickHouseClient client, string database)
