@@ -12,7 +12,7 @@ internal static class PageviewDelivery
     public static readonly ShipTarget Target = new("pageviews", EnrichedEvent.Columns, AsRow);
 
     /// <summary>The framed records of <paramref name="events"/>, <c>pageviews</c> rows.</summary>
-    public static byte[] Frame(ReadOnlySpan<EnrichedEvent> events) => SpoolRecords.Frame(events, SpoolJson.Default.EnrichedEvent);
+    public static FramedRecords Frame(ReadOnlySpan<EnrichedEvent> events) => SpoolRecords.Frame(events, SpoolJson.Default.EnrichedEvent);
 
     /// <summary>
     /// A payload as a JSONEachRow line of the current format; records that versions before it wrote (camelCase
