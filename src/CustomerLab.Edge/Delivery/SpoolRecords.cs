@@ -7,8 +7,9 @@ using System.Text.Json.Serialization.Metadata;
 namespace CustomerLab.Edge.Delivery;
 
 /// <summary>
-/// The spool's records: each a row as one line of JSONEachRow with the table's column names (written by the
-/// table's own source-generated JSON context), framed as <c>[length:int32 LE][crc32:uint32 LE][payload]</c>.
+/// The spool's records, framed as <c>[length:int32 LE][crc32:uint32 LE][payload]</c>. A payload is a row as one line of
+/// JSONEachRow with the table's column names (written by the table's own source-generated JSON context), or, for a
+/// table that ships RowBinary (<see cref="ShipTarget.Format"/>), whatever its own writer puts there.
 /// </summary>
 internal static class SpoolRecords
 {
@@ -16,18 +17,27 @@ internal static class SpoolRecords
 
     /// <summary>
     /// The framed records of <paramref name="rows"/>, each one JSONEachRow line written by <paramref name="typeInfo"/>
-    /// straight into its frame (a header's room left before it and filled in after it): one pass, in a buffer from the
-    /// pool that the spool returns once it has written it.
+    /// straight into its frame: one pass, in a buffer from the pool that the spool returns once it has written it.
     /// </summary>
-    public static FramedRecords Frame<T>(ReadOnlySpan<T> rows, JsonTypeInfo<T> typeInfo)
+    public static FramedRecords Frame<T>(ReadOnlySpan<T> rows, JsonTypeInfo<T> typeInfo) =>
+        Frame(rows, typeInfo, static (row, output, typeInfo) =>
+        {
+            var writer = t_writer ??= new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = true });
+            writer.Reset(output);
+            JsonSerializer.Serialize(writer, row, typeInfo);
+        });
+
+    /// <summary>
+    /// The framed records of <paramref name="rows"/>, each payload written by <paramref name="write"/> straight into its
+    /// frame (a header's room left before it and filled in after it).
+    /// </summary>
+    public static FramedRecords Frame<T, TState>(ReadOnlySpan<T> rows, TState state, Action<T, IBufferWriter<byte>, TState> write)
     {
         var framed = new FramedRecords();
-        var writer = t_writer ??= new Utf8JsonWriter(framed, new JsonWriterOptions { SkipValidation = true });
         foreach (var row in rows)
         {
             var start = framed.Reserve(Spool.HeaderBytes);
-            writer.Reset(framed);
-            JsonSerializer.Serialize(writer, row, typeInfo);
+            write(row, framed, state);
             framed.Seal(start);
         }
         return framed;
