@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Web;
 using CustomerLab.Edge.Enrichment;
@@ -21,9 +20,6 @@ internal sealed partial class EventEnricher : IDisposable
     private readonly BotDetector _bots;
     private readonly ReferrerClassifier _referrers;
     private readonly GeoIpLookup _geo;
-    // What a user agent string (and whether Accept-Language came with it) says: one lookup per request instead of the
-    // parser's and the bot list's caches each, and no reasons array per event.
-    private readonly ConcurrentDictionary<(string UserAgent, bool HasAcceptLanguage), (UserAgentInfo Agent, string[] Reasons)> _agentTraits = new();
 
     public EventEnricher(IOptions<EventsOptions> options, ILogger<EventEnricher> logger)
     {
@@ -44,28 +40,8 @@ internal sealed partial class EventEnricher : IDisposable
     /// <summary>The crawler check of <c>/v1/number</c>, on this enricher's parsers.</summary>
     public CrawlerCheck Crawlers => new(_agents, _bots);
 
-    /// <summary>
-    /// What a request's client says, the same for every event it sends: the parsed user agent, bot reasons, GeoIP and
-    /// the truncated address. Worked out once per request (<see cref="Enrich(string, string, Uri, Uri?, string?, int?, string, string, in ClientTraits, DateTime)"/>).
-    /// </summary>
-    public ClientTraits Client(string userAgent, bool hasAcceptLanguage, IPAddress? ip)
-    {
-        if (!_agentTraits.TryGetValue((userAgent, hasAcceptLanguage), out var traits))
-        {
-            var agent = _agents.Parse(userAgent);
-            traits = (agent, _bots.Reasons(userAgent, agent, hasAcceptLanguage));
-            if (_agentTraits.Count >= _options.UserAgentCacheSize) _agentTraits.Clear();
-            _agentTraits.TryAdd((userAgent, hasAcceptLanguage), traits);
-        }
-        return new ClientTraits(traits.Agent, traits.Reasons, _geo.Lookup(ip), IpAnonymizer.Truncate(ip, _options.IPv4PrefixBits, _options.IPv6PrefixBits), userAgent);
-    }
-
     public EnrichedEvent Enrich(string siteKey, string name, Uri page, Uri? referrer, string? title, int? screenWidth,
-        string visitorId, string sessionId, string userAgent, bool hasAcceptLanguage, IPAddress? ip, DateTime now) =>
-        Enrich(siteKey, name, page, referrer, title, screenWidth, visitorId, sessionId, Client(userAgent, hasAcceptLanguage, ip), now);
-
-    public EnrichedEvent Enrich(string siteKey, string name, Uri page, Uri? referrer, string? title, int? screenWidth,
-        string visitorId, string sessionId, in ClientTraits client, DateTime now)
+        string visitorId, string sessionId, string userAgent, bool hasAcceptLanguage, IPAddress? ip, DateTime now)
     {
         var query = HttpUtility.ParseQueryString(page.Query);
         string? clickIdType = null, clickId = null;
@@ -74,7 +50,9 @@ internal sealed partial class EventEnricher : IDisposable
         var utmSource = NullIfBlank(query["utm_source"]);
         var utmMedium = NullIfBlank(query["utm_medium"]);
         var channel = _referrers.Classify(page, referrer, utmSource, utmMedium, clickIdType);
-        var (agent, reasons, geo) = (client.Agent, client.BotReasons, client.Geo);
+        var agent = _agents.Parse(userAgent);
+        var reasons = _bots.Reasons(userAgent, agent, hasAcceptLanguage);
+        var geo = _geo.Lookup(ip);
         return new EnrichedEvent
         {
             EventId = Uuid7.Create(new DateTimeOffset(now, TimeSpan.Zero)),
@@ -110,15 +88,12 @@ internal sealed partial class EventEnricher : IDisposable
             CountryCode = geo.CountryCode,
             Region = geo.Region,
             City = geo.City,
-            IpPrefix = client.IpPrefix,
+            IpPrefix = IpAnonymizer.Truncate(ip, _options.IPv4PrefixBits, _options.IPv6PrefixBits),
             IsBot = reasons.Length > 0,
             BotReasons = reasons,
-            UserAgent = client.UserAgent,
+            UserAgent = userAgent,
         };
     }
-
-    /// <summary>What <see cref="Client"/> worked out for a request (the raw address itself is not kept).</summary>
-    public readonly record struct ClientTraits(UserAgentInfo Agent, string[] BotReasons, GeoInfo Geo, string IpPrefix, string UserAgent);
 
     private static string? NullIfBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 

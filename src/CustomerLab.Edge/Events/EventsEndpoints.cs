@@ -97,12 +97,11 @@ internal static class EventsEndpoints
         // What a visitor typed into the site's GET forms is in the next page's URL: those parameters are not stored.
         var typed = await getForms.GetAsync(site.SiteKey, TimeSpan.FromMilliseconds(settings.RedisTimeoutMs));
         var enriched = new EnrichedEvent[parsed.Length];
-        var client = enricher.Client(userAgent, hasLanguage, ip);
         for (var i = 0; i < parsed.Length; i++)
         {
             var (page, referrer, name, title, width) = parsed[i];
             if (typed.Count > 0) (page, referrer) = (FormFieldNames.Strip(page, typed), referrer is null ? null : FormFieldNames.Strip(referrer, typed));
-            enriched[i] = enricher.Enrich(site.SiteKey, name, page, referrer, title, width, visitorId, sessionId, client, now);
+            enriched[i] = enricher.Enrich(site.SiteKey, name, page, referrer, title, width, visitorId, sessionId, userAgent, hasLanguage, ip, now);
         }
         try
         {

@@ -98,26 +98,6 @@ public sealed class EnrichmentTests(EventsEdgeFixture fixture) : IClassFixture<E
         Assert.Equal(7, a.EventId.Version);
     }
 
-    [Fact]
-    public void ClientTraits_AreWorkedOutPerUserAgentLanguageAndAddress_IfRequestsDiffer()
-    {
-        // A request's traits are worked out once for all its events, and the user agent's part is cached: a cache
-        // keyed on the user agent alone would give a request without Accept-Language the reasons of one with it.
-        const string googlebot = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
-        var withLanguage = Enricher.Client(googlebot, true, IPAddress.Parse("81.2.69.160"));
-        var withoutLanguage = Enricher.Client(googlebot, false, IPAddress.Parse("2001:db8::1"));
-        var again = Enricher.Client(googlebot, true, IPAddress.Parse("216.160.83.56"));
-
-        Assert.Equal(["uap_spider", "crawler_list"], withLanguage.BotReasons);
-        Assert.Equal(["uap_spider", "crawler_list", "no_accept_language"], withoutLanguage.BotReasons);
-        Assert.Equal(withLanguage.BotReasons, again.BotReasons);
-        Assert.Equal(("GB", "81.2.69.0"), (withLanguage.Geo.CountryCode, withLanguage.IpPrefix));
-        Assert.Equal(("US", "216.160.83.0"), (again.Geo.CountryCode, again.IpPrefix));
-        Assert.Equal("2001:db8::", withoutLanguage.IpPrefix);
-        var e = Enricher.Enrich("s", "pageview", new Uri("https://www.example.com/"), null, null, null, "v", "s", again, DateTime.UtcNow);
-        Assert.Equal((googlebot, "216.160.83.0", "US", true), (e.UserAgent, e.IpPrefix, e.CountryCode, e.IsBot));
-    }
-
     private CustomerLab.Edge.Events.EnrichedEvent Enrich(string userAgent, bool hasLanguage, string ip) =>
         Enricher.Enrich("s", "pageview", new Uri("https://www.example.com/"), null, null, null, "v", "s", userAgent, hasLanguage, IPAddress.Parse(ip), DateTime.UtcNow);
 }
