@@ -1,10 +1,11 @@
 namespace CustomerLab.Edge.Delivery;
 
 /// <summary>
-/// Spool records' payloads read as one stream, a newline after each (a JSONEachRow body), without copying them into
-/// one buffer first: a second's batch is megabytes, and a buffer of that size per insert kept the edge's memory up.
+/// Spool records' payloads read as one stream, a newline after each (a JSONEachRow body) or, without
+/// <paramref name="newlines"/>, one after the other (a RowBinary body), without copying them into one buffer first: a
+/// second's batch is megabytes, and a buffer of that size per insert kept the edge's memory up.
 /// </summary>
-internal sealed class RecordLinesStream(IReadOnlyList<SpoolRecord> records) : Stream
+internal sealed class RecordLinesStream(IReadOnlyList<SpoolRecord> records, bool newlines = true) : Stream
 {
     private int _record;
     private int _offset; // into the current record's payload; its length means "the newline is next"
@@ -23,7 +24,7 @@ internal sealed class RecordLinesStream(IReadOnlyList<SpoolRecord> records) : St
                 written += n;
                 continue;
             }
-            buffer[written++] = (byte)'\n';
+            if (newlines) buffer[written++] = (byte)'\n';
             _record++;
             _offset = 0;
         }

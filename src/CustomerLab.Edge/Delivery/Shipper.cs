@@ -12,7 +12,7 @@ namespace CustomerLab.Edge.Delivery;
 /// Ships a spool into its ClickHouse table (<see cref="ShipTarget"/>: the events' into <c>pageviews</c>, the lease
 /// history's into <c>lease_history</c>): batches of up to <see cref="DeliveryOptions.BatchMaxRows"/> rows
 /// or <see cref="DeliveryOptions.BatchMaxBytes"/> bytes, or what arrived within <see cref="DeliveryOptions.FlushIntervalMs"/>,
-/// one segment at a time, as JSONEachRow (the records' bytes as they are) through ClickHouse.Driver. Each batch carries
+/// one segment at a time, in the target's format (JSONEachRow or RowBinary: the records' bytes as they are) through ClickHouse.Driver. Each batch carries
 /// <c>insert_deduplication_token = "{segment}:{start}-{end}"</c>. Before an insert the batch's range is written to
 /// <c>shipper.state</c>, so after a crash the same range is sent again with the same token; ClickHouse drops it if it
 /// already has it (and ReplacingMergeTree on the event id catches anything else). Transient failures are retried
@@ -118,8 +118,8 @@ internal sealed partial class Shipper(
     }
 
     /// <summary>
-    /// One <c>INSERT INTO {table} (columns) FORMAT JSONEachRow</c> whose body is the records' bytes as the spool holds
-    /// them, a newline after each: nothing is decoded or re-encoded on the way.
+    /// One <c>INSERT INTO {table} (columns) FORMAT {format}</c> whose body is the rows' bytes as the spool holds them
+    /// (a newline after each for JSONEachRow): nothing is decoded or re-encoded on the way.
     /// </summary>
     private async Task InsertAsync(List<SpoolRecord> records, CancellationToken cancellationToken)
     {
@@ -136,7 +136,7 @@ internal sealed partial class Shipper(
                     // The deduplication token covers exactly this batch; a retry after a crash sends the same range.
                     CustomSettings = new Dictionary<string, object> { ["insert_deduplication_token"] = token },
                 };
-                using var response = await client.InsertRawStreamAsync(target.Table, new RecordLinesStream(records), "JSONEachRow", target.Columns,
+                using var response = await client.InsertRawStreamAsync(target.Table, new RecordLinesStream(records, newlines: target.Format == "JSONEachRow"), target.Format, target.Columns,
                     client.Settings.UseCompression, options, cancellationToken);
                 metrics?.Batch(records.Count, Stopwatch.GetElapsedTime(started).TotalSeconds);
                 Interlocked.Add(ref _shipped, records.Count);
@@ -176,7 +176,10 @@ internal sealed partial class Shipper(
                 .Append(",\"segment\":").Append(record.Segment.ToString(CultureInfo.InvariantCulture))
                 .Append(",\"offset\":").Append(record.Offset.ToString(CultureInfo.InvariantCulture))
                 .Append(",\"event\":");
-            text.Append(record.Payload is { } payload && IsJson(payload) ? Encoding.UTF8.GetString(payload.Span) : "null");
+            var json = record.Payload is { } payload ? target.AsJson(payload) : null;
+            text.Append(json ?? "null");
+            // Bytes that are not a row this edge can read (damaged, or a newer edge's record) are kept, not dropped.
+            if (json is null && record.Payload is { } raw) text.Append(",\"payload_base64\":\"").Append(Convert.ToBase64String(raw.Span)).Append('"');
             text.Append("}\n");
         }
         using (var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read))
@@ -186,12 +189,6 @@ internal sealed partial class Shipper(
         }
         metrics?.DeadLettered(records.Count);
         LogDeadLettered(logger, records.Count, target.Table, path, error);
-    }
-
-    private static bool IsJson(ReadOnlyMemory<byte> payload)
-    {
-        try { using var _ = JsonDocument.Parse(payload); return true; }
-        catch (JsonException) { return false; }
     }
 
     private (long Segment, long Offset, long InflightEnd) LoadState()

@@ -92,20 +92,37 @@ internal sealed partial class Spool : IDisposable
 
     /// <summary>
     /// Appends framed records (<see cref="SpoolRecords.Frame"/>) holding <paramref name="events"/> events; completes when they are
-    /// durable. Throws <see cref="SpoolFullException"/> when the quota would be exceeded.
+    /// durable. Throws <see cref="SpoolFullException"/> when the quota would be exceeded. The spool owns
+    /// <paramref name="framed"/> from the call on and returns its buffer to the pool once written (or refused).
     /// </summary>
-    public Task AppendAsync(byte[] framed, int events)
+    public Task AppendAsync(FramedRecords framed, int events)
     {
-        var after = Interlocked.Add(ref _reservedBytes, framed.Length) + TotalBytes;
+        var length = framed.Length;
+        var after = Interlocked.Add(ref _reservedBytes, length) + TotalBytes;
         if (after > _options.SpoolQuotaBytes)
         {
-            Interlocked.Add(ref _reservedBytes, -framed.Length);
+            Interlocked.Add(ref _reservedBytes, -length);
+            framed.Dispose();
             LogQuotaFull(_logger, TotalBytes, _options.SpoolQuotaBytes, Directory);
             throw new SpoolFullException($"The spool is full ({TotalBytes} of {_options.SpoolQuotaBytes} bytes); ClickHouse is behind.");
         }
         var pending = new PendingWrite(framed, events);
-        if (!_writes.Writer.TryWrite(pending)) throw new ObjectDisposedException(nameof(Spool));
+        if (!_writes.Writer.TryWrite(pending))
+        {
+            Interlocked.Add(ref _reservedBytes, -length);
+            framed.Dispose();
+            throw new ObjectDisposedException(nameof(Spool));
+        }
         return pending.Done.Task;
+    }
+
+    /// <summary>Appends records framed by the caller (<c>[length][crc32][payload]</c> each), as <see cref="AppendAsync(FramedRecords, int)"/>.</summary>
+    public Task AppendAsync(byte[] framed, int events)
+    {
+        var records = new FramedRecords();
+        framed.CopyTo(records.GetSpan(framed.Length));
+        records.Advance(framed.Length);
+        return AppendAsync(records, events);
     }
 
     private async Task WriteLoopAsync()
@@ -129,12 +146,12 @@ internal sealed partial class Spool : IDisposable
             if (!await ready) break;
             batch.Clear();
             long bytes = 0;
-            while (bytes < 4 * 1024 * 1024 && reader.TryRead(out var write)) { batch.Add(write); bytes += write.Buffer.Length; }
+            while (bytes < 4 * 1024 * 1024 && reader.TryRead(out var write)) { batch.Add(write); bytes += write.Framed.Length; }
             try
             {
                 LayOutAhead(_active.Position + bytes);
                 // The whole group in one gathering write (pwritev), not one system call per request.
-                RandomAccess.Write(_active.SafeFileHandle, [.. batch.Select(w => (ReadOnlyMemory<byte>)w.Buffer)], _active.Position);
+                RandomAccess.Write(_active.SafeFileHandle, [.. batch.Select(w => w.Framed.Memory)], _active.Position);
                 _active.Seek(bytes, SeekOrigin.Current);
                 if (_options.Fsync == SpoolFsync.Always || Environment.TickCount64 - lastFsync >= _options.FsyncIntervalMs)
                 {
@@ -167,6 +184,10 @@ internal sealed partial class Spool : IDisposable
                 Interlocked.Add(ref _reservedBytes, -bytes);
                 foreach (var write in batch) write.Done.TrySetException(new IOException("The spool could not write the events.", ex));
                 try { Roll(ref lastFsync, ref dirty); } catch (IOException) { }
+            }
+            finally
+            {
+                foreach (var write in batch) write.Framed.Dispose();
             }
         }
         if (dirty) Fsync(ref lastFsync, ref dirty);
@@ -417,7 +438,7 @@ internal sealed partial class Spool : IDisposable
         _lock.Dispose();
     }
 
-    private sealed record PendingWrite(byte[] Buffer, int Events)
+    private sealed record PendingWrite(FramedRecords Framed, int Events)
     {
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

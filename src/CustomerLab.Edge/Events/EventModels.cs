@@ -36,8 +36,9 @@ public sealed record CollectResponse(int Accepted);
 
 /// <summary>
 /// An event after validation and enrichment: what the spool holds and what becomes one row of <c>pageviews</c>.
-/// In the spool it is JSON with the table's column names (<see cref="SpoolJson"/>), so a batch of records joined by
-/// newlines is already an <c>INSERT … FORMAT JSONEachRow</c> body: the shipper sends the bytes as they are on disk.
+/// In the spool it is a RowBinary row (<see cref="PageviewRowBinary"/>), so a batch of records one after the other is
+/// already an <c>INSERT … FORMAT RowBinary</c> body: the shipper sends the bytes as they are on disk. Earlier versions
+/// spooled it as JSON with the table's column names (<see cref="SpoolJson"/>), which the shipper still reads.
 /// </summary>
 public sealed class EnrichedEvent
 {
@@ -80,11 +81,11 @@ public sealed class EnrichedEvent
     public string[] BotReasons { get; set; } = [];
     public string UserAgent { get; set; } = "";
 
-    /// <summary>The <c>pageviews</c> columns a spool record fills: its JSON property names.</summary>
+    /// <summary>The <c>pageviews</c> columns a JSON spool record fills: its property names.</summary>
     internal static readonly string[] Columns = [.. SpoolJson.Default.EnrichedEvent.Properties.Select(p => p.Name)];
 }
 
-/// <summary>The spool's record format: an <see cref="EnrichedEvent"/> with the <c>pageviews</c> column names.</summary>
+/// <summary>The spool's JSON record format before RowBinary: an <see cref="EnrichedEvent"/> with the <c>pageviews</c> column names (also the dead-letter file's).</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(EnrichedEvent))]
 internal sealed partial class SpoolJson : JsonSerializerContext;
