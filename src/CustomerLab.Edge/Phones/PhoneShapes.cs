@@ -86,13 +86,21 @@ public static partial class PhoneShapes
     }
 
     /// <summary>
-    /// One separator: a white space (a non-breaking space too), or a hyphen, dot or slash with at most one space on
-    /// either side (<c>030 / 231 251 00</c>).
+    /// At most one separator: a white space (a non-breaking space too), or a hyphen, dot or slash with at most one
+    /// space on either side (<c>030 / 231 251 00</c>), or nothing. Written without alternatives, as
+    /// <c>(?:\s?[-./]\s?|\s)?</c> would be: the same strings, but a browser compiles the tag's regular expression on
+    /// its first swap, and alternatives cost that compilation most (docs/tag.md, "Main-thread time").
     /// </summary>
-    private const string Separator = @"(?:\s?[-./]\s?|\s)";
+    private const string OptionalSeparator = @"\s?(?:[-./]\s?)?";
+
+    /// <summary>
+    /// One separator (as above, not nothing): the lookahead asks for one separator character, and what follows a
+    /// separator in a pattern (a digit, a bracket) cannot match one, so the empty match never completes a number.
+    /// </summary>
+    private const string Separator = @"(?=[-./\s])" + OptionalSeparator;
 
     /// <summary>Between two groups: one separator, or a closing bracket with at most one.</summary>
-    private const string GroupBreak = @"(?:\)" + Separator + "?|" + Separator + ")";
+    private const string GroupBreak = @"(?=[-./\s)])\)?" + OptionalSeparator;
 
     /// <summary>
     /// What the tag needs to find and swap a number: <c>[country code, national significant number, shape, pattern]</c>.
@@ -106,9 +114,9 @@ public static partial class PhoneShapes
     {
         var cc = countryCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var body = shape.Length == 0
-            ? string.Join(@"\)?" + Separator + "?", nsn.Select(d => d.ToString()))
+            ? string.Join(@"\)?" + OptionalSeparator, nsn.Select(d => d.ToString()))
             : string.Join('|', shape.Split(',').Select(s => Grouped(nsn, s)).Append(nsn));
-        return [cc, nsn, shape, $@"(?:\+ ?{cc}(?: ?\(0\))?{Separator}?|{cc}{Separator})?\(?0?{Separator}?(?:{body})"];
+        return [cc, nsn, shape, $@"(?:\+ ?{cc}(?: ?\(0\))?{OptionalSeparator}|{cc}{Separator})?\(?0?{OptionalSeparator}(?:{body})"];
     }
 
     private static string Grouped(string nsn, string shape)
