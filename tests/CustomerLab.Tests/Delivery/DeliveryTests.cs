@@ -272,22 +272,11 @@ public sealed class DeliveryTests(GarnetFixture garnet, ClickHouseHostFixture sh
     {
         // Versions before the JSONEachRow spool wrote camelCase records ({"eventId":…}); an edge upgraded with some still
         // on disk ships them with the rest.
-        var spool = RepoPaths.NewTempDirectory("spool-legacy");
-        var database = EdgeApplication.DatabaseFor("eventslegacy");
         var site = NewSiteKey();
-        var directory = Directory.CreateDirectory(Path.Combine(spool, database)).FullName;
         var at = new DateTime(2026, 11, 2, 9, 30, 15, 250, DateTimeKind.Utc);
         var legacy = new[] { "/old/1", "/old/2" }.Select(path =>
             $$"""{"eventId":"{{Guid.CreateVersion7(at)}}","siteId":"{{site}}","eventName":"pageview","timestamp":"2026-11-02T09:30:15.25Z","visitorId":"v1","sessionId":"s1","url":"https://www.example.com{{path}}","host":"www.example.com","path":"{{path}}","title":"Old","referrer":"","referrerHost":"","source":"","medium":"","channel":"direct","utmSource":"","utmMedium":"","utmCampaign":"","utmTerm":"","utmContent":"","clickIdType":"","clickId":"","browser":"Chrome","browserVersion":"124","os":"Windows","osVersion":"10","deviceFamily":"Other","deviceBrand":"","deviceType":"desktop","screenWidth":1280,"countryCode":"GB","region":"","city":"","ipPrefix":"81.2.69.0","isBot":false,"botReasons":[],"userAgent":"UA"}""").ToArray();
-        File.WriteAllBytes(Path.Combine(directory, "000000000001.seg"), SpoolTests.Framed(legacy));
-
-        using var edge = await EdgeProcess.StartAsync(garnet.Url, sharedClickHouse.BaseUrl, database, spool, flushMs: 100);
-        await CreateSiteAsync(edge.Http, site);
-        Assert.Equal(HttpStatusCode.Accepted, (await CollectAsync(edge.Http, Batch(site, ["/new/1"]))).StatusCode);
-
-        await Poll.UntilAsync(async () => await ScalarAsync(sharedClickHouse, database, "SELECT count() FROM pageviews FINAL") >= 3,
-            TimeSpan.FromSeconds(60), "the two old records and the new one", () => edge.Output);
-        Assert.Equal(3UL, await ScalarAsync(sharedClickHouse, database, "SELECT count() FROM pageviews FINAL"));
+        var database = await ShipOldRecordsWithANewOneAsync("eventslegacy", site, legacy);
         Assert.Equal(2UL, await ScalarAsync(sharedClickHouse, database,
             $"SELECT count() FROM pageviews WHERE path LIKE '/old/%' AND title = 'Old' AND channel = 'direct' AND screen_width = 1280 " +
             $"AND timestamp = toDateTime64('2026-11-02 09:30:15.250', 3, 'UTC') AND country_code = 'GB' AND site_id = '{site}'"));
@@ -298,27 +287,37 @@ public sealed class DeliveryTests(GarnetFixture garnet, ClickHouseHostFixture sh
     {
         // Versions before the RowBinary spool wrote each pageview as a JSONEachRow line ({"event_id":…}); an edge that
         // writes rows finds them beside its own and rewrites them as rows on the way, every column as it was.
-        var spool = RepoPaths.NewTempDirectory("spool-jsoneachrow");
-        var database = EdgeApplication.DatabaseFor("eventsjsonrow");
         var site = NewSiteKey();
-        var directory = Directory.CreateDirectory(Path.Combine(spool, database)).FullName;
         var ids = new[] { Guid.Parse("0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"), Guid.Parse("0193a1b2-c3d4-7e5f-9a9b-ffeeddccbbaa") };
         var records = ids.Select((id, i) =>
             $$"""{"event_id":"{{id}}","site_id":"{{site}}","event_name":"pageview","timestamp":"2026-11-30 23:59:59.987","visitor_id":"v1","session_id":"s1","url":"https://www.example.com/row/{{i}}","host":"www.example.com","path":"/row/{{i}}","title":"Ünï \"q\" 😀","referrer":"","referrer_host":"","source":"","medium":"","channel":"direct","utm_source":"","utm_medium":"","utm_campaign":"","utm_term":"","utm_content":"","click_id_type":"","click_id":"","browser":"Chrome","browser_version":"124","os":"Windows","os_version":"10","device_family":"Other","device_brand":"","device_type":"desktop","screen_width":65535,"country_code":"GB","region":"","city":"","ip_prefix":"81.2.69.0","is_bot":true,"bot_reasons":["crawler_list","no_accept_language"],"user_agent":"UA"}""").ToArray();
-        File.WriteAllBytes(Path.Combine(directory, "000000000001.seg"), SpoolTests.Framed(records));
+        var database = await ShipOldRecordsWithANewOneAsync("eventsjsonrow", site, records);
+        foreach (var (id, i) in ids.Select((id, i) => (id, i)))
+            Assert.Equal(1UL, await ScalarAsync(sharedClickHouse, database,
+                $"SELECT count() FROM pageviews WHERE event_id = toUUID('{id}') AND path = '/row/{i}' AND title = 'Ünï \"q\" 😀' " +
+                "AND timestamp = toDateTime64('2026-11-30 23:59:59.987', 3, 'UTC') AND screen_width = 65535 AND is_bot " +
+                "AND bot_reasons = ['crawler_list', 'no_accept_language'] AND country_code = 'GB' AND user_agent = 'UA'"));
+    }
+
+    /// <summary>
+    /// Leaves two records written by an earlier edge version in a new spool, starts the built edge on it, collects one
+    /// new pageview, and waits until all three rows are in ClickHouse (exactly three); returns the edge's database.
+    /// </summary>
+    private async Task<string> ShipOldRecordsWithANewOneAsync(string name, string site, string[] oldRecords)
+    {
+        var spool = RepoPaths.NewTempDirectory("spool-" + name);
+        var database = EdgeApplication.DatabaseFor(name);
+        var directory = Directory.CreateDirectory(Path.Combine(spool, database)).FullName;
+        File.WriteAllBytes(Path.Combine(directory, "000000000001.seg"), SpoolTests.Framed(oldRecords));
 
         using var edge = await EdgeProcess.StartAsync(garnet.Url, sharedClickHouse.BaseUrl, database, spool, flushMs: 100);
         await CreateSiteAsync(edge.Http, site);
         Assert.Equal(HttpStatusCode.Accepted, (await CollectAsync(edge.Http, Batch(site, ["/new/1"]))).StatusCode);
 
         await Poll.UntilAsync(async () => await ScalarAsync(sharedClickHouse, database, "SELECT count() FROM pageviews FINAL") >= 3,
-            TimeSpan.FromSeconds(60), "the two JSON records and the new one", () => edge.Output);
+            TimeSpan.FromSeconds(60), "the two old records and the new one", () => edge.Output);
         Assert.Equal(3UL, await ScalarAsync(sharedClickHouse, database, "SELECT count() FROM pageviews FINAL"));
-        foreach (var (id, i) in ids.Select((id, i) => (id, i)))
-            Assert.Equal(1UL, await ScalarAsync(sharedClickHouse, database,
-                $"SELECT count() FROM pageviews WHERE event_id = toUUID('{id}') AND path = '/row/{i}' AND title = 'Ünï \"q\" 😀' " +
-                "AND timestamp = toDateTime64('2026-11-30 23:59:59.987', 3, 'UTC') AND screen_width = 65535 AND is_bot " +
-                "AND bot_reasons = ['crawler_list', 'no_accept_language'] AND country_code = 'GB' AND user_agent = 'UA'"));
+        return database;
     }
 
     [Fact]
