@@ -16,12 +16,9 @@
  */
 
 /**
- * Compiles the targets (E.164 strings) into a matcher {r: RegExp, t: [number, ...], h: RegExp, q: selector},
- * `numbers` being the edge's descriptions by E.164. Group 1 of r is the character before the number (kept), group 2
- * the number. h finds a target's NSN digits in order with anything but digits between them ("2\D*0\D*2..."): what
- * holds() asks. q selects the elements whose href, title or aria-label holds a target's last group as written in every
- * shape r accepts (its last digits: the shortest last group of its shapes, "0132" for 334; one digit where the grouping
- * is open): an attribute without them cannot hold the number, so the selector engine rules it out without a read.
+ * Compiles the targets (E.164 strings) into a matcher {r: RegExp, t: [number, ...], h: RegExp}, `numbers` being
+ * the edge's descriptions by E.164. Group 1 of r is the character before the number (kept), group 2 the number.
+ * h finds a target's NSN digits in order with anything but digits between them ("2\D*0\D*2..."): what holds() asks.
  */
 export function compile(targets, numbers) {
   var t = targets.map(function (e) { return numbers[e] })
@@ -29,10 +26,6 @@ export function compile(targets, numbers) {
     r: RegExp('(^|[^\\d+])(' + t.map(function (n) { return n[3] }).join('|') + ')(?!\\d)', 'g'),
     t: t,
     h: RegExp(t.map(function (n) { return n[1].split('').join('\\D*') }).join('|')),
-    q: t.map(function (n) {
-      n = '*="' + n[1].slice(-Math.min(...(n[2] || '1').split(',').map(function (g) { return g.slice(-1) }))) + '"]'
-      return '[href' + n + ',[title' + n + ',[aria-label' + n
-    }).join(),
   }
 }
 
