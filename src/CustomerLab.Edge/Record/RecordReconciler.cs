@@ -62,17 +62,31 @@ public sealed partial class RecordReconciler(
     /// <summary>One comparison of Redis with the record; returns the drift found (and repaired) by kind.</summary>
     public async Task<IReadOnlyDictionary<string, int>> ReconcileAsync(CancellationToken cancellationToken)
     {
+        // Redis's site list is read before the record: a site created in between is then in both, never reported as
+        // unrecorded while its first commit is under way.
+        var inRedis = (await redis.GetDatabase().SetMembersAsync(SiteStore.SitesIndexKey)).Select(m => (string)m!).ToList();
+        return await ReconcileAsync(inRedis, await record.ReadSitesAsync(cancellationToken: cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// One pass over documents read earlier (<paramref name="documents"/>) and Redis's site list read before them. Each
+    /// site is compared under its admin lock, and a document that no longer matches Redis there is read again: an admin
+    /// change committed while the pass waited for the lock is newer than the bulk copy, and must not be undone by it.
+    /// </summary>
+    internal async Task<IReadOnlyDictionary<string, int>> ReconcileAsync(
+        IReadOnlyList<string> inRedis, IReadOnlyList<SiteDocument> documents, CancellationToken cancellationToken)
+    {
         var drift = new Dictionary<string, int>(StringComparer.Ordinal);
-        var documents = await record.ReadSitesAsync(cancellationToken: cancellationToken);
         var recorded = documents.Select(d => d.SiteKey).ToHashSet(StringComparer.Ordinal);
-        foreach (var document in documents)
+        foreach (var bulk in documents)
         {
-            await using var held = await siteLock.TryAcquireAsync(document.SiteKey, LockWait);
+            await using var held = await siteLock.TryAcquireAsync(bulk.SiteKey, LockWait);
             if (held is null) continue;
-            await ReconcileSiteAsync(document, drift);
+            var document = await MatchesRedisAsync(bulk) ? bulk : (await record.ReadSitesAsync(bulk.SiteKey, cancellationToken)).SingleOrDefault();
+            // No document any more: the site was deleted after the bulk read.
+            if (document is not null) await ReconcileSiteAsync(document, drift);
         }
-        var unrecorded = (await redis.GetDatabase().SetMembersAsync(SiteStore.SitesIndexKey)).Select(m => (string)m!)
-            .Where(k => !recorded.Contains(k)).Order(StringComparer.Ordinal).ToList();
+        var unrecorded = inRedis.Where(k => !recorded.Contains(k)).Order(StringComparer.Ordinal).ToList();
         if (unrecorded.Count > 0 && options.Value.AdoptUnrecordedSites)
         {
             foreach (var siteKey in unrecorded)
@@ -91,6 +105,14 @@ public sealed partial class RecordReconciler(
         metrics.Reconciled();
         foreach (var (kind, count) in drift) metrics.Drift(kind, count);
         return drift;
+    }
+
+    /// <summary>Whether Redis holds exactly the document's JSON and pool numbers (the common case: nothing to re-read).</summary>
+    private async Task<bool> MatchesRedisAsync(SiteDocument document)
+    {
+        var (current, _) = await recorder.ReadAsync(document.SiteKey, document.Version);
+        return current is not null && current.Document == document.Document && current.Numbers.Count == document.Numbers.Count
+               && current.Numbers.All(p => document.Numbers.TryGetValue(p.Key, out var n) && n.Order(StringComparer.Ordinal).SequenceEqual(p.Value));
     }
 
     private async Task ReconcileSiteAsync(SiteDocument document, Dictionary<string, int> drift)

@@ -1,5 +1,6 @@
 using CustomerLab.Edge.Numbers;
 using CustomerLab.Edge.Record;
+using CustomerLab.Edge.Sites;
 using CustomerLab.Tests.Fixtures;
 using CustomerLab.Tests.Numbers;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,5 +54,42 @@ public sealed class ReconcileTests(GarnetFixture garnet, ClickHouseHostFixture c
         Assert.Contains(edge.Logs.Lines, l => l.Contains($"Redis differed from the record (config) for site {site}"));
         var metrics = await (await admin.Http.GetAsync("/metrics", Ct)).Content.ReadAsStringAsync(Ct);
         Assert.Contains("customerlab_record_drift", metrics);
+    }
+
+    [Fact]
+    public async Task AdminChangesCommittedAfterThePassReadTheRecord_AreNotUndoneByIt()
+    {
+        var database = EdgeApplication.DatabaseFor(nameof(AdminChangesCommittedAfterThePassReadTheRecord_AreNotUndoneByIt));
+        await using var edge = new EdgeApplication(garnet.Url, clickHouse.BaseUrl, database);
+        using var admin = new EdgeClient(edge);
+        var kept = TestSites.NewSiteKey();
+        var deleted = TestSites.NewSiteKey();
+        var numbers = NumbersEdgeFixture.Numbers(5);
+        await admin.CreateSiteAsync(kept, numbers[..2]);
+        await admin.CreateSiteAsync(deleted, numbers[4..]);
+        var redis = edge.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
+        var reconciler = edge.Services.GetRequiredService<RecordReconciler>();
+
+        // The pass's bulk read happens here; then, while it would wait for each site's lock, admins add a pool with
+        // its numbers to one site and delete the other, each change acknowledged (so recorded) before the pass goes on.
+        var inRedis = (await redis.SetMembersAsync(SiteStore.SitesIndexKey)).Select(m => (string)m!).ToList();
+        var stale = await edge.Services.GetRequiredService<ConfigRecord>().ReadSitesAsync(cancellationToken: Ct);
+        Assert.Contains(stale, d => d.SiteKey == kept);
+        Assert.Contains(stale, d => d.SiteKey == deleted);
+        await admin.AddPoolAsync(kept, "paid", numbers[2..4], match: new { paidClickId = true });
+        Assert.True((await admin.AdminAsync(HttpMethod.Delete, $"/admin/sites/{deleted}")).IsSuccessStatusCode);
+        var configKey = $"cl:{{{kept}}}:config";
+        var acknowledged = (string)(await redis.StringGetAsync(configKey))!;
+
+        var drift = await reconciler.ReconcileAsync(inRedis, stale, Ct);
+
+        Assert.DoesNotContain(drift.Keys, k => k != "unrecorded");
+        Assert.Equal(acknowledged, (string)(await redis.StringGetAsync(configKey))!);
+        var pool = edge.Services.GetRequiredService<NumberPool>();
+        Assert.Equal(numbers[2..4].Order(), (await pool.SnapshotAsync(kept, "paid")).All.Order());
+        Assert.Equal(kept, (await edge.Services.GetRequiredService<NumberIndex>().FindAsync(numbers[2]))?.SiteKey);
+        Assert.False(await redis.KeyExistsAsync($"cl:{{{deleted}}}:config"));
+        Assert.False(await redis.SetContainsAsync(SiteStore.SitesIndexKey, deleted));
+        Assert.Null(await edge.Services.GetRequiredService<NumberClaims>().FindAsync(numbers[4]));
     }
 }
