@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what the tests need when it is missing (Debian's redis-server, chromium, kamailio and sipp, the npm
+# Installs what the tests need when it is missing (Debian's redis-server, chromium-headless-shell, kamailio and sipp, the npm
 # packages with libchdb.so), builds, and runs the whole suite against real servers.
 # Extra arguments go to `dotnet test` (for example --filter "FullyQualifiedName~Numbers").
 set -euo pipefail
@@ -8,7 +8,7 @@ source scripts/common.sh
 
 CONFIGURATION=${CONFIGURATION:-Release}
 
-ensure_apt_packages redis-server chromium curl
+ensure_apt_packages redis-server chromium-headless-shell curl
 ensure_phone_packages
 # The npm packages and the two JS builds feed the running services, not the .NET build: both run at once.
 js_log=$(mktemp)

@@ -19,7 +19,7 @@ baseline_dir=$(mktemp -d)
 git archive "$baseline_ref" tag-js/src tag-js/build.mjs | tar -x -C "$baseline_dir"
 ln -s "$PWD/tag-js/node_modules" "$baseline_dir/tag-js/node_modules"
 (cd "$baseline_dir/tag-js" && node build.mjs >/dev/null)
-TAG_PERF_BASELINE="$baseline_dir/tag-js/dist/cl.js" TAG_PERF_REPORT="$table" dotnet test tests/CustomerLab.Tests/CustomerLab.Tests.csproj -c Release --no-build -nologo \
+CHROMIUM_PATH=/usr/bin/chromium TAG_PERF_BASELINE="$baseline_dir/tag-js/dist/cl.js" TAG_PERF_REPORT="$table" dotnet test tests/CustomerLab.Tests/CustomerLab.Tests.csproj -c Release --no-build -nologo \
   --filter "FullyQualifiedName~TagPerformanceTests" >/dev/null
 {
   echo "# Tag: first swap on a 5,000-element page"
