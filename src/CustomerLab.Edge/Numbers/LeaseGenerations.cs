@@ -112,5 +112,16 @@ public sealed class LeaseGenerations : IHostedService
         }
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => _redis.GetSubscriber().UnsubscribeAsync(Channel);
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _redis.GetSubscriber().UnsubscribeAsync(Channel);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            // Redis is gone or its socket is closing: a subscription on a dead connection ends with it, and shutting
+            // the edge down must not fail because of it.
+        }
+    }
 }

@@ -41,6 +41,28 @@ public sealed class ReadinessTests(ClickHouseHostFixture clickHouse, RedisServer
     }
 
     [Fact]
+    public async Task TheEdgeStopsCleanly_IfRedisHangsWhenItStops()
+    {
+        await using var redis = new RedisServerProcess();
+        await redis.StartAsync();
+        var edge = new EdgeApplication(redis.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor(nameof(TheEdgeStopsCleanly_IfRedisHangsWhenItStops)));
+        using (var http = edge.CreateClient())
+            await Poll.UntilAsync(async () => (await http.GetAsync("/readyz", Ct)).StatusCode == HttpStatusCode.OK, Wait, "the edge to become ready");
+
+        // A hung Redis answers nothing: the lease-generation subscription's UNSUBSCRIBE at stop times out (a closed
+        // socket fails it the same way). Every hosted service still stops without throwing.
+        redis.Pause();
+        try
+        {
+            await edge.DisposeAsync();
+        }
+        finally
+        {
+            redis.Resume();
+        }
+    }
+
+    [Fact]
     public async Task Readyz_Is503NamingClickHouse_IfNothingListensThere()
     {
         var deadPort = FreePort.Next();
