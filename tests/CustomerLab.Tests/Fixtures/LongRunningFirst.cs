@@ -16,8 +16,11 @@ namespace CustomerLab.Tests.Fixtures;
 public sealed class LongRunningAttribute : Attribute;
 
 /// <summary>
-/// Orders test collections longest-first (the [LongRunning] classes, then the rest in xunit's own order), the
-/// classic way to shorten a parallel run: each class is one collection and runs its tests one after another.
+/// Starts the [LongRunning] collections first, the classic way to shorten a parallel run (each class is one collection
+/// and runs its tests one after another). xunit v3 queues every collection with <c>Task.Run</c> from one thread-pool
+/// thread, in the order given here, and their tests then wait for a turn in the order those tasks begin. That thread
+/// takes its own queue from the end, while idle pool threads take from the front, at rates that vary from run to run;
+/// so the long collections go to both ends of the list, alternately, and the short ones in between.
 /// </summary>
 public sealed class LongRunningFirst : ITestCollectionOrderer
 {
@@ -29,8 +32,11 @@ public sealed class LongRunningFirst : ITestCollectionOrderer
         .ToHashSet(StringComparer.Ordinal);
 
     public IReadOnlyCollection<TTestCollection> OrderTestCollections<TTestCollection>(IReadOnlyCollection<TTestCollection> testCollections)
-        where TTestCollection : ITestCollection =>
-        testCollections.OrderBy(collection => IsLongRunning(collection) ? 0 : 1).ToArray();
+        where TTestCollection : ITestCollection
+    {
+        var longRunning = testCollections.Where(c => IsLongRunning(c)).ToList();
+        return [.. longRunning.Where((_, i) => i % 2 == 0), .. testCollections.Where(c => !IsLongRunning(c)), .. longRunning.Where((_, i) => i % 2 == 1).Reverse()];
+    }
 
     /// <summary>A named collection by its definition class; a class's own collection by the class its name gives.</summary>
     private static bool IsLongRunning(ITestCollection collection)
