@@ -79,6 +79,58 @@ public sealed class MigrationTests(ClickHouseHostFixture clickHouse)
         Assert.Equal(3u, await migrator.MigrateAsync([one, two, fixedThree], Ct));
     }
 
+    [Fact]
+    public async Task SquashedSchema_BuildsTheSameSchemaAsTheFilesOneByOne_AndRecordsTheSameFiles()
+    {
+        var (byFile, byFileClient, byFileMigrator) = FreshDatabase(nameof(SquashedSchema_BuildsTheSameSchemaAsTheFilesOneByOne_AndRecordsTheSameFiles) + "_files");
+        var (bySquash, bySquashClient, bySquashMigrator) = FreshDatabase(nameof(SquashedSchema_BuildsTheSameSchemaAsTheFilesOneByOne_AndRecordsTheSameFiles) + "_squash");
+        using var _ = byFileClient;
+        using var __ = bySquashClient;
+        var embedded = Migration.LoadEmbedded();
+        var squashed = SquashedSchema.LoadEmbedded();
+        Assert.NotNull(squashed);
+        Assert.Contains(embedded, m => m.Version == squashed.Through);
+
+        Assert.Equal(embedded[^1].Version, await byFileMigrator.MigrateAsync(embedded, Ct));
+        Assert.Equal(embedded[^1].Version, await bySquashMigrator.MigrateAsync(embedded, Ct, squashed));
+
+        // Every table and view, column by column with its comment, engine, key and settings, in one statement each.
+        var expected = (await SchemaAsync(byFileClient, byFile)).ToDictionary(t => t.Key, t => t.Value.Replace($"{byFile}.", "", StringComparison.Ordinal));
+        var actual = (await SchemaAsync(bySquashClient, bySquash)).ToDictionary(t => t.Key, t => t.Value.Replace($"{bySquash}.", "", StringComparison.Ordinal));
+        Assert.Equal(expected.Keys.Order(), actual.Keys.Order());
+        foreach (var (table, create) in expected)
+            Assert.True(create == actual[table], $"{table} differs from the files' schema; regenerate Squashed/through_NNNN.sql. Files: {create}");
+        const string recorded = "SELECT groupArray((version, name, checksum)) FROM (SELECT * FROM schema_migrations FINAL ORDER BY version)";
+        Assert.Equal(await ScalarAsync<string>(byFileClient, $"SELECT toString(({recorded}))"), await ScalarAsync<string>(bySquashClient, $"SELECT toString(({recorded}))"));
+    }
+
+    [Fact]
+    public async Task SquashedSchema_StandsInForTheFilesItIncludes_OnlyInADatabaseWithNoTable()
+    {
+        var (database, client, migrator) = FreshDatabase(nameof(SquashedSchema_StandsInForTheFilesItIncludes_OnlyInADatabaseWithNoTable));
+        using var _ = client;
+        // File 0002 fails if it runs: the squash through 0002 must stand in for it; file 0003 comes after the squash.
+        var one = Migration.Parse("0001_first.sql", "CREATE TABLE IF NOT EXISTS first (a UInt8) ENGINE = MergeTree ORDER BY a;");
+        var two = Migration.Parse("0002_second.sql", "ALTER TABLE no_such_table ADD COLUMN IF NOT EXISTS c String;");
+        var three = Migration.Parse("0003_third.sql", "ALTER TABLE first ADD COLUMN IF NOT EXISTS d String;");
+        var squashed = new SquashedSchema(2, ["CREATE TABLE IF NOT EXISTS first (a UInt8, c String) ENGINE = MergeTree ORDER BY a"]);
+
+        Assert.Equal(3u, await migrator.MigrateAsync([one, two, three], Ct, squashed));
+
+        var schema = await SchemaAsync(client, database);
+        Assert.Contains("`c` String", schema["first"]);
+        Assert.Contains("`d` String", schema["first"]);
+        Assert.Equal(3UL, await ScalarAsync<ulong>(client, "SELECT count() FROM schema_migrations FINAL WHERE version IN (1, 2, 3)"));
+
+        // A database that already has a table (a run that stopped before recording) gets the files, not the squash.
+        var (other, otherClient, otherMigrator) = FreshDatabase(nameof(SquashedSchema_StandsInForTheFilesItIncludes_OnlyInADatabaseWithNoTable) + "_begun");
+        using var ___ = otherClient;
+        await otherMigrator.MigrateAsync([one], Ct);
+        await otherClient.ExecuteNonQueryAsync("TRUNCATE TABLE schema_migrations", cancellationToken: Ct);
+        await Assert.ThrowsAnyAsync<Exception>(() => otherMigrator.MigrateAsync([one, two, three], Ct, squashed));
+        Assert.DoesNotContain("`c` String", (await SchemaAsync(otherClient, other))["first"]);
+    }
+
     /// <summary>A database of the test's own (created by the first migration run), its client and a migrator for it.</summary>
     private (string Database, ClickHouseClient Client, ClickHouseMigrator Migrator) FreshDatabase(string test)
     {

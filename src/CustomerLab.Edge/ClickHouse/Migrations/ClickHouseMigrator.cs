@@ -7,7 +7,9 @@ namespace CustomerLab.Edge.ClickHouse.Migrations;
 /// Applies the embedded <c>NNNN_name.sql</c> files in version order, once each, and records every one in
 /// <c>schema_migrations</c> (version, name, checksum, when, by which host). Idempotent: statements use
 /// <c>IF NOT EXISTS</c>, applied versions are skipped, and several edges migrating at once converge.
-/// With <see cref="ClickHouseOptions.Cluster"/> set, the same files run in their cluster variant.
+/// With <see cref="ClickHouseOptions.Cluster"/> set, the same files run in their cluster variant. A database with no
+/// table yet (and no cluster) gets the <see cref="SquashedSchema"/> instead of the files it includes, which are then
+/// recorded as applied like the rest.
 /// </summary>
 internal sealed partial class ClickHouseMigrator(ClickHouseClient client, IOptions<ClickHouseOptions> options, TimeProvider time, ILogger<ClickHouseMigrator> logger)
 {
@@ -29,9 +31,10 @@ internal sealed partial class ClickHouseMigrator(ClickHouseClient client, IOptio
         """;
 
     /// <summary>Applies what is pending and returns the schema version reached.</summary>
-    public Task<uint> MigrateAsync(CancellationToken cancellationToken) => MigrateAsync(Migration.LoadEmbedded(), cancellationToken);
+    public Task<uint> MigrateAsync(CancellationToken cancellationToken) =>
+        MigrateAsync(Migration.LoadEmbedded(), cancellationToken, SquashedSchema.LoadEmbedded());
 
-    internal async Task<uint> MigrateAsync(IReadOnlyList<Migration> migrations, CancellationToken cancellationToken)
+    internal async Task<uint> MigrateAsync(IReadOnlyList<Migration> migrations, CancellationToken cancellationToken, SquashedSchema? squashed = null)
     {
         var rewriter = CreateRewriter();
         var createDatabase = $"CREATE DATABASE IF NOT EXISTS {_options.Database}";
@@ -40,6 +43,12 @@ internal sealed partial class ClickHouseMigrator(ClickHouseClient client, IOptio
         await ExecuteAsync(rewriter, CreateMigrationsTable, cancellationToken);
 
         var applied = await ReadAppliedAsync(cancellationToken);
+        uint squashedThrough = 0;
+        if (squashed is not null && rewriter is null && applied.Count == 0 && await HasNoTablesAsync(cancellationToken))
+        {
+            foreach (var statement in squashed.Statements) await ExecuteAsync(null, statement, cancellationToken);
+            squashedThrough = squashed.Through;
+        }
         uint version = 0;
         // Applied files are recorded in one insert at the end (or when one fails): a fresh database then costs one
         // insert, not one per file. A run stopped before recording repeats those files next time, which is harmless
@@ -59,8 +68,9 @@ internal sealed partial class ClickHouseMigrator(ClickHouseClient client, IOptio
                     version = migration.Version;
                     continue;
                 }
-                foreach (var statement in migration.Statements)
-                    await ExecuteAsync(rewriter, statement, cancellationToken);
+                if (migration.Version > squashedThrough)
+                    foreach (var statement in migration.Statements)
+                        await ExecuteAsync(rewriter, statement, cancellationToken);
                 newlyApplied.Add([migration.Version, migration.Name, migration.Checksum, time.GetUtcNow().UtcDateTime, Environment.MachineName]);
                 LogApplied(logger, migration.Name, _options.Database);
                 version = migration.Version;
@@ -101,6 +111,15 @@ internal sealed partial class ClickHouseMigrator(ClickHouseClient client, IOptio
         foreach (var sql in rewriter?.Rewrite(statement) ?? [statement])
             await client.ExecuteNonQueryAsync(sql, cancellationToken: cancellationToken);
     }
+
+    /// <summary>
+    /// Whether the database holds no table but the migrations table: only then is the squashed schema the same as the
+    /// files (a run that stopped before recording may have left some of their tables, of an earlier shape).
+    /// </summary>
+    private async Task<bool> HasNoTablesAsync(CancellationToken cancellationToken) =>
+        Convert.ToUInt64(await client.ExecuteScalarAsync(
+            $"SELECT count() FROM system.tables WHERE database = '{_options.Database}' AND name != '{MigrationsTable}'",
+            cancellationToken: cancellationToken)) == 0;
 
     private async Task<Dictionary<uint, string>> ReadAppliedAsync(CancellationToken cancellationToken)
     {
