@@ -1,6 +1,4 @@
 using CustomerLab.Tests.Events;
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Net;
 using CustomerLab.Tests.Fixtures;
 using CustomerLab.Tests.Numbers;

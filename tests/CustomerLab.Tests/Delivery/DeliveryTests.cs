@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using CustomerLab.Tests.Fixtures;
-using CustomerLab.Tests.Numbers;
 using static CustomerLab.Tests.Events.EventsTesting;
 using static CustomerLab.Tests.Fixtures.TestSites;
 
