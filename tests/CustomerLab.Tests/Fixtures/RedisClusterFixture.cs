@@ -22,13 +22,28 @@ public sealed class RedisClusterFixture : IAsyncLifetime
 
     private readonly List<Node> _nodes = [];
 
-    /// <summary>The nodes' <c>127.0.0.1:port</c> endpoints.</summary>
-    public IReadOnlyList<string> Endpoints => _nodes.Select(n => n.Endpoint).ToArray();
+    private Task _formed = Task.CompletedTask;
 
-    /// <summary>A StackExchange.Redis configuration string naming all three masters.</summary>
-    public string Configuration => string.Join(',', Endpoints);
+    /// <summary>
+    /// A StackExchange.Redis configuration string naming all three masters, once the cluster has formed. It forms in
+    /// the background from the start of the run: the other assembly fixtures, and the tests that need no cluster, do
+    /// not wait for it.
+    /// </summary>
+    public async Task<string> ConfigurationAsync()
+    {
+        await _formed;
+        return NodesConfiguration;
+    }
 
-    public async ValueTask InitializeAsync()
+    private string NodesConfiguration => string.Join(',', _nodes.Select(n => n.Endpoint));
+
+    public ValueTask InitializeAsync()
+    {
+        _formed = FormOrCleanUpAsync();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task FormOrCleanUpAsync()
     {
         try
         {
@@ -37,7 +52,7 @@ public sealed class RedisClusterFixture : IAsyncLifetime
         catch
         {
             // Leave no orphan redis-server behind when the cluster does not form.
-            await DisposeAsync();
+            await StopNodesAsync();
             throw;
         }
     }
@@ -59,7 +74,7 @@ public sealed class RedisClusterFixture : IAsyncLifetime
             }
             catch (TimeoutException) when (attempt < 3)
             {
-                await DisposeAsync();
+                await StopNodesAsync();
             }
         }
 
@@ -84,7 +99,7 @@ public sealed class RedisClusterFixture : IAsyncLifetime
             }, StateOkTimeout, "cluster_state:ok on all three Redis Cluster nodes");
 
             // The client must see the whole slot map too: one key per master, written and read back.
-            await using var mux = await ConnectionMultiplexer.ConnectAsync(Configuration);
+            await using var mux = await ConnectionMultiplexer.ConnectAsync(NodesConfiguration);
             var db = mux.GetDatabase();
             foreach (var tag in new[] { "a", "b", "c" })
             {
@@ -104,6 +119,19 @@ public sealed class RedisClusterFixture : IAsyncLifetime
     }
 
     public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _formed;
+        }
+        catch (Exception)
+        {
+            // Reported to the tests that asked for the cluster; the nodes are stopped either way.
+        }
+        await StopNodesAsync();
+    }
+
+    private async Task StopNodesAsync()
     {
         foreach (var node in _nodes) await node.DisposeAsync();
         _nodes.Clear();

@@ -29,19 +29,19 @@ public sealed class PoolServers(RedisServerFixture redisServer, GarnetFixture ga
     /// <summary>A pool client on that server reading time from <paramref name="time"/>.</summary>
     public async Task<NumberPool> PoolAsync(string server, TimeProvider time) => new(await ConnectAsync(server), time);
 
-    private Task<ConnectionMultiplexer> ConnectNewAsync(string server)
+    private async Task<ConnectionMultiplexer> ConnectNewAsync(string server)
     {
         var configuration = server switch
         {
             Garnet => garnet.Endpoint,
             RedisServer => redisServer.Server.Endpoint,
-            RedisCluster => cluster.Configuration,
+            RedisCluster => await cluster.ConfigurationAsync(),
             _ => throw new ArgumentOutOfRangeException(nameof(server), server, "Unknown pool test server."),
         };
         var options = ConfigurationOptions.Parse(configuration);
         options.AbortOnConnectFail = true;
         options.ConnectTimeout = 5_000; // ms
-        return ConnectionMultiplexer.ConnectAsync(options);
+        return await ConnectionMultiplexer.ConnectAsync(options);
     }
 
     /// <summary>A site key no other test uses: the test name, the server and a GUID (no braces: it sits in a hash tag).</summary>
