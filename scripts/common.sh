@@ -70,7 +70,9 @@ ensure_report_built() { build_js_package report-js; }
 # Builds the solution in the given configuration.
 build_solution() {
   echo "==> dotnet build -c $1"
-  dotnet build CustomerLab.sln -c "$1" -nologo -clp:ErrorsOnly -v:quiet
+  # The compiler and MSBuild ship precompiled (ReadyToRun): without call counting and PGO the runtime keeps that code
+  # instead of recompiling the hot methods of a build that is over in seconds (a fresh build here: 45 s → 30 s).
+  DOTNET_TieredPGO=0 DOTNET_TC_CallCounting=0 dotnet build CustomerLab.sln -c "$1" -nologo -clp:ErrorsOnly -v:quiet
 }
 
 # Waits until a URL answers 200, or fails after N seconds.
