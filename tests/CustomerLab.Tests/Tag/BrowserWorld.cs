@@ -113,9 +113,10 @@ public sealed class BrowserWorld : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The browser and the two edges stop side by side.
+        var edges = new[] { _edge, _developmentEdge }.Where(e => e is not null).Select(e => e!.Value.Edge.DisposeAsync().AsTask()).ToList();
         if (_browser is not null) await _browser.CloseAsync();
         _playwright?.Dispose();
-        if (_edge is { } started) await started.Edge.DisposeAsync();
-        if (_developmentEdge is { } development) await development.Edge.DisposeAsync();
+        await Task.WhenAll(edges);
     }
 }
