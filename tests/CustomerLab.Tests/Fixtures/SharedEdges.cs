@@ -26,8 +26,9 @@ public sealed class SharedEdges : IAsyncDisposable
         return edge;
     }
 
-    /// <summary>Stops the edges side by side: each waits for its own shippers and services, not for the others.</summary>
-    public async ValueTask DisposeAsync() =>
-        await Task.WhenAll(_edges.Values.Where(lazy => lazy.IsValueCreated).Select(lazy => lazy.Value)
-            .Where(edge => edge.IsCompletedSuccessfully).Select(edge => edge.Result.DisposeAsync().AsTask()));
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var edge in _edges.Values.Where(lazy => lazy.IsValueCreated).Select(lazy => lazy.Value))
+            if (edge.IsCompletedSuccessfully) await edge.Result.DisposeAsync();
+    }
 }

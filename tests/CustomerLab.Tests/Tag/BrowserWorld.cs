@@ -113,10 +113,9 @@ public sealed class BrowserWorld : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        // The browser and the two edges stop side by side.
-        var edges = new[] { _edge, _developmentEdge }.Where(e => e is not null).Select(e => e!.Value.Edge.DisposeAsync().AsTask()).ToList();
         if (_browser is not null) await _browser.CloseAsync();
         _playwright?.Dispose();
-        await Task.WhenAll(edges);
+        if (_edge is { } started) await started.Edge.DisposeAsync();
+        if (_developmentEdge is { } development) await development.Edge.DisposeAsync();
     }
 }
