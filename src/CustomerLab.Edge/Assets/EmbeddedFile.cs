@@ -4,8 +4,8 @@ using System.Text;
 namespace CustomerLab.Edge.Assets;
 
 /// <summary>
-/// A text file compiled into the edge (HTML pages and Lua scripts, embedded by the project file under their path in the
-/// project, such as <c>Numbers/Lua/assign.lua</c>), so there is nothing to deploy beside the binary and each file
+/// A text file compiled into the edge (HTML pages, Lua scripts and the squashed ClickHouse schema, embedded by the
+/// project file under their path in the project, such as <c>Numbers/Lua/assign.lua</c>), so there is nothing to deploy beside the binary and each file
 /// sits next to the code that uses it.
 /// </summary>
 internal static class EmbeddedFile
@@ -16,7 +16,7 @@ internal static class EmbeddedFile
     public static string Read(string path) => Cache.GetOrAdd(path, static p =>
     {
         using var stream = typeof(EmbeddedFile).Assembly.GetManifestResourceStream(p)
-            ?? throw new InvalidOperationException($"'{p}' is not embedded in the edge (the project file embeds **/*.html and **/*.lua).");
+            ?? throw new InvalidOperationException($"'{p}' is not embedded in the edge (the project file embeds **/*.html, **/*.lua and ClickHouse/Migrations/Squashed/*.sql).");
         using var reader = new StreamReader(stream, Encoding.UTF8);
         return reader.ReadToEnd();
     });

@@ -1,5 +1,5 @@
-using System.Text;
 using System.Text.RegularExpressions;
+using CustomerLab.Edge.Assets;
 
 namespace CustomerLab.Edge.ClickHouse.Migrations;
 
@@ -12,21 +12,15 @@ namespace CustomerLab.Edge.ClickHouse.Migrations;
 /// <param name="Statements">Its statements in order.</param>
 internal sealed record SquashedSchema(uint Through, IReadOnlyList<string> Statements)
 {
-    private const string Prefix = "CustomerLab.Edge.ClickHouse.Migrations.Squashed.";
-
-    /// <summary>Whether an embedded resource is the squashed schema rather than a migration file.</summary>
-    public static bool IsSquashed(string resourceName) => resourceName.StartsWith(Prefix, StringComparison.Ordinal);
+    private const string Folder = "ClickHouse/Migrations/Squashed/";
 
     /// <summary>The embedded squashed schema, or null when there is none.</summary>
     public static SquashedSchema? LoadEmbedded()
     {
-        var assembly = typeof(SquashedSchema).Assembly;
-        var resource = assembly.GetManifestResourceNames().Where(IsSquashed).SingleOrDefault();
-        if (resource is null) return null;
-        var match = Regex.Match(resource[Prefix.Length..], @"^through_(\d+)\.sql$");
-        if (!match.Success) throw new InvalidOperationException($"Squashed schema '{resource}' is not named through_NNNN.sql.");
-        using var stream = assembly.GetManifestResourceStream(resource)!;
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return new SquashedSchema(uint.Parse(match.Groups[1].Value), Migration.SplitStatements(reader.ReadToEnd()));
+        var path = typeof(SquashedSchema).Assembly.GetManifestResourceNames().SingleOrDefault(n => n.StartsWith(Folder, StringComparison.Ordinal));
+        if (path is null) return null;
+        var match = Regex.Match(path[Folder.Length..], @"^through_(\d+)\.sql$");
+        if (!match.Success) throw new InvalidOperationException($"Squashed schema '{path}' is not named through_NNNN.sql.");
+        return new SquashedSchema(uint.Parse(match.Groups[1].Value), Migration.SplitStatements(EmbeddedFile.Read(path)));
     }
 }
