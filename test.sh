@@ -29,10 +29,9 @@ tag_status=$?
 if [ "$tag_status" -ne 0 ]; then cat "$tag_log"; fi
 echo "tag-js: $(grep -E "^# (tests|pass|fail) " "$tag_log" | sed 's/^# //' | paste -sd, - | sed 's/,/, /g')"
 # The suite runs many .NET processes at once (the test host, the ClickHouse host, edges) on two cores. Thread-pool
-# workers that spin before they sleep, tiered PGO's instrumented code, and recompiling every method called 30 times
-# at tier 1 (worth it in a server that runs for days, not in short tests; loops are still optimised on stack
-# replacement) burn CPU the tests need; none of it changes what a test checks.
-export DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 DOTNET_TieredPGO=0 DOTNET_TC_CallCounting=0
+# workers that spin before they sleep, and the tiering that pays off in a server running for days
+# (SHORT_LIVED_DOTNET), burn CPU the tests need; none of it changes what a test checks.
+export DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 "${SHORT_LIVED_DOTNET[@]}"
 # Default (minimal) console output: failures in full, then "Passed!/Failed! - Failed: N, Passed: N, ...".
 # The built test assembly, not the project: dotnet test then skips evaluating the project with MSBuild.
 dotnet test "tests/CustomerLab.Tests/bin/$CONFIGURATION/net10.0/CustomerLab.Tests.dll" "$@" 2>&1 | tee "$log"
