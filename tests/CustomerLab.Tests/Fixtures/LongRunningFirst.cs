@@ -34,8 +34,9 @@ public sealed class LongRunningFirst : ITestCollectionOrderer
     public IReadOnlyCollection<TTestCollection> OrderTestCollections<TTestCollection>(IReadOnlyCollection<TTestCollection> testCollections)
         where TTestCollection : ITestCollection
     {
-        var longRunning = testCollections.Where(c => IsLongRunning(c)).ToList();
-        return [.. longRunning.Where((_, i) => i % 2 == 0), .. testCollections.Where(c => !IsLongRunning(c)), .. longRunning.Where((_, i) => i % 2 == 1).Reverse()];
+        var byLength = testCollections.ToLookup(c => IsLongRunning(c));
+        var longRunning = byLength[true].ToList();
+        return [.. longRunning.Where((_, i) => i % 2 == 0), .. byLength[false], .. longRunning.Where((_, i) => i % 2 == 1).Reverse()];
     }
 
     /// <summary>A named collection by its definition class; a class's own collection by the class its name gives.</summary>

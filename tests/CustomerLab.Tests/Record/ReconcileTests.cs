@@ -78,7 +78,7 @@ public sealed class ReconcileTests(GarnetFixture garnet, ClickHouseHostFixture c
         Assert.Contains(stale, d => d.SiteKey == deleted);
         await admin.AddPoolAsync(kept, "paid", numbers[2..4], match: new { paidClickId = true });
         Assert.True((await admin.AdminAsync(HttpMethod.Delete, $"/admin/sites/{deleted}")).IsSuccessStatusCode);
-        var configKey = $"cl:{{{kept}}}:config";
+        var configKey = SiteStore.ConfigKey(kept);
         var acknowledged = (string)(await redis.StringGetAsync(configKey))!;
 
         var drift = await reconciler.ReconcileAsync(inRedis, stale, Ct);
@@ -88,7 +88,7 @@ public sealed class ReconcileTests(GarnetFixture garnet, ClickHouseHostFixture c
         var pool = edge.Services.GetRequiredService<NumberPool>();
         Assert.Equal(numbers[2..4].Order(), (await pool.SnapshotAsync(kept, "paid")).All.Order());
         Assert.Equal(kept, (await edge.Services.GetRequiredService<NumberIndex>().FindAsync(numbers[2]))?.SiteKey);
-        Assert.False(await redis.KeyExistsAsync($"cl:{{{deleted}}}:config"));
+        Assert.False(await redis.KeyExistsAsync(SiteStore.ConfigKey(deleted)));
         Assert.False(await redis.SetContainsAsync(SiteStore.SitesIndexKey, deleted));
         Assert.Null(await edge.Services.GetRequiredService<NumberClaims>().FindAsync(numbers[4]));
     }
