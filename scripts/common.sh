@@ -69,8 +69,10 @@ ensure_report_built() { build_js_package report-js; }
 
 # Runtime settings for .NET processes that live seconds or minutes (the build, the test run), not days: no PGO
 # instrumentation and no tier-1 recompilation of methods called 30 times. Precompiled code (the compiler, MSBuild,
-# the framework) is kept as it is, and loops are still optimised on stack replacement.
-SHORT_LIVED_DOTNET=(DOTNET_TieredPGO=0 DOTNET_TC_CallCounting=0)
+# the framework) is kept as it is, and loops are still optimised on stack replacement. JIT'd code is mapped once,
+# writable and executable, instead of through two views whose page permissions change at every method compiled
+# (W^X): that hardening is for services exposed for days; these processes only build and test.
+SHORT_LIVED_DOTNET=(DOTNET_TieredPGO=0 DOTNET_TC_CallCounting=0 DOTNET_EnableWriteXorExecute=0)
 
 # Builds the solution in the given configuration.
 build_solution() {

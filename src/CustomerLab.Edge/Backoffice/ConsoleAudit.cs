@@ -1,7 +1,9 @@
-using ClickHouse.Driver;
 using ClickHouse.Driver.ADO.Parameters;
 using ClickHouse.Driver.Utility;
+using ClickHouse.Driver;
 using CustomerLab.Edge.Accounts;
+using CustomerLab.Edge.ClickHouse.Migrations;
+using CustomerLab.Edge.ClickHouse;
 using CustomerLab.Edge.Identifiers;
 
 namespace CustomerLab.Edge.Backoffice;
@@ -14,7 +16,7 @@ public sealed record ConsoleAuditEntry(DateTime At, string UserName, string User
 /// action that changes something calls <see cref="RecordAsync"/> once the change is stored and before it answers; a
 /// failure to record throws (the action answers 503, so the change is not reported done without its audit row).
 /// </summary>
-public sealed class ConsoleAudit(ClickHouseClient clickHouse, TimeProvider time)
+public sealed class ConsoleAudit(ClickHouseClient clickHouse, SchemaState schema, TimeProvider time)
 {
     /// <summary>Records one change. <paramref name="details"/>: what changed (JSON or text); never a secret.</summary>
     public async Task RecordAsync(ConsoleUser user, string action, string site, string details, CancellationToken cancellationToken = default)
@@ -22,7 +24,7 @@ public sealed class ConsoleAudit(ClickHouseClient clickHouse, TimeProvider time)
         var now = time.GetUtcNow();
         await clickHouse.InsertBinaryAsync("console_audit", ["event_id", "at", "user_name", "user_role", "action", "site_id", "details"],
             [[Uuid7.Create(now), now.UtcDateTime, user.Name, user.Access.Role.Name(), action, site, details]],
-            cancellationToken: cancellationToken);
+            clickHouse.InsertOptions(schema.IsReady), cancellationToken: cancellationToken);
     }
 
     /// <summary>The newest entries first, optionally of one site, at most <paramref name="limit"/>.</summary>

@@ -1,10 +1,11 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
-using ClickHouse.Driver;
+using System.Text.Json;
 using ClickHouse.Driver.ADO.Parameters;
 using ClickHouse.Driver.Utility;
+using ClickHouse.Driver;
 using CustomerLab.Edge.Calls.Lifecycle;
 using CustomerLab.Edge.ClickHouse.Migrations;
+using CustomerLab.Edge.ClickHouse;
 using CustomerLab.Edge.Phones;
 using CustomerLab.Edge.Redis;
 using StackExchange.Redis;
@@ -173,12 +174,8 @@ internal sealed partial class CallRecorder(CallAttributor attributor, IConnectio
             UtcOrNull(s.BusinessNoticeMs), verdict.TestCall, verdict.Qualified, verdict.Reason, verdict.Payout, verdict.Currency,
             s.Simulated, time.GetUtcNow().UtcDateTime, s.Version,
         ];
-        var options = token is null ? null : new InsertOptions
-        {
-            // The same revision written again (after a crash between the insert and the state update) is dropped.
-            CustomSettings = new Dictionary<string, object> { ["insert_deduplication_token"] = token },
-        };
-        await clickHouse.InsertBinaryAsync("calls", Columns, [row], options, cancellationToken: cancellationToken);
+        // The same revision written again (after a crash between the insert and the state update) is dropped by its token.
+        await clickHouse.InsertBinaryAsync("calls", Columns, [row], clickHouse.InsertOptions(schema.IsReady, deduplicationToken: token), cancellationToken: cancellationToken);
     }
 
     /// <summary>A Unix-ms time as a UTC DateTime, or null for 0 (never).</summary>

@@ -1,6 +1,8 @@
-using ClickHouse.Driver;
 using ClickHouse.Driver.ADO.Parameters;
 using ClickHouse.Driver.Utility;
+using ClickHouse.Driver;
+using CustomerLab.Edge.ClickHouse.Migrations;
+using CustomerLab.Edge.ClickHouse;
 
 namespace CustomerLab.Edge.Conversions;
 
@@ -9,7 +11,7 @@ namespace CustomerLab.Edge.Conversions;
 /// holds is answered as a duplicate without a second row, and two racing writes of one id share one
 /// <c>insert_deduplication_token</c> (ReplacingMergeTree on the id drops whatever still gets in).
 /// </summary>
-internal sealed partial class ConversionStore(ClickHouseClient clickHouse, TimeProvider time, ILogger<ConversionStore> logger)
+internal sealed partial class ConversionStore(ClickHouseClient clickHouse, SchemaState schema, TimeProvider time, ILogger<ConversionStore> logger)
 {
     /// <summary>True when stored now, false when the id was already there. Throws when ClickHouse fails.</summary>
     public async Task<bool> StoreAsync(ConversionRow row, CancellationToken cancellationToken)
@@ -21,10 +23,7 @@ internal sealed partial class ConversionStore(ClickHouseClient clickHouse, TimeP
             "SELECT count() FROM conversion_events FINAL WHERE site_id = {site:String} AND conversion_id = {id:String}",
             parameters, cancellationToken: cancellationToken));
         if (existing > 0) return false;
-        var options = new InsertOptions
-        {
-            CustomSettings = new Dictionary<string, object> { ["insert_deduplication_token"] = $"conversion:{row.SiteId}:{row.ConversionId}" },
-        };
+        var options = clickHouse.InsertOptions(schema.IsReady, deduplicationToken: $"conversion:{row.SiteId}:{row.ConversionId}");
         await clickHouse.InsertBinaryAsync("conversion_events", ConversionRow.Columns, [(row with { ReceivedAt = time.GetUtcNow().UtcDateTime }).ToRow()], options, cancellationToken: cancellationToken);
         LogStored(logger, row.SiteId, row.Type, row.Origin, row.Verified);
         return true;

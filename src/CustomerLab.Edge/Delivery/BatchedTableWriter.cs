@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using ClickHouse.Driver;
 using CustomerLab.Edge.ClickHouse.Migrations;
+using CustomerLab.Edge.ClickHouse;
 
 namespace CustomerLab.Edge.Delivery;
 
@@ -86,7 +87,7 @@ internal abstract partial class BatchedTableWriter(ClickHouseClient client, Sche
         {
             try
             {
-                await client.InsertBinaryAsync(table, columns, batch, cancellationToken: cancellationToken);
+                await client.InsertBinaryAsync(table, columns, batch, client.InsertOptions(schema.IsReady), cancellationToken: cancellationToken);
                 Interlocked.Add(ref _written, batch.Count);
                 batch.Clear();
             }

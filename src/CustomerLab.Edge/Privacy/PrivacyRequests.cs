@@ -1,10 +1,12 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
-using ClickHouse.Driver;
+using System.Text;
 using ClickHouse.Driver.ADO.Parameters;
 using ClickHouse.Driver.Utility;
+using ClickHouse.Driver;
+using CustomerLab.Edge.ClickHouse.Migrations;
+using CustomerLab.Edge.ClickHouse;
 using CustomerLab.Edge.Cookies;
 using CustomerLab.Edge.Numbers;
 using CustomerLab.Edge.Sites;
@@ -29,7 +31,7 @@ namespace CustomerLab.Edge.Privacy;
 /// <see cref="PrivacyFollowUpService"/> runs as <see cref="FollowUpAsync"/>.
 /// </para>
 /// </summary>
-public sealed partial class PrivacyRequests(IConnectionMultiplexer redis, ClickHouseClient clickHouse, SiteStore sites, NumberPool pools,
+public sealed partial class PrivacyRequests(IConnectionMultiplexer redis, ClickHouseClient clickHouse, SchemaState schema, SiteStore sites, NumberPool pools,
     PrivacyFollowUpQueue followUps, Calls.Recordings.RecordingDeletionQueue twilioDeletions, IOptions<PrivacyOptions> options, IOptions<CookieSettings> cookieSettings, TimeProvider time,
     ILogger<PrivacyRequests> logger)
 {
@@ -302,7 +304,7 @@ public sealed partial class PrivacyRequests(IConnectionMultiplexer redis, ClickH
         await clickHouse.InsertBinaryAsync("privacy_audit",
             ["request_id", "requested_at", "action", "subject_type", "subject_hash", "requested_by", "outcome", "counts", "error"],
             [[requestId, requestedAt.UtcDateTime, action, subject.TypeName, SubjectHash(subject), requestedBy, outcome, JsonSerializer.Serialize(counts), error]],
-            cancellationToken: cancellationToken);
+            clickHouse.InsertOptions(schema.IsReady), cancellationToken: cancellationToken);
     }
 
     private static void Count(SortedDictionary<string, long> counts, string name) =>

@@ -160,8 +160,9 @@ public sealed class ConfigRecord(ClickHouseClient client, IOptions<ClickHouseOpt
     }
 
     /// <summary>One row in the request body (RowBinary), never in the URL: a site's document with hundreds of numbers is kilobytes.</summary>
+    /// The record's tables were ensured before any row is written, so their column types are read once.
     private Task InsertRowAsync(string database, string table, string[] columns, object[] row, CancellationToken cancellationToken) =>
-        GuardAsync(() => client.InsertBinaryAsync(table, columns, [row], new InsertOptions { Database = database }, cancellationToken: cancellationToken));
+        GuardAsync(() => client.InsertBinaryAsync(table, columns, [row], client.InsertOptions(schemaSettled: true, database), cancellationToken: cancellationToken));
 
     private ulong NowMicros() => (ulong)Math.Max(0, time.GetUtcNow().ToUnixTimeMilliseconds()) * 1000;
 

@@ -1,6 +1,8 @@
-using ClickHouse.Driver;
 using ClickHouse.Driver.ADO.Parameters;
 using ClickHouse.Driver.Utility;
+using ClickHouse.Driver;
+using CustomerLab.Edge.ClickHouse.Migrations;
+using CustomerLab.Edge.ClickHouse;
 using CustomerLab.Edge.Sites;
 
 namespace CustomerLab.Edge.Calls.Payouts;
@@ -14,7 +16,7 @@ public sealed record CallMark(IReadOnlyList<string> Tags, bool? Qualified, strin
 /// the newest mark with <see cref="Join"/> and use <see cref="Qualified"/>, <see cref="Payout"/> and
 /// <see cref="Currency"/> in place of the row's own columns (the call's row may still be rewritten by its lifecycle).
 /// </summary>
-internal sealed class CallMarks(ClickHouseClient clickHouse, TimeProvider time)
+internal sealed class CallMarks(ClickHouseClient clickHouse, SchemaState schema, TimeProvider time)
 {
     /// <summary>The newest mark of each call as <c>m</c>, joined to <c>calls AS c</c>.</summary>
     public const string Join =
@@ -47,7 +49,7 @@ internal sealed class CallMarks(ClickHouseClient clickHouse, TimeProvider time)
         await clickHouse.InsertBinaryAsync("call_marks",
             ["site_id", "call_id", "tags", "manual_qualified", "manual_payout", "payout_currency", "marked_by", "marked_at", "version"],
             [[site, callId, tags.ToArray(), manual, verdict?.Payout ?? 0m, verdict?.Currency ?? "", markedBy, now.UtcDateTime,
-              (ulong)(now.ToUnixTimeMilliseconds() * 1000)]], cancellationToken: cancellationToken);
+              (ulong)(now.ToUnixTimeMilliseconds() * 1000)]], clickHouse.InsertOptions(schema.IsReady), cancellationToken: cancellationToken);
         return verdict;
     }
 

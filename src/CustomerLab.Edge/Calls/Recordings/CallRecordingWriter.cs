@@ -1,6 +1,8 @@
-using ClickHouse.Driver;
 using ClickHouse.Driver.Utility;
+using ClickHouse.Driver;
 using CustomerLab.Edge.Calls.Lifecycle;
+using CustomerLab.Edge.ClickHouse.Migrations;
+using CustomerLab.Edge.ClickHouse;
 
 namespace CustomerLab.Edge.Calls.Recordings;
 
@@ -9,7 +11,7 @@ namespace CustomerLab.Edge.Calls.Recordings;
 /// the call's caller, visitor and notice copied from its state, so deletion requests find the recording and every
 /// recording shows the notice that preceded it. A replay is dropped by its deduplication token.
 /// </summary>
-internal sealed partial class CallRecordingWriter(ClickHouseClient clickHouse, TimeProvider time, ILogger<CallRecordingWriter> logger)
+internal sealed partial class CallRecordingWriter(ClickHouseClient clickHouse, SchemaState schema, TimeProvider time, ILogger<CallRecordingWriter> logger)
 {
     private static readonly string[] Columns =
     [
@@ -29,10 +31,7 @@ internal sealed partial class CallRecordingWriter(ClickHouseClient clickHouse, T
             state.CallerNoticeMs > 0, state.RecordingNotice, CallRecorder.UtcOrNull(state.CallerNoticeMs), CallRecorder.UtcOrNull(state.BusinessNoticeMs),
             state.StartedAt.UtcDateTime, time.GetUtcNow().UtcDateTime,
         ];
-        var options = new InsertOptions
-        {
-            CustomSettings = new Dictionary<string, object> { ["insert_deduplication_token"] = $"recording:{r.RecordingSid}:{r.Status}" },
-        };
+        var options = clickHouse.InsertOptions(schema.IsReady, deduplicationToken: $"recording:{r.RecordingSid}:{r.Status}");
         await clickHouse.InsertBinaryAsync("call_recordings", Columns, [row], options, cancellationToken: cancellationToken);
         if (state.CallerNoticeMs == 0) LogWithoutNotice(logger, e.CallId, r.RecordingSid);
         else LogStored(logger, e.CallId, r.RecordingSid, r.Status);

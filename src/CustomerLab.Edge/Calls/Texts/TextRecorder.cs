@@ -1,6 +1,8 @@
-using ClickHouse.Driver;
 using ClickHouse.Driver.Utility;
+using ClickHouse.Driver;
 using CustomerLab.Edge.Calls;
+using CustomerLab.Edge.ClickHouse.Migrations;
+using CustomerLab.Edge.ClickHouse;
 
 namespace CustomerLab.Edge.Calls.Texts;
 
@@ -9,7 +11,7 @@ namespace CustomerLab.Edge.Calls.Texts;
 /// (tracking number + time → session, <see cref="CallAttributor"/>), a business reply not. Throws on a store failure, so
 /// <see cref="Calls.Lifecycle.CallEventProcessor"/> retries it; a replay is dropped by its deduplication token.
 /// </summary>
-internal sealed partial class TextRecorder(CallAttributor attributor, ClickHouseClient clickHouse, TimeProvider time, ILogger<TextRecorder> logger)
+internal sealed partial class TextRecorder(CallAttributor attributor, ClickHouseClient clickHouse, SchemaState schema, TimeProvider time, ILogger<TextRecorder> logger)
 {
     private static readonly string[] Columns =
     [
@@ -34,7 +36,7 @@ internal sealed partial class TextRecorder(CallAttributor attributor, ClickHouse
             (uint)t.BodyLength, t.Body, (ushort)Math.Clamp(t.Segments, 0, ushort.MaxValue), (ushort)Math.Clamp(t.MediaCount, 0, ushort.MaxValue),
             time.GetUtcNow().UtcDateTime,
         ];
-        var options = new InsertOptions { CustomSettings = new Dictionary<string, object> { ["insert_deduplication_token"] = "text:" + e.CallId } };
+        var options = clickHouse.InsertOptions(schema.IsReady, deduplicationToken: "text:" + e.CallId);
         await clickHouse.InsertBinaryAsync("texts", Columns, [row], options, cancellationToken: cancellationToken);
         LogStored(logger, e.CallId, t.Direction, t.Outcome, a.Status);
     }

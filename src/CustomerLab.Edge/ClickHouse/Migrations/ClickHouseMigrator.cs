@@ -88,7 +88,8 @@ internal sealed partial class ClickHouseMigrator(ClickHouseClient client, IOptio
     }
 
     private Task RecordAsync(List<object[]> rows, CancellationToken cancellationToken) =>
-        client.InsertBinaryAsync(MigrationsTable, ["version", "name", "checksum", "applied_at", "applied_by"], rows, cancellationToken: cancellationToken);
+        client.InsertBinaryAsync(MigrationsTable, ["version", "name", "checksum", "applied_at", "applied_by"], rows,
+            client.InsertOptions(schemaSettled: false), cancellationToken: cancellationToken);
 
     /// <summary>Every statement a migration run would execute, for review by a DBA (<c>--print-migrations</c>).</summary>
     public IEnumerable<string> Plan(IReadOnlyList<Migration> migrations)

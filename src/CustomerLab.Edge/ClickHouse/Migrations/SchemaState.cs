@@ -1,7 +1,7 @@
 namespace CustomerLab.Edge.ClickHouse.Migrations;
 
 /// <summary>What readiness and writers need to know about the schema: applied, and at which version.</summary>
-internal sealed class SchemaState
+public sealed class SchemaState
 {
     private volatile string? _lastError;
     private long _version = -1;
