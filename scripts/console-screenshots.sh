@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 CONFIGURATION=${CONFIGURATION:-Release}
 shots="tests/CustomerLab.Tests/bin/$CONFIGURATION/net10.0/screenshots"
 rm -rf "$shots"
-./test.sh --filter "FullyQualifiedName~CustomerLab.Tests.Backoffice|FullyQualifiedName~TestCallBrowserTests"
+./test.sh -namespace "CustomerLab.Tests.Backoffice" -class "*TestCallBrowserTests"
 mkdir -p docs/images/console
 # Only the pictures docs/console.md shows: a test's other screenshots stay in the test output.
 for name in $(grep -oE 'images/console/[a-z-]+\.png' docs/console.md | sort -u | sed 's|images/console/||'); do

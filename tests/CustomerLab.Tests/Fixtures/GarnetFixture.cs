@@ -13,7 +13,8 @@ public sealed class GarnetFixture : IAsyncLifetime
 
     public ValueTask InitializeAsync()
     {
-        _server = new GarnetServer(["--bind", "127.0.0.1", "--port", Port.ToString(), "--lua"], null, false, null);
+        // -q (quiet): no banner in the test runner's console output.
+        _server = new GarnetServer(["--bind", "127.0.0.1", "--port", Port.ToString(), "--lua", "-q"], null, false, null);
         _server.Start();
         return ValueTask.CompletedTask;
     }
