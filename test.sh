@@ -35,19 +35,20 @@ echo "tag-js: $(grep -E "^# (tests|pass|fail) " "$tag_log" | sed 's/^# //' | pas
 export DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 "${SHORT_LIVED_DOTNET[@]}"
 # xunit v3's own runner, built into the test assembly: no VSTest host (vstest.console, then testhost) in between,
 # which took about 3 s and 2 CPU-s of every run. Output: each failure in full, then
-# "<assembly>  Total: N, Errors: N, Failed: N, Skipped: N, Not Run: N, Time: Ns".
+# "   CustomerLab.Tests  Total: N, Errors: N, Failed: N, Skipped: N, Not Run: N, Time: Ns".
 dotnet "tests/CustomerLab.Tests/bin/$CONFIGURATION/net10.0/CustomerLab.Tests.dll" -noColor -noLogo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 
 # One plain closing line for CI: "N passed, N failed, N skipped". Errors (a fixture that failed outside any test)
 # count as failures.
-summary=$(grep -E "Total: +[0-9]+, +Errors: +[0-9]+, +Failed: +[0-9]+, +Skipped: +[0-9]+, +Not Run: +[0-9]+" "$log" | tail -n 1 || true)
+summary=$(grep -E "^ +CustomerLab.Tests +Total: +[0-9]+" "$log" | tail -n 1 || true)
 if [ -z "$summary" ]; then
   echo "tests: no summary line from the test runner (exit $status)"
   exit $(( status == 0 ? 1 : status ))
 fi
-field() { sed -E "s/.*$1: +([0-9]+).*/\\1/" <<<"$summary"; }
+# A run that matched no test prints "Total: 0" alone: a missing count is 0.
+field() { grep -oE "$1: +[0-9]+" <<<"$summary" | grep -oE "[0-9]+$" || echo 0; }
 failed=$(( $(field Failed) + $(field Errors) ))
 skipped=$(( $(field Skipped) + $(field "Not Run") ))
 passed=$(( $(field Total) - $(field Failed) - skipped ))

@@ -36,6 +36,8 @@ internal sealed partial class EmbeddedGarnet(IOptions<RedisOptions> options, ILo
                     // RandomAccess: Garnet's native device needs a newer libaio than Debian 12 has.
                     "--aof", "--aof-commit-freq", "0", "--recover", "--checkpointdir", dataPath,
                     "--device-type", "RandomAccess",
+                    // Quiet: Garnet's banner would break the edge's stdout, which is JSON log lines (the edge logs its own start).
+                    "-q",
                 ];
                 var server = new GarnetServer(args, loggerFactory: null, cleanupDir: false, authenticationSettingsOverride: null);
                 server.Start();

@@ -48,7 +48,9 @@ public sealed class LoginTests(NumbersEdgeFixture fixture) : IClassFixture<Numbe
         var redis = $"--Redis:Url={fixture.Edge.RedisUrl}";
         var err = new StringWriter();
         Assert.Equal(2, await AccountsCli.RunAsync(["users", "add", "bob", "--sites", "*"], stdin: new StringReader("short"), stderr: err));
-        Assert.Equal(2, await AccountsCli.RunAsync(["users", "add", "b o b", "--sites", "*", redis], stdin: new StringReader("long enough password")));
+        var badName = new StringWriter();
+        Assert.Equal(2, await AccountsCli.RunAsync(["users", "add", "b o b", "--sites", "*", redis], stdin: new StringReader("long enough password"), stderr: badName));
+        Assert.StartsWith("usage: users add NAME", badName.ToString());
         var name = "c" + Guid.NewGuid().ToString("N")[..10];
         Assert.Equal(0, await AccountsCli.RunAsync(["users", "add", name, "--sites", "*", .. fixture.Edge.StoreArguments], stdin: new StringReader("long enough password"), stdout: new StringWriter()));
 

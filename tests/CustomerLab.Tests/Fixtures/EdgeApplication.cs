@@ -71,7 +71,8 @@ public sealed class EdgeApplication(string redisUrl, string clickHouseUrl, strin
     {
         builder.UseEnvironment(EnvironmentName);
         if (TestServices is { } testServices) builder.ConfigureTestServices(testServices);
-        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+        // Only the collecting provider: the console loggers would write every test edge's log into the runner's output.
+        builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(Logs));
         if (Clock is { } clock) builder.ConfigureTestServices(services => services.AddSingleton(clock));
         builder.ConfigureAppConfiguration((_, config) =>
         {
