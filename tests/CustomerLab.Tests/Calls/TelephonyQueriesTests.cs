@@ -16,7 +16,7 @@ public sealed partial class TelephonyQueriesTests(PhoneEdgeFixture fixture) : IC
         var queries = SqlBlock().Matches(markdown).Select(m => m.Groups["sql"].Value).ToList();
         Assert.True(queries.Count >= 3, $"docs/telephony.md has {queries.Count} SQL examples; recordings, texts and payouts each have one");
         using var clickHouse = fixture.ClickHouse.CreateClient(fixture.Edge.Database);
-        using (var http = fixture.Edge.CreateClient()) await Poll.UntilReadyAsync(http);
+        using (var http = fixture.Edge.CreateClient()) await fixture.Edge.WaitReadyAsync(http);
 
         foreach (var sql in queries)
         {

@@ -29,7 +29,7 @@ public sealed class DeliveryTests(GarnetFixture garnet, ClickHouseHostFixture sh
         settings["Security:PermitsPerIp"] = "1000000";
         await using var edge = new EdgeApplication(garnet.Url, sharedClickHouse.BaseUrl, EdgeApplication.DatabaseFor("events100k"), settings);
         using var http = NoCookies(edge);
-        await Poll.UntilReadyAsync(http);
+        await edge.WaitReadyAsync(http);
         var site = NewSiteKey();
         await CreateSiteAsync(http, site);
         var clock = Stopwatch.StartNew();
@@ -61,7 +61,7 @@ public sealed class DeliveryTests(GarnetFixture garnet, ClickHouseHostFixture sh
         var spool = RepoPaths.NewTempDirectory("spool-chdown");
         await using var edge = new EdgeApplication(garnet.Url, clickHouse.BaseUrl, EdgeApplication.DatabaseFor("eventschdown"), Settings(spool, flushMs: 100));
         using var http = NoCookies(edge);
-        await Poll.UntilReadyAsync(http);
+        await edge.WaitReadyAsync(http);
         var site = NewSiteKey();
         await CreateSiteAsync(http, site);
 
@@ -103,7 +103,7 @@ public sealed class DeliveryTests(GarnetFixture garnet, ClickHouseHostFixture sh
         await using (var first = new EdgeApplication(garnet.Url, sharedClickHouse.BaseUrl, database, Settings(spool, flushMs: 100)))
         {
             using var http = NoCookies(first);
-            await Poll.UntilReadyAsync(http);
+            await first.WaitReadyAsync(http);
             await CreateSiteAsync(http, site);
             Assert.Equal(HttpStatusCode.Accepted, (await CollectAsync(http, Batch(site, ["/before/" + new string('x', 500)]))).StatusCode);
             await Poll.UntilAsync(async () => await ScalarAsync(sharedClickHouse, database, "SELECT count() FROM pageviews") == 1,
@@ -116,7 +116,7 @@ public sealed class DeliveryTests(GarnetFixture garnet, ClickHouseHostFixture sh
         await using (var second = new EdgeApplication(garnet.Url, sharedClickHouse.BaseUrl, database, Settings(spool, flushMs: 100)))
         {
             using var http = NoCookies(second);
-            await Poll.UntilReadyAsync(http);
+            await second.WaitReadyAsync(http);
             await Poll.UntilAsync(() => Task.FromResult(!File.Exists(Path.Combine(spool, database, "000000000001.seg"))),
                 TimeSpan.FromSeconds(60), "the shipped segment deleted");
         }
@@ -124,7 +124,7 @@ public sealed class DeliveryTests(GarnetFixture garnet, ClickHouseHostFixture sh
 
         await using var third = new EdgeApplication(garnet.Url, sharedClickHouse.BaseUrl, database, Settings(spool, flushMs: 100));
         using var again = NoCookies(third);
-        await Poll.UntilReadyAsync(again);
+        await third.WaitReadyAsync(again);
         Assert.Equal(HttpStatusCode.Accepted, (await CollectAsync(again, Batch(site, ["/after/1", "/after/2"]))).StatusCode);
 
         await Poll.UntilAsync(async () => await ScalarAsync(sharedClickHouse, database, "SELECT count() FROM pageviews") >= 3,
@@ -141,7 +141,7 @@ public sealed class DeliveryTests(GarnetFixture garnet, ClickHouseHostFixture sh
         settings["ClickHouse:Compression"] = "true";
         await using var edge = new EdgeApplication(garnet.Url, sharedClickHouse.BaseUrl, EdgeApplication.DatabaseFor("eventszip"), settings);
         using var http = NoCookies(edge);
-        await Poll.UntilReadyAsync(http);
+        await edge.WaitReadyAsync(http);
         var site = NewSiteKey();
         await CreateSiteAsync(http, site);
 
@@ -158,7 +158,7 @@ public sealed class DeliveryTests(GarnetFixture garnet, ClickHouseHostFixture sh
         var spool = RepoPaths.NewTempDirectory("spool-dead");
         await using var edge = new EdgeApplication(garnet.Url, sharedClickHouse.BaseUrl, EdgeApplication.DatabaseFor("eventsdead"), Settings(spool));
         using var http = NoCookies(edge);
-        await Poll.UntilReadyAsync(http);
+        await edge.WaitReadyAsync(http);
         var site = NewSiteKey();
         await CreateSiteAsync(http, site);
         // ClickHouse refuses any row whose path is /poison (VIOLATED_CONSTRAINT), as it would a row it cannot parse.

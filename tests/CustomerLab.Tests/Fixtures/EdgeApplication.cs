@@ -99,6 +99,25 @@ public sealed class EdgeApplication(string redisUrl, string clickHouseUrl, strin
         });
     }
 
+    /// <summary>
+    /// The readiness wait for an in-process edge: until its schema is migrated, awaited rather than polled (each look
+    /// at <c>/readyz</c> costs the shared ClickHouse host a query, and a migration takes seconds on a loaded machine),
+    /// then until <c>/readyz</c> answers 200 (<see cref="Poll.UntilReadyAsync"/>).
+    /// </summary>
+    public async Task WaitReadyAsync(HttpClient http, string what = "the edge")
+    {
+        var schema = Services.GetRequiredService<CustomerLab.Edge.ClickHouse.Migrations.SchemaState>();
+        try
+        {
+            await schema.WhenReady(TestContext.Current.CancellationToken).WaitAsync(Poll.ReadyTimeout, TestContext.Current.CancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new TimeoutException($"Timed out after {Poll.ReadyTimeout.TotalSeconds} s waiting for {what}'s schema: {schema.LastError ?? "migrations pending"}.");
+        }
+        await Poll.UntilReadyAsync(http, what);
+    }
+
     /// <summary>A database name unique to one test, from its name.</summary>
     public static string DatabaseFor(string testName) =>
         $"t_{new string(testName.Where(char.IsAsciiLetterOrDigit).Take(40).ToArray()).ToLowerInvariant()}_{Guid.NewGuid():N}";

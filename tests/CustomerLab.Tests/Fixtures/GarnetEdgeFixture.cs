@@ -48,7 +48,7 @@ public abstract class GarnetEdgeFixture(GarnetFixture garnet, ClickHouseHostFixt
             return;
         }
         using var http = Edge.CreateClient();
-        await Poll.UntilReadyAsync(http, $"the {DatabaseName} test edge");
+        await Edge.WaitReadyAsync(http, $"the {DatabaseName} test edge");
     }
 
     /// <summary>Stops the edge, unless it is shared: <see cref="SharedEdges"/> stops that one when the run ends.</summary>

@@ -30,11 +30,17 @@ public static class Poll
         throw new TimeoutException($"Timed out after {timeout.TotalSeconds} s waiting for {what}." + (last is null ? "" : $" Last error: {last.Message}") + (diagnose is null ? "" : " " + diagnose()));
     }
 
-    /// <summary>The one readiness wait: until the edge's <c>/readyz</c> answers 200 (stores up, schema migrated).</summary>
+    /// <summary>How long an edge may take to become ready before a test gives up on it.</summary>
+    public static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The one readiness wait: until the edge's <c>/readyz</c> answers 200 (stores up, schema migrated). An in-process
+    /// edge waits through <see cref="EdgeApplication.WaitReadyAsync"/>, which awaits its migration before polling.
+    /// </summary>
     public static Task UntilReadyAsync(HttpClient http, string what = "the edge", Func<string>? diagnose = null) =>
         UntilAsync(async () =>
         {
             using var response = await http.GetAsync("/readyz", TestContext.Current.CancellationToken);
             return response.IsSuccessStatusCode;
-        }, TimeSpan.FromSeconds(60), $"{what} to be ready (/readyz)", diagnose);
+        }, ReadyTimeout, $"{what} to be ready (/readyz)", diagnose);
 }

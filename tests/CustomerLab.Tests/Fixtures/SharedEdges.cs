@@ -22,7 +22,7 @@ public sealed class SharedEdges : IAsyncDisposable
     private static async Task<EdgeApplication> StartAsync(EdgeApplication edge, string what)
     {
         using var http = edge.CreateClient();
-        await Poll.UntilReadyAsync(http, what);
+        await edge.WaitReadyAsync(http, what);
         return edge;
     }
 

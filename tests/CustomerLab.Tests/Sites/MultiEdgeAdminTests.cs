@@ -22,7 +22,7 @@ public sealed class MultiEdgeAdminTests(GarnetFixture garnet, ClickHouseHostFixt
         foreach (var edge in new[] { edgeA, edgeB })
         {
             using var http = edge.CreateClient();
-            await Poll.UntilReadyAsync(http);
+            await edge.WaitReadyAsync(http);
         }
 
         // Edge A creates the site (and keeps a copy without pools for 10 s), B adds one pool, A adds another.
