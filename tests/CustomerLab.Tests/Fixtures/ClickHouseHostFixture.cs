@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using ClickHouse.Driver;
 using ClickHouse.Driver.ADO;
 using CustomerLab.Tests.Fixtures;
@@ -28,7 +26,7 @@ public sealed class ClickHouseHostFixture : IAsyncLifetime
 
     public ClickHouseHostFixture()
     {
-        Port = FreeLoopbackPort();
+        Port = FreePort.Next();
         DataPath = Path.Combine(Path.GetTempPath(), "customerlab-tests", $"clickhouse-{Guid.NewGuid():N}");
         Http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
     }
@@ -228,13 +226,6 @@ public sealed class ClickHouseHostFixture : IAsyncLifetime
             if (File.Exists(candidate)) return candidate;
         }
         return null;
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>SIGTERM through kill(1): the test project does not compile unsafe code for a P/Invoke.</summary>
