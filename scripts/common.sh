@@ -37,7 +37,7 @@ npm_ci_cached() {
   local dir=$1 after=${2:-} stamp=$1/node_modules/.customerlab-lock-sha256 want cache
   want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
   [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && return 0
-  cache="${XDG_CACHE_HOME:-$HOME/.cache}/customerlab/npm/$(basename "$dir")-$want"
+  cache="${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/customerlab/npm/$(basename "$dir")-$want"
   rm -rf "$dir/node_modules"
   if [ -f "$cache/.complete" ] && cp -al "$cache/node_modules" "$dir/node_modules" 2>/dev/null; then
     echo "==> $dir/node_modules: linked from $cache"
