@@ -74,6 +74,10 @@ public sealed class EdgeApplication(string redisUrl, string clickHouseUrl, strin
         // Only the collecting provider: the console loggers would write every test edge's log into the runner's output.
         builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(Logs));
         if (Clock is { } clock) builder.ConfigureTestServices(services => services.AddSingleton(clock));
+        // The enrichment data (uap-core's rules, crawler patterns, referrer hosts, GeoIP) is read-only: test edges with
+        // the default Events settings share one copy instead of each parsing it again at start-up.
+        if (extra?.Keys.Any(key => key.StartsWith("Events:", StringComparison.OrdinalIgnoreCase)) != true)
+            builder.ConfigureTestServices(services => services.AddSingleton(SharedEnricher.Value));
         builder.ConfigureAppConfiguration((_, config) =>
         {
             var settings = new Dictionary<string, string?>
@@ -117,6 +121,10 @@ public sealed class EdgeApplication(string redisUrl, string clickHouseUrl, strin
         }
         await Poll.UntilReadyAsync(http, what);
     }
+
+    private static readonly Lazy<CustomerLab.Edge.Events.EventEnricher> SharedEnricher = new(() => new(
+        Microsoft.Extensions.Options.Options.Create(new CustomerLab.Edge.Events.EventsOptions()),
+        Microsoft.Extensions.Logging.Abstractions.NullLogger<CustomerLab.Edge.Events.EventEnricher>.Instance));
 
     /// <summary>A database name unique to one test, from its name.</summary>
     public static string DatabaseFor(string testName) =>
