@@ -33,8 +33,8 @@ echo "tag-js: $(grep -E "^# (tests|pass|fail) " "$tag_log" | sed 's/^# //' | pas
 # workers that spin before they sleep, and the tiering that pays off in a server running for days
 # (SHORT_LIVED_DOTNET), burn CPU the tests need; none of it changes what a test checks.
 export DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0 "${SHORT_LIVED_DOTNET[@]}"
-# xunit v3's own runner, built into the test assembly: no VSTest host (vstest.console, then testhost) in between,
-# which took about 3 s and 2 CPU-s of every run. Output: each failure in full, then
+# xunit v3's own runner, built into the test assembly: no VSTest host (vstest.console, then testhost) to start and
+# feed in between (docs/testing.md has the figures). Output: each failure in full, then
 # "   CustomerLab.Tests  Total: N, Errors: N, Failed: N, Skipped: N, Not Run: N, Time: Ns".
 dotnet "tests/CustomerLab.Tests/bin/$CONFIGURATION/net10.0/CustomerLab.Tests.dll" -noColor -noLogo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

@@ -30,9 +30,9 @@ ensure_phone_packages() {
 
 # npm ci in a JS package's directory when its lock file changed since the last install, then the optional step $2.
 # The installed tree of each lock file is also kept once per machine (~/.cache/customerlab/npm/<dir>-<lock sha256>),
-# and a fresh clone hard-links it instead of unpacking the same packages again (deps/ alone unpacks 640 MB, about
-# 13 CPU-s beside the .NET build). npm still fetches every package from the lock file; the cache only saves repeating
-# the unpacking. npm replaces files rather than editing them, so clones sharing the links do not disturb each other.
+# and a fresh clone hard-links it instead of unpacking the same packages again (deps/ unpacks hundreds of megabytes,
+# beside the .NET build on the same cores). npm still fetches every package from the lock file; the cache only saves
+# repeating the unpacking. npm replaces files rather than editing them, so clones sharing the links do not disturb each other.
 npm_ci_cached() {
   local dir=$1 after=${2:-} stamp=$1/node_modules/.customerlab-lock-sha256 want cache
   want=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
