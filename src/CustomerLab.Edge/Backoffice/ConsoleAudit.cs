@@ -1,9 +1,9 @@
+using ClickHouse.Driver;
 using ClickHouse.Driver.ADO.Parameters;
 using ClickHouse.Driver.Utility;
-using ClickHouse.Driver;
 using CustomerLab.Edge.Accounts;
-using CustomerLab.Edge.ClickHouse.Migrations;
 using CustomerLab.Edge.ClickHouse;
+using CustomerLab.Edge.ClickHouse.Migrations;
 using CustomerLab.Edge.Identifiers;
 
 namespace CustomerLab.Edge.Backoffice;

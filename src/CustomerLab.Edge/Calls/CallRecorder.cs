@@ -1,11 +1,11 @@
-using System.Text.Json.Serialization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using ClickHouse.Driver;
 using ClickHouse.Driver.ADO.Parameters;
 using ClickHouse.Driver.Utility;
-using ClickHouse.Driver;
 using CustomerLab.Edge.Calls.Lifecycle;
-using CustomerLab.Edge.ClickHouse.Migrations;
 using CustomerLab.Edge.ClickHouse;
+using CustomerLab.Edge.ClickHouse.Migrations;
 using CustomerLab.Edge.Phones;
 using CustomerLab.Edge.Redis;
 using StackExchange.Redis;

@@ -1,8 +1,8 @@
+using ClickHouse.Driver;
 using ClickHouse.Driver.ADO.Parameters;
 using ClickHouse.Driver.Utility;
-using ClickHouse.Driver;
-using CustomerLab.Edge.ClickHouse.Migrations;
 using CustomerLab.Edge.ClickHouse;
+using CustomerLab.Edge.ClickHouse.Migrations;
 
 namespace CustomerLab.Edge.Conversions;
 

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using ClickHouse.Driver;
-using CustomerLab.Edge.ClickHouse.Migrations;
 using CustomerLab.Edge.ClickHouse;
+using CustomerLab.Edge.ClickHouse.Migrations;
 
 namespace CustomerLab.Edge.Delivery;
 

@@ -57,6 +57,6 @@ public static class FreePort
             firstEphemeral = int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException) { }
-        return firstEphemeral > 11000 ? (10000, firstEphemeral - 1) : (firstEphemeral - 1000, firstEphemeral - 1);
+        return (10000, firstEphemeral - 1);
     }
 }

@@ -1,8 +1,8 @@
-using ClickHouse.Driver.Utility;
 using ClickHouse.Driver;
+using ClickHouse.Driver.Utility;
 using CustomerLab.Edge.Calls;
-using CustomerLab.Edge.ClickHouse.Migrations;
 using CustomerLab.Edge.ClickHouse;
+using CustomerLab.Edge.ClickHouse.Migrations;
 
 namespace CustomerLab.Edge.Calls.Texts;
 
