@@ -1,11 +1,15 @@
+using CustomerLab.Edge;
+using CustomerLab.Edge.ClickHouse.Migrations;
+using CustomerLab.Edge.Events;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
-using Microsoft.Extensions.DependencyInjection;
-using CustomerLab.Edge;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace CustomerLab.Tests.Fixtures;
 
@@ -110,7 +114,7 @@ public sealed class EdgeApplication(string redisUrl, string clickHouseUrl, strin
     /// </summary>
     public async Task WaitReadyAsync(HttpClient http, string what = "the edge")
     {
-        var schema = Services.GetRequiredService<CustomerLab.Edge.ClickHouse.Migrations.SchemaState>();
+        var schema = Services.GetRequiredService<SchemaState>();
         try
         {
             await schema.WhenReady(TestContext.Current.CancellationToken).WaitAsync(Poll.ReadyTimeout, TestContext.Current.CancellationToken);
@@ -122,9 +126,8 @@ public sealed class EdgeApplication(string redisUrl, string clickHouseUrl, strin
         await Poll.UntilReadyAsync(http, what);
     }
 
-    private static readonly Lazy<CustomerLab.Edge.Events.EventEnricher> SharedEnricher = new(() => new(
-        Microsoft.Extensions.Options.Options.Create(new CustomerLab.Edge.Events.EventsOptions()),
-        Microsoft.Extensions.Logging.Abstractions.NullLogger<CustomerLab.Edge.Events.EventEnricher>.Instance));
+    private static readonly Lazy<EventEnricher> SharedEnricher =
+        new(() => new(Options.Create(new EventsOptions()), NullLogger<EventEnricher>.Instance));
 
     /// <summary>A database name unique to one test, from its name.</summary>
     public static string DatabaseFor(string testName) =>
