@@ -47,6 +47,9 @@ public sealed class TagLeadsTests(TagBrowserFixture fixture) : IClassFixture<Tag
         Assert.NotNull(await TagBrowserFixture.AnswerAsync(page));
         // The leads file is loaded after the answer, for sites that capture forms.
         await page.WaitForFunctionAsync("() => performance.getEntriesByType('resource').some(e => e.name.endsWith('/cl-leads.js'))");
+        // Fetched is not yet run: a submit before the file has run and taken the site's form settings is not seen. A call
+        // only the leads file answers (a visitor token) comes back once it has.
+        Assert.NotNull(await page.EvaluateAsync<string?>("() => new Promise(r => customerlab('visitor', r))"));
         return (context, page, site, leads);
     }
 
