@@ -3,8 +3,6 @@ import { replace } from './phone.js'
 /* What both files of the tag share: where numbers are never swapped, and the attributes that hold them. */
 export var IGNORE = 'script,style,noscript,template,textarea,input,select,[data-customerlab-ignore]'
 export var ATTRS = ['href', 'title', 'aria-label']
-/* The elements whose attributes may hold a number, as a selector: any other link's href is never read. */
-export var WITH_ATTRS = '[href^="tel:"i],[href^="sms:"i],[href^="callto:"i],[title],[aria-label]'
 export var OPTIONS = { childList: true, characterData: true, subtree: true, attributes: true, attributeFilter: ATTRS }
 
 export function ignored(node) {

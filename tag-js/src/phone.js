@@ -3,7 +3,7 @@
  * Pure functions (no DOM): unit-tested under Node.
  *
  * The edge describes every number it names (targets and the lease) as [country code, national
- * significant number (NSN), shape, pattern], from libphonenumber's metadata: the pattern matches the
+ * significant number (NSN), shape, pattern, selector], from libphonenumber's metadata: the pattern matches the
  * number only in a real shape of it, grouped as that number is written ("334" for (415) 555-0132,
  * "244" for 020 7946 0000, any grouping where the country's is open, as in Germany) or not grouped
  * at all, with its prefixes ("+44 (0)", "1-", a trunk "0", brackets) and the separators people use
@@ -16,9 +16,12 @@
  */
 
 /**
- * Compiles the targets (E.164 strings) into a matcher {r: RegExp, t: [number, ...], h: RegExp}, `numbers` being
- * the edge's descriptions by E.164. Group 1 of r is the character before the number (kept), group 2 the number.
- * h finds a target's NSN digits in order with anything but digits between them ("2\D*0\D*2..."): what holds() asks.
+ * Compiles the targets (E.164 strings) into a matcher {r: RegExp, t: [number, ...], h: RegExp, q: selector},
+ * `numbers` being the edge's descriptions by E.164. Group 1 of r is the character before the number (kept), group 2
+ * the number. h finds a target's NSN digits in order with anything but digits between them ("2\D*0\D*2..."): what
+ * holds() asks. q, the targets' selectors joined, finds the elements whose href, title or aria-label holds a target's
+ * tail: the last digits every form the pattern accepts writes together ("0132" for 334, one digit where the grouping
+ * is open), so the selector engine rules out every other attribute without a read.
  */
 export function compile(targets, numbers) {
   var t = targets.map(function (e) { return numbers[e] })
@@ -26,6 +29,7 @@ export function compile(targets, numbers) {
     r: RegExp('(^|[^\\d+])(' + t.map(function (n) { return n[3] }).join('|') + ')(?!\\d)', 'g'),
     t: t,
     h: RegExp(t.map(function (n) { return n[1].split('').join('\\D*') }).join('|')),
+    q: t.map(function (n) { return n[4] }).join(),
   }
 }
 
@@ -39,7 +43,7 @@ export function holds(text, m) {
 
 /**
  * Replaces every target number in `text` with the leased number `lease`:
- * [cc, nsn, shape, pattern, national, international] (see lease()). Returns the text unchanged when nothing matched.
+ * [cc, nsn, shape, pattern, selector, national, international] (see lease()). Returns the text unchanged when nothing matched.
  */
 export function replace(text, m, lease) {
   return !holds(text, m) ? text : text.replace(m.r, function (all, before, num) {
@@ -47,7 +51,7 @@ export function replace(text, m, lease) {
     for (i = 0; (t = m.t[i]); i++) {
       if (d.slice(-t[1].length) != t[1]) continue
       if (lease[0] != t[0] || lease[2] != t[2] || lease[1].length != t[1].length)
-        return before + lease[lease[0] != t[0] || num.includes('+') ? 5 : 4]
+        return before + lease[lease[0] != t[0] || num.includes('+') ? 6 : 5]
       /* Same country, shape and length: swap the NSN digits from the right, keep everything else. */
       for (out = '', j = lease[1].length, i = num.length; i--;)
         out = (j && num[i] >= '0' && num[i] <= '9' ? lease[1][--j] : num[i]) + out

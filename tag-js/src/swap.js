@@ -1,5 +1,5 @@
 import { compile, holds, replace, lease as toLease } from './phone.js'
-import { OPTIONS, WITH_ATTRS, ignored, swapAttrs } from './dom.js'
+import { OPTIONS, ignored, swapAttrs } from './dom.js'
 
 /*
  * Swaps the page's target numbers for the leased one: text nodes, tel:/sms:/callto: hrefs, title and
@@ -18,26 +18,27 @@ var numbers = {}
 /*
  * Swaps a text node, or the text in an element, going into an element only when its whole text holds a target (one
  * textContent and one test): the text of a page without the number is not read node by node, and of a page with it
- * only on the way to each number. Whether a node is in an ignored element is asked only when something would change.
+ * only on the way to each number. What costs on this cold path is each DOM call, not the characters read, so an
+ * element costs one textContent when it holds no target, even one with no element in it. Whether a node is in an ignored element is asked only when something would change.
  * Without the test: the whole document (`all`: its text is its head's and body's, which are tested, so reading it
- * first would read the page's text once more) and an element with no element in it (its text nodes are tested
- * themselves, so its textContent would be read twice where it holds a number).
+ * first would read the page's text once more).
  */
 function swapText(node, all) {
   if (node.nodeType == 3) {
     var v = node.data, w = replace(v, matcher, leased)
     if (w != v && !ignored(node)) node.data = w
-  } else if (all || !node.firstElementChild || holds(node.textContent, matcher)) for (node = node.firstChild; node; node = node.nextSibling) swapText(node)
+  } else if (all || holds(node.textContent, matcher)) for (node = node.firstChild; node; node = node.nextSibling) swapText(node)
 }
 
 /*
- * Swaps a text node, or everything in an element: its text, then the element itself and those in it that have an
- * attribute a number can be in, found by the browser's selector engine rather than a walk over every element.
+ * Swaps a text node, or everything in an element: its text, then the element itself and those in it whose href, title
+ * or aria-label holds a target's last digits (matcher.q), found by the browser's selector engine rather than a walk
+ * over every element or a read of every tel: link.
  */
 function swap(node, all) {
   if (more) more(node, matcher, leased, observer)
   else if (swapText(node, all), node.nodeType == 1)
-    for (var all = node.querySelectorAll(WITH_ATTRS), i = 0; node; node = all[i++]) swapAttrs(node, matcher, leased)
+    for (var all = node.querySelectorAll(matcher.q), i = 0; node; node = all[i++]) swapAttrs(node, matcher, leased)
 }
 
 function onMutations(records) {

@@ -169,3 +169,15 @@ test('holds: the text has a target\'s digits in order with only non-digits betwe
     assert.ok(!holds(no, m), no)
   assert.ok(holds(' 14155550132000', m), 'the pre-test ignores what stands around the digits; the matcher judges that')
 })
+
+test('q: attributes are selected by the last digits every accepted form writes together', () => {
+  const tail = (m) => [...m.q.matchAll(/\[(href|title|aria-label)\*="(\d+)"\]/g)].map((x) => x[1] + ' ' + x[2])
+  assert.deepEqual(tail(matcher('+14155550132')), ['href 0132', 'title 0132', 'aria-label 0132'])
+  assert.deepEqual(tail(matcher('+442079460000', '+447700900123')), ['href 0000', 'title 0000', 'aria-label 0000', 'href 900123', 'title 900123', 'aria-label 900123'])
+  assert.deepEqual(tail(matcher('+493023125100')), ['href 0', 'title 0', 'aria-label 0'])
+  // Sound: every form the matcher swaps holds its digits as one run, so the selector never rules out a real number.
+  for (const [country, c] of Object.entries(countries)) {
+    const m = matcher(c.target), digits = m.q.match(/\*="(\d+)"/)[1]
+    for (const [text] of c.forms) assert.ok(text.includes(digits), `${country}: "${text}" holds ${digits}`)
+  }
+})

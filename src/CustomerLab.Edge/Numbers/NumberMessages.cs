@@ -23,7 +23,7 @@ public sealed class NumberRequest
 /// The number to show. <c>status</c> is <c>assigned</c>, <c>renewed</c>, or <c>default</c> (the site's default or the
 /// pool's overflow number, with <c>reason</c>: <c>pool_exhausted</c>, <c>redis_unavailable</c>, <c>opted_out</c>,
 /// <c>no_pool</c>). <c>targets</c> are the site's numbers (E.164) the tag replaces. <c>numbers</c> gives, for each target
-/// and for the number, what the tag finds it with: <c>[country code, NSN, shape, pattern]</c> (see
+/// and for the number, what the tag finds it with: <c>[country code, NSN, shape, pattern, selector]</c> (see
 /// <see cref="Phones.PhoneShapes.TagMatch"/>), so the tag swaps only the shapes the number is really written in.
 /// </summary>
 public sealed record NumberResponse(

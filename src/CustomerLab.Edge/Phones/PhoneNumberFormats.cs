@@ -7,7 +7,7 @@ namespace CustomerLab.Edge.Phones;
 /// <param name="National">As dialled in its country, e.g. <c>(202) 555-0100</c>.</param>
 /// <param name="International">E.g. <c>+1 202-555-0100</c>.</param>
 /// <param name="Uri">For <c>tel:</c> links, e.g. <c>tel:+1-202-555-0100</c>.</param>
-/// <param name="TagMatch">What the tag finds and swaps it with: country code, NSN, shape, pattern (see <see cref="PhoneShapes.TagMatch"/>).</param>
+/// <param name="TagMatch">What the tag finds and swaps it with: country code, NSN, shape, pattern, selector (see <see cref="PhoneShapes.TagMatch"/>).</param>
 public sealed record PhoneNumberFormats(string E164, string National, string International, string Uri, string[] TagMatch);
 
 /// <summary>Parses, validates and formats phone numbers with libphonenumber (Google's metadata, offline).</summary>

@@ -103,12 +103,14 @@ public static partial class PhoneShapes
     private const string GroupBreak = @"(?=[-./\s)])\)?" + OptionalSeparator;
 
     /// <summary>
-    /// What the tag needs to find and swap a number: <c>[country code, national significant number, shape, pattern]</c>.
+    /// What the tag needs to find and swap a number:
+    /// <c>[country code, national significant number, shape, pattern, selector]</c>.
     /// The pattern (a JavaScript regular expression, no flags) matches the number as people write it: the NSN in one
     /// of its shapes (groups split by <see cref="GroupBreak"/>), or unbroken (E.164), or, for an open grouping, with
     /// an optional separator between any two digits; before it "+CC" with an optional "(0)", "CC" and a separator,
     /// an opening bracket and the trunk "0", as in <c>+44 (0)20 7946 0000</c>, <c>1-415-555-0132</c>,
-    /// <c>(020) 7946 0000</c>.
+    /// <c>(020) 7946 0000</c>. The selector (CSS) finds the elements whose <c>href</c>, <c>title</c> or
+    /// <c>aria-label</c> may hold the number: those holding its <see cref="Tail"/>.
     /// </summary>
     public static string[] TagMatch(int countryCode, string nsn, string shape)
     {
@@ -116,8 +118,18 @@ public static partial class PhoneShapes
         var body = shape.Length == 0
             ? string.Join(@"\)?" + OptionalSeparator, nsn.Select(d => d.ToString()))
             : string.Join('|', shape.Split(',').Select(s => Grouped(nsn, s)).Append(nsn));
-        return [cc, nsn, shape, $@"(?:\+ ?{cc}(?: ?\(0\))?{OptionalSeparator}|{cc}{Separator})?\(?0?{OptionalSeparator}(?:{body})"];
+        var tail = Tail(nsn, shape);
+        return [cc, nsn, shape, $@"(?:\+ ?{cc}(?: ?\(0\))?{OptionalSeparator}|{cc}{Separator})?\(?0?{OptionalSeparator}(?:{body})",
+            $"[href*=\"{tail}\"],[title*=\"{tail}\"],[aria-label*=\"{tail}\"]"];
     }
+
+    /// <summary>
+    /// The last digits of the NSN that every form the pattern accepts writes together: the shortest last group of its
+    /// shapes ("0132" for 334), or the last digit where the grouping is open. Text without them cannot hold the number,
+    /// so the tag reads only the attributes that have them.
+    /// </summary>
+    public static string Tail(string nsn, string shape) =>
+        nsn[^(shape.Length == 0 ? 1 : shape.Split(',').Min(s => s[^1] - '0'))..];
 
     private static string Grouped(string nsn, string shape)
     {

@@ -23,6 +23,15 @@ public sealed class PhoneShapesTests
         Assert.Equal(shape, PhoneNumberParsing.FromE164(e164).TagMatch[2]);
 
     [Theory]
+    [InlineData("+14155550132", "0132")] // the last group of 334
+    [InlineData("+442079460000", "0000")]
+    [InlineData("+447700900123", "900123")] // 46
+    [InlineData("+33123456789", "89")] // 12222
+    [InlineData("+493023125100", "0")] // open: a separator may stand between any two digits
+    public void Selector_FindsTheAttributesHoldingTheDigitsEveryFormWritesTogether(string e164, string tail) =>
+        Assert.Equal($"[href*=\"{tail}\"],[title*=\"{tail}\"],[aria-label*=\"{tail}\"]", PhoneNumberParsing.FromE164(e164).TagMatch[4]);
+
+    [Theory]
     [InlineData("+14155550132", "(415) 555-0132", true)]
     [InlineData("+14155550132", "+1 415/555-0132", true)]
     [InlineData("+14155550132", "1-415-555-0132", true)]

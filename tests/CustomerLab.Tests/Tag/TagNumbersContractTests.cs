@@ -9,7 +9,7 @@ namespace CustomerLab.Tests.Tag;
 /// The edge's description of numbers (<see cref="PhoneShapes"/>: shapes and patterns from libphonenumber's metadata)
 /// is what the tag matches with. <c>tag-js/test/numbers.json</c> holds it for the numbers the Node tests use, so those
 /// tests run the tag's matcher on exactly what the edge sends. This test keeps the file equal to the edge's output;
-/// after a change to the shapes, rewrite it with <c>UPDATE_TAG_NUMBERS=1 dotnet test --filter TagNumbersContract</c>.
+/// after a change to the shapes, rewrite it with <c>UPDATE_TAG_NUMBERS=1 ./test.sh -class CustomerLab.Tests.Tag.TagNumbersContractTests</c>.
 /// </summary>
 public sealed class TagNumbersContractTests
 {
