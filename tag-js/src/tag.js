@@ -53,7 +53,7 @@ function settle(a) {
 }
 
 function ask(first) {
-  sendRequest('/v1/number', { k: config.k, u: location.href, r: document.referrer }, function (a) {
+  sendRequest('/v1/number', { k: config.k, u: location.href, r: document.referrer, s: true }, function (a) {
     if (a && a.reason == 'opted_out') off = 1
     /* With anti-flicker on, an answer after the timeout is ignored: the page was already revealed unchanged. */
     else if (a && a.number && !(first && late)) {

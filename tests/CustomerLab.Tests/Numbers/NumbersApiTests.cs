@@ -191,6 +191,25 @@ public sealed class NumbersApiTests(NumbersEdgeFixture fixture) : IClassFixture<
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData(null, 4)] // a tag from before the selectors takes the formatted forms from the fifth element on
+    [InlineData(true, 5)]
+    public async Task NumberDescriptions_CarryTheAttributeSelector_OnlyForATagThatAsksForIt(bool? selectors, int elements)
+    {
+        using var client = new EdgeClient(fixture.Edge);
+        var site = TestSites.NewSiteKey();
+        await client.CreateSiteAsync(site, NumbersEdgeFixture.Numbers(1));
+
+        var response = await client.SendNumberAsync(JsonSerializer.Serialize(new Dictionary<string, object?> { ["k"] = site, ["u"] = Page, ["s"] = selectors }));
+
+        var numbers = (await EdgeClient.JsonAsync(response)).GetProperty("numbers");
+        var target = numbers.GetProperty("+12025550198").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Equal(2, numbers.EnumerateObject().Count());
+        Assert.All(numbers.EnumerateObject(), n => Assert.Equal(elements, n.Value.GetArrayLength()));
+        Assert.Equal(["1", "2025550198", "334"], target[..3]);
+        if (selectors == true) Assert.Equal("[href*=\"0198\"],[title*=\"0198\"],[aria-label*=\"0198\"]", target[4]);
+    }
+
     [Fact]
     public async Task UnknownSite_Is404ProblemJson()
     {
