@@ -29,7 +29,8 @@ export function compile(targets, numbers) {
     r: RegExp('(^|[^\\d+])(' + t.map(function (n) { return n[3] }).join('|') + ')(?!\\d)', 'g'),
     t: t,
     h: RegExp(t.map(function (n) { return n[1].split('').join('\\D*') }).join('|')),
-    q: t.map(function (n) { return n[4] }).join(),
+    /* An edge from before the selectors (during a rolling release) sends none: then every element is looked at. */
+    q: t.map(function (n) { return n[4] || '*' }).join(),
   }
 }
 
@@ -43,7 +44,7 @@ export function holds(text, m) {
 
 /**
  * Replaces every target number in `text` with the leased number `lease`:
- * [cc, nsn, shape, pattern, selector, national, international] (see lease()). Returns the text unchanged when nothing matched.
+ * [cc, nsn, shape, pattern, national, international] (see lease()). Returns the text unchanged when nothing matched.
  */
 export function replace(text, m, lease) {
   return !holds(text, m) ? text : text.replace(m.r, function (all, before, num) {
@@ -51,7 +52,7 @@ export function replace(text, m, lease) {
     for (i = 0; (t = m.t[i]); i++) {
       if (d.slice(-t[1].length) != t[1]) continue
       if (lease[0] != t[0] || lease[2] != t[2] || lease[1].length != t[1].length)
-        return before + lease[lease[0] != t[0] || num.includes('+') ? 6 : 5]
+        return before + lease[lease[0] != t[0] || num.includes('+') ? 5 : 4]
       /* Same country, shape and length: swap the NSN digits from the right, keep everything else. */
       for (out = '', j = lease[1].length, i = num.length; i--;)
         out = (j && num[i] >= '0' && num[i] <= '9' ? lease[1][--j] : num[i]) + out
@@ -61,7 +62,7 @@ export function replace(text, m, lease) {
   })
 }
 
-/** The leased number from the edge's answer, as replace() wants it. */
+/** The leased number from the edge's answer, as replace() wants it (its description without the selector, if any). */
 export function lease(answer, numbers) {
-  return numbers[answer.number].concat(answer.national, answer.international)
+  return numbers[answer.number].slice(0, 4).concat(answer.national, answer.international)
 }

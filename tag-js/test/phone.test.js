@@ -170,6 +170,15 @@ test('holds: the text has a target\'s digits in order with only non-digits betwe
   assert.ok(holds(' 14155550132000', m), 'the pre-test ignores what stands around the digits; the matcher judges that')
 })
 
+test('q: without the edge\'s selectors (an edge from before them) every element is looked at', () => {
+  const old = Object.fromEntries(Object.entries(numbers).map(([e164, n]) => [e164, n.slice(0, 4)]))
+  assert.equal(compile(['+14155550132', '+442079460000'], old).q, '*,*')
+  // and the lease's formatted forms are where replace() reads them either way
+  const answer = { number: '+442079460123', national: edge['+442079460123'].national, international: edge['+442079460123'].international }
+  assert.deepEqual(lease(answer, old), lease(answer, numbers))
+  assert.equal(replace('Call +1 415 555 0132', compile(['+14155550132'], old), lease(answer, old)), 'Call ' + answer.international)
+})
+
 test('q: attributes are selected by the last digits every accepted form writes together', () => {
   const tail = (m) => [...m.q.matchAll(/\[(href|title|aria-label)\*="(\d+)"\]/g)].map((x) => x[1] + ' ' + x[2])
   assert.deepEqual(tail(matcher('+14155550132')), ['href 0132', 'title 0132', 'aria-label 0132'])
