@@ -40,13 +40,16 @@ internal static partial class NumbersEndpoints
         if (string.IsNullOrWhiteSpace(request.SiteKey) || !SiteValidation.SiteKeyPattern().IsMatch(request.SiteKey))
             errors["k"] = ["The site key is required: 3 to 64 letters, digits, '-' or '_'."];
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
+        // Every answer goes out through Answer: a tag that does not ask for the selectors gets descriptions without them.
+        var selectors = request.Selectors == true;
+        Ok<NumberResponse> Answer(NumberResponse answer) => TypedResults.Ok(selectors ? answer : WithoutSelectors(answer));
 
         // The site, its own page and Origin (then CORS), opt-out and the visitor's ids: shared with /v1/collect.
         var (resolved, rejection) = await tagRequests.ResolveSiteAsync(context, request.SiteKey!, [page!], static _ => "u", redisTimeout);
         if (rejection is not null) return rejection.Problem;
         var site = resolved!;
         if (tagRequests.IsOptedOut(context.Request, site))
-            return TypedResults.Ok(Default(request, site, null, "opted_out"));
+            return Answer(Default(site, null, "opted_out"));
         var (visitorId, sessionId, sessionPool) = tagRequests.ReadIds(context.Request);
 
         var source = TrafficSource.From(page!, referrer);
@@ -68,11 +71,11 @@ internal static partial class NumbersEndpoints
         }
         cookies.WriteVisitor(context.Response, visitorId);
         if (pool is null)
-            return TypedResults.Ok(Default(request, site, null, "no_pool"));
+            return Answer(Default(site, null, "no_pool"));
         // A crawler that declares itself (a search engine rendering the page) sees the site's own number: it never
         // calls, so a lease would only take a number from a visitor and count as demand.
         if (crawlers.IsDeclaredCrawler(context.Request))
-            return TypedResults.Ok(Default(request, site, pool, "bot", overflow: false));
+            return Answer(Default(site, pool, "bot", overflow: false));
         cookies.WriteSession(context.Response, sessionId, pool.Id, site.Hold);
 
         var now = time.GetUtcNow();
@@ -81,7 +84,7 @@ internal static partial class NumbersEndpoints
         if (pool.Id == sessionPool && signedRenewals.CanAcknowledge(held, site.SiteKey, site.Hold, now))
         {
             metrics.Renewed(fromCookie: true);
-            return TypedResults.Ok(Leased(request, site, pool, held!.Number, held.ExpiresAt, "renewed", sticky: false));
+            return Answer(Leased(site, pool, held!.Number, held.ExpiresAt, "renewed", sticky: false));
         }
 
         // Taken before the assignment: a lease ended after this moves the generation past the one the cookie gets.
@@ -102,14 +105,14 @@ internal static partial class NumbersEndpoints
         if (result is null)
         {
             LogRedisFallback(logger, site.SiteKey, "no reply within the bound");
-            return TypedResults.Ok(Default(request, site, pool, "redis_unavailable"));
+            return Answer(Default(site, pool, "redis_unavailable"));
         }
 
         foreach (var ended in result.Ended) history.RecordEnd(ended);
         if (result.Status == LeaseStatus.Capped)
         {
             LogCapped(logger, site.SiteKey, pool.Id);
-            return TypedResults.Ok(Default(request, site, pool, "lease_cap", overflow: false));
+            return Answer(Default(site, pool, "lease_cap", overflow: false));
         }
         if (result.Status == LeaseStatus.Exhausted)
         {
@@ -118,42 +121,47 @@ internal static partial class NumbersEndpoints
                 exhaustions.RecordExhausted(site.SiteKey, pool.Id, sessionId, time.GetUtcNow());
                 LogExhausted(logger, site.SiteKey, pool.Id);
             }
-            return TypedResults.Ok(Default(request, site, pool, "pool_exhausted"));
+            return Answer(Default(site, pool, "pool_exhausted"));
         }
         var lease = result.Lease!;
         if (result.Status == LeaseStatus.Assigned) history.RecordStart(lease);
         else metrics.Renewed(fromCookie: false);
         cookies.WriteLease(context.Response, sessionId, lease.Number, lease.ExpiresAt, generation, site.Hold);
-        return TypedResults.Ok(Leased(request, site, pool, lease.Number, lease.ExpiresAt, result.Status == LeaseStatus.Assigned ? "assigned" : "renewed", result.Sticky));
+        return Answer(Leased(site, pool, lease.Number, lease.ExpiresAt, result.Status == LeaseStatus.Assigned ? "assigned" : "renewed", result.Sticky));
     }
 
     /// <summary>The answer for a session that holds <paramref name="number"/> until <paramref name="expiresAt"/>.</summary>
-    private static NumberResponse Leased(NumberRequest request, SiteConfig site, PoolConfig pool, string number, DateTimeOffset expiresAt, string status, bool sticky)
+    private static NumberResponse Leased(SiteConfig site, PoolConfig pool, string number, DateTimeOffset expiresAt, string status, bool sticky)
     {
         var formats = PhoneNumberParsing.FromE164(number);
         return new NumberResponse(formats.E164, formats.National, formats.International, formats.Uri, status, null, expiresAt, site.Targets, pool.Id, sticky,
-            TagMatches(request, site, formats)) { Leads = site.Leads };
+            TagMatches(site, formats)) { Leads = site.Leads };
     }
 
     /// <summary>The default answer; with <paramref name="overflow"/>, the pool's overflow number where it has one (unmet demand).</summary>
-    private static NumberResponse Default(NumberRequest request, SiteConfig site, PoolConfig? pool, string reason, bool overflow = true)
+    private static NumberResponse Default(SiteConfig site, PoolConfig? pool, string reason, bool overflow = true)
     {
         var formats = PhoneNumberParsing.FromE164((overflow ? pool?.OverflowNumber : null) ?? site.DefaultNumber);
-        return new NumberResponse(formats.E164, formats.National, formats.International, formats.Uri, "default", reason, null, site.Targets, pool?.Id, false, TagMatches(request, site, formats))
+        return new NumberResponse(formats.E164, formats.National, formats.International, formats.Uri, "default", reason, null, site.Targets, pool?.Id, false, TagMatches(site, formats))
         { Leads = site.Leads };
     }
 
-    /// <summary>
-    /// How the tag finds the site's targets and the number shown (each number's is cached with its formats); without
-    /// the attribute selectors for a tag that does not ask for them (<see cref="NumberRequest.Selectors"/>).
-    /// </summary>
-    private static Dictionary<string, string[]> TagMatches(NumberRequest request, SiteConfig site, PhoneNumberFormats shown)
+    /// <summary>How the tag finds the site's targets and the number shown (each number's is cached with its formats).</summary>
+    private static Dictionary<string, string[]> TagMatches(SiteConfig site, PhoneNumberFormats shown)
     {
-        string[] For(PhoneNumberFormats formats) => request.Selectors == true ? formats.TagMatch : formats.TagMatch[..4];
-        var numbers = new Dictionary<string, string[]>(site.Targets.Count + 1, StringComparer.Ordinal) { [shown.E164] = For(shown) };
-        foreach (var target in site.Targets) numbers[target] = For(PhoneNumberParsing.FromE164(target));
+        var numbers = new Dictionary<string, string[]>(site.Targets.Count + 1, StringComparer.Ordinal) { [shown.E164] = shown.TagMatch };
+        foreach (var target in site.Targets) numbers[target] = PhoneNumberParsing.FromE164(target).TagMatch;
         return numbers;
     }
+
+    /// <summary>
+    /// The answer as a tag that does not ask for the attribute selectors (<see cref="NumberRequest.Selectors"/>) reads
+    /// it: each number's description without its last element.
+    /// </summary>
+    private static NumberResponse WithoutSelectors(NumberResponse answer) => answer with
+    {
+        Numbers = answer.Numbers.ToDictionary(n => n.Key, n => n.Value[..^1], StringComparer.Ordinal),
+    };
 
     private static async Task<(NumberRequest? Request, ProblemHttpResult? Error)> ReadBodyAsync(HttpRequest request, int maxBytes)
     {
