@@ -18,10 +18,10 @@ var numbers = {}
 /*
  * Swaps a text node, or the text in an element, going into an element only when its whole text holds a target (one
  * textContent and one test): the text of a page without the number is not read node by node, and of a page with it
- * only on the way to each number. What costs on this cold path is each DOM call, not the characters read, so an
- * element costs one textContent when it holds no target, even one with no element in it. Whether a node is in an ignored element is asked only when something would change.
- * Without the test: the whole document (`all`: its text is its head's and body's, which are tested, so reading it
- * first would read the page's text once more).
+ * only on the way to each number. On this cold path each step of the walk costs, not the characters read, so an
+ * element costs one textContent and one test when it holds no target, even one with no element in it. Whether a node
+ * is in an ignored element is asked only when something would change. Without the test: the whole document (`all`:
+ * its text is its head's and body's, which are tested, so reading it first would read the page's text once more).
  */
 function swapText(node, all) {
   if (node.nodeType == 3) {
